@@ -1,0 +1,116 @@
+//! The change log: every write to the catalog is one numbered change in one ordered sequence.
+//! The search index and the reports are projections of it: each remembers the last change it
+//! has applied and catches up from there.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::id::{ChangeSeq, ImportId, RegistryId, VariableKey, VersionNo};
+
+/// One committed write.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    /// Its place in the log, from 1.
+    pub seq: ChangeSeq,
+    /// When it was committed.
+    pub at: DateTime<Utc>,
+    /// Who made it.
+    pub who: String,
+    /// The import that made it, if it came from one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import: Option<ImportId>,
+    /// What it did.
+    pub kind: ChangeKind,
+}
+
+/// A reference to one version of one variable.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct VersionRef {
+    /// The variable.
+    pub key: VariableKey,
+    /// The version.
+    pub version: VersionNo,
+}
+
+/// What a change did, with every entity it touched, so that projections can follow it without
+/// reading the whole catalog.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ChangeKind {
+    /// A codebook was imported.
+    Import {
+        /// The files read.
+        files: Vec<String>,
+        /// Registries created or whose description changed.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        registries: Vec<RegistryId>,
+        /// First versions of variables new to the catalog.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        new: Vec<VersionRef>,
+        /// New versions of variables whose definition changed.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        changed: Vec<VersionRef>,
+        /// Versions that retire variables missing from a `--full` import.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        retired: Vec<VersionRef>,
+        /// True when the versions were kept as drafts.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        draft: bool,
+    },
+    /// A registry's drafts were published.
+    Publish {
+        /// The registry.
+        registry: RegistryId,
+        /// The versions that became visible.
+        versions: Vec<VersionRef>,
+    },
+    /// A registry's drafts were dropped.
+    Discard {
+        /// The registry.
+        registry: RegistryId,
+        /// The versions that were removed.
+        versions: Vec<VersionRef>,
+    },
+    /// A whole catalog was restored from an `export --all` file into an empty store.
+    Restore {
+        /// The file read.
+        file: String,
+        /// How many changes the restored log held.
+        restored_changes: u64,
+    },
+}
+
+impl Change {
+    /// A one-line summary for people: what the change did, with counts.
+    pub fn summary(&self) -> String {
+        match &self.kind {
+            ChangeKind::Import { files, new, changed, retired, draft, registries } => {
+                let mut text = format!(
+                    "import {} of {}: {} new, {} changed, {} retired",
+                    self.import.map(|id| id.to_string()).unwrap_or_default(),
+                    files.join(", "),
+                    new.len(),
+                    changed.len(),
+                    retired.len()
+                );
+                if !registries.is_empty() {
+                    let names: Vec<&str> = registries.iter().map(RegistryId::as_str).collect();
+                    text.push_str(&format!("; registries {}", names.join(", ")));
+                }
+                if *draft {
+                    text.push_str(" (drafts)");
+                }
+                text
+            }
+            ChangeKind::Publish { registry, versions } => {
+                format!("published {} draft versions of {registry}", versions.len())
+            }
+            ChangeKind::Discard { registry, versions } => {
+                format!("discarded {} draft versions of {registry}", versions.len())
+            }
+            ChangeKind::Restore { file, restored_changes } => {
+                format!("restored {restored_changes} changes from {file}")
+            }
+        }
+    }
+}

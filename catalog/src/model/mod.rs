@@ -1,0 +1,19 @@
+//! The catalog's nouns: registries, variables and their versions, code systems, shared
+//! definitions and mappings.
+
+mod code_system;
+mod registry;
+mod shared_definition;
+mod text;
+mod value_domain;
+mod variable;
+
+pub use code_system::{CodeSystem, CodeSystemVersion, Concept, ConceptContent};
+pub use registry::{Registry, RegistryKind};
+pub use shared_definition::{
+    ExternalCode, Mapping, MappingRelation, ReviewStatus, SharedDefinition, StandardValue,
+    ValueMapping, ValueRelation,
+};
+pub use text::LocalizedText;
+pub use value_domain::{Category, CodeSystemBinding, NumericRange, ValueDomain};
+pub use variable::{DataType, Period, Provenance, Status, VariableDefinition, VariableVersion};

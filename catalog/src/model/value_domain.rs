@@ -1,0 +1,67 @@
+//! What values a variable may take: inline categories, a code system, a numeric range.
+
+use serde::{Deserialize, Serialize};
+
+use crate::id::CodeSystemId;
+use crate::model::{LocalizedText, Period};
+
+/// The values a variable may take. Any of the parts may be present: a numeric variable often
+/// has a range and a few missing-value categories such as `99 = Ukjent`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ValueDomain {
+    /// Inline answer options, in the registry's order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<Category>,
+    /// A binding to a code system (and, when known, its version).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_system: Option<CodeSystemBinding>,
+    /// The allowed numeric range.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<NumericRange>,
+}
+
+impl ValueDomain {
+    /// True when nothing constrains the values.
+    pub fn is_empty(&self) -> bool {
+        self.categories.is_empty() && self.code_system.is_none() && self.range.is_none()
+    }
+}
+
+/// One answer option: a code with its label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Category {
+    /// The value stored in the data, such as `1` or `M25.51`.
+    pub code: String,
+    /// What the code means.
+    #[serde(default, skip_serializing_if = "LocalizedText::is_empty")]
+    pub label: LocalizedText,
+    /// True for codes that mean the answer is missing or unknown.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub missing: bool,
+    /// The option's position in the registry's list, from 0.
+    pub order: u32,
+    /// When the option itself was offered, where the codebook says so.
+    #[serde(default, skip_serializing_if = "Period::is_open")]
+    pub period: Period,
+}
+
+/// A reference to a code system, optionally to one version of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeSystemBinding {
+    /// Which code system.
+    pub system: CodeSystemId,
+    /// Which version, if the codebook says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+/// Bounds on a numeric value; either end may be open.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct NumericRange {
+    /// The smallest allowed value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    /// The largest allowed value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+}

@@ -1,0 +1,41 @@
+//! The key layout of the one sled tree that holds the catalog. Every record kind has a
+//! prefix, so that a prefix scan lists a registry's variables, a variable's versions in order,
+//! or the change log from any point.
+
+use crate::id::{ChangeSeq, ImportId, RegistryId, VariableKey, VersionNo};
+
+/// The store's format version, written once when the store is created.
+pub(crate) const FORMAT: &[u8] = b"meta/format";
+/// Registries by id.
+pub(crate) const REGISTRIES: &[u8] = b"reg/";
+/// Variable versions: registry, NUL, name, NUL, big-endian version, so that versions sort
+/// by number within a variable and variables by name within a registry.
+pub(crate) const VERSIONS: &[u8] = b"ver/";
+/// Changes by big-endian sequence number.
+pub(crate) const CHANGES: &[u8] = b"chg/";
+/// Import records by big-endian id.
+pub(crate) const IMPORTS: &[u8] = b"imp/";
+
+pub(crate) fn registry(id: &RegistryId) -> Vec<u8> {
+    [REGISTRIES, id.as_str().as_bytes()].concat()
+}
+
+pub(crate) fn registry_versions(id: &RegistryId) -> Vec<u8> {
+    [VERSIONS, id.as_str().as_bytes(), b"\0"].concat()
+}
+
+pub(crate) fn variable_versions(key: &VariableKey) -> Vec<u8> {
+    [registry_versions(key.registry()).as_slice(), key.name().as_bytes(), b"\0"].concat()
+}
+
+pub(crate) fn version(key: &VariableKey, version: VersionNo) -> Vec<u8> {
+    [variable_versions(key).as_slice(), &version.0.to_be_bytes()].concat()
+}
+
+pub(crate) fn change(seq: ChangeSeq) -> Vec<u8> {
+    [CHANGES, &seq.0.to_be_bytes()].concat()
+}
+
+pub(crate) fn import(id: ImportId) -> Vec<u8> {
+    [IMPORTS, &id.0.to_be_bytes()].concat()
+}

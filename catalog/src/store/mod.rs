@@ -1,0 +1,505 @@
+//! The sled store: the only module that names sled.
+//!
+//! All of the catalog lives in one sled tree, and every write is one `apply_batch`, which sled
+//! applies atomically: after a crash a write is there whole or not at all. A write is only
+//! reported done after `flush` and an fsync of sled's data file, because sled's `flush` alone
+//! issues `sync_file_range`, which does not make the data survive a power failure.
+//!
+//! Only one process may open a store; a second gets [`Error::Locked`]. Within a process, writes
+//! are serialized by a mutex, so that planning an import and writing it see the same state.
+
+mod keys;
+mod records;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+pub use records::{CatalogDump, FORMAT_VERSION, ImportRecord};
+
+use crate::change_log::{Change, ChangeKind, VersionRef};
+use crate::error::{Error, Result, StorageError};
+use crate::history::{ImportPlan, IncomingVariable, PlannedVersion, SourceFile, plan_import};
+use crate::id::{ChangeSeq, ImportId, RegistryId, VariableKey, VersionNo};
+use crate::model::{Provenance, Registry, Status, VariableVersion};
+
+/// Which versions a reader may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// What researchers see: published versions only.
+    Published,
+    /// What a steward sees: drafts too.
+    WithDrafts,
+}
+
+/// An import, ready to be planned or written.
+#[derive(Debug, Clone)]
+pub struct ImportRequest {
+    /// Registries the files describe (name, kind, owner), created or updated by the import.
+    pub registries: Vec<Registry>,
+    /// The variables the files define.
+    pub variables: Vec<IncomingVariable>,
+    /// The files read.
+    pub files: Vec<SourceFile>,
+    /// The importers' warnings, kept with the import.
+    pub warnings: Vec<String>,
+    /// The files are the whole codebook of their registries: retire what they lack.
+    pub full: bool,
+    /// Keep the new versions as drafts.
+    pub draft: bool,
+    /// Who is importing.
+    pub who: String,
+}
+
+/// What an import did.
+#[derive(Debug, Clone)]
+pub struct ImportOutcome {
+    /// What was written.
+    pub plan: ImportPlan,
+    /// The change recorded; `None` when the import changed nothing.
+    pub change: Option<Change>,
+}
+
+/// The catalog's store: open it once per process.
+pub struct Store {
+    db: sled::Db,
+    tree: sled::Tree,
+    path: PathBuf,
+    writer: Mutex<()>,
+}
+
+impl Store {
+    /// Opens the store in `path`, creating it if the directory is new, and refuses a store
+    /// of another format version.
+    pub fn open(path: &Path) -> Result<Store> {
+        let storage =
+            |source: String| Error::Storage { path: path.to_owned(), source: StorageError(source) };
+        std::fs::create_dir_all(path).map_err(|err| storage(err.to_string()))?;
+        let db = sled::Config::new().path(path).open().map_err(|err| {
+            // sled reports a held lock only as an io error with this text.
+            if err.to_string().contains("could not acquire lock") {
+                Error::Locked(path.to_owned())
+            } else {
+                storage(err.to_string())
+            }
+        })?;
+        let tree = (*db).clone();
+        let store = Store { db, tree, path: path.to_owned(), writer: Mutex::new(()) };
+        store.check_format()?;
+        Ok(store)
+    }
+
+    /// The data directory.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn check_format(&self) -> Result<()> {
+        match self.tree.get(keys::FORMAT).map_err(|err| self.storage(&err))? {
+            Some(found) if found.as_ref() == FORMAT_VERSION.to_string().as_bytes() => Ok(()),
+            Some(found) => Err(Error::IncompatibleStore {
+                path: self.path.clone(),
+                found: String::from_utf8_lossy(&found).into_owned(),
+                supported: FORMAT_VERSION,
+            }),
+            None if self.tree.is_empty() => {
+                let mut batch = sled::Batch::default();
+                batch.insert(keys::FORMAT, FORMAT_VERSION.to_string().as_bytes());
+                self.commit(batch)
+            }
+            None => Err(Error::NotAStore(self.path.clone())),
+        }
+    }
+
+    fn storage(&self, err: &dyn std::fmt::Display) -> Error {
+        Error::Storage { path: self.path.clone(), source: StorageError(err.to_string()) }
+    }
+
+    /// Applies one batch atomically and makes it durable before returning.
+    fn commit(&self, batch: sled::Batch) -> Result<()> {
+        self.tree.apply_batch(batch).map_err(|err| self.storage(&err))?;
+        self.db.flush().map_err(|err| self.storage(&err))?;
+        File::open(self.path.join("db"))
+            .and_then(|file| file.sync_all())
+            .map_err(|err| self.storage(&err))
+    }
+
+    fn decode<T: DeserializeOwned>(key: &[u8], value: &[u8]) -> Result<T> {
+        serde_json::from_slice(value).map_err(|source| Error::Corrupt {
+            key: String::from_utf8_lossy(key).into_owned(),
+            source,
+        })
+    }
+
+    fn encode<T: Serialize>(value: &T) -> Vec<u8> {
+        serde_json::to_vec(value).expect("catalog records always serialize")
+    }
+
+    fn get<T: DeserializeOwned>(&self, key: &[u8]) -> Result<Option<T>> {
+        match self.tree.get(key).map_err(|err| self.storage(&err))? {
+            Some(value) => Self::decode(key, &value).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn scan<T: DeserializeOwned>(&self, prefix: &[u8]) -> impl Iterator<Item = Result<T>> + '_ {
+        self.tree.scan_prefix(prefix).map(move |entry| {
+            let (key, value) = entry.map_err(|err| self.storage(&err))?;
+            Self::decode(&key, &value)
+        })
+    }
+
+    /// Every registry, by id.
+    pub fn registries(&self) -> Result<Vec<Registry>> {
+        self.scan(keys::REGISTRIES).collect()
+    }
+
+    /// One registry.
+    pub fn registry(&self, id: &RegistryId) -> Result<Registry> {
+        self.get(&keys::registry(id))?.ok_or_else(|| Error::RegistryNotFound(id.clone()))
+    }
+
+    /// Every version of a variable, oldest first, drafts included.
+    pub fn history(&self, key: &VariableKey) -> Result<Vec<VariableVersion>> {
+        let versions: Vec<VariableVersion> =
+            self.scan(&keys::variable_versions(key)).collect::<Result<_>>()?;
+        if versions.is_empty() {
+            return Err(Error::VariableNotFound(key.clone()));
+        }
+        Ok(versions)
+    }
+
+    /// One version of a variable.
+    pub fn version(&self, key: &VariableKey, version: VersionNo) -> Result<VariableVersion> {
+        match self.get(&keys::version(key, version))? {
+            Some(found) => Ok(found),
+            None => {
+                self.history(key)?;
+                Err(Error::VersionNotFound { key: key.clone(), version })
+            }
+        }
+    }
+
+    /// The latest version of a variable that `view` may see.
+    pub fn current(&self, key: &VariableKey, view: View) -> Result<VariableVersion> {
+        let history = self.history(key)?;
+        let found =
+            history.iter().rev().find(|version| view == View::WithDrafts || !version.is_draft());
+        found.cloned().ok_or_else(|| Error::NothingAsOf {
+            key: key.clone(),
+            as_of: "any time (only drafts exist)".into(),
+        })
+    }
+
+    /// The version of a variable that was published at `as_of`: what the catalog said then.
+    pub fn as_of(&self, key: &VariableKey, as_of: DateTime<Utc>) -> Result<VariableVersion> {
+        let history = self.history(key)?;
+        latest_as_of(&history, as_of)
+            .cloned()
+            .ok_or_else(|| Error::NothingAsOf { key: key.clone(), as_of: as_of.to_rfc3339() })
+    }
+
+    /// The latest version of every variable of a registry that `view` may see, by name.
+    pub fn variables(&self, registry: &RegistryId, view: View) -> Result<Vec<VariableVersion>> {
+        self.registry(registry)?;
+        self.latest_per_variable(registry, |history| {
+            history
+                .iter()
+                .rev()
+                .find(|version| view == View::WithDrafts || !version.is_draft())
+                .cloned()
+        })
+    }
+
+    /// Every variable of a registry as the catalog showed it at `as_of`.
+    pub fn variables_as_of(
+        &self,
+        registry: &RegistryId,
+        as_of: DateTime<Utc>,
+    ) -> Result<Vec<VariableVersion>> {
+        self.registry(registry)?;
+        self.latest_per_variable(registry, |history| latest_as_of(history, as_of).cloned())
+    }
+
+    fn latest_per_variable(
+        &self,
+        registry: &RegistryId,
+        pick: impl Fn(&[VariableVersion]) -> Option<VariableVersion>,
+    ) -> Result<Vec<VariableVersion>> {
+        let mut out = Vec::new();
+        let mut history: Vec<VariableVersion> = Vec::new();
+        for version in self.scan::<VariableVersion>(&keys::registry_versions(registry)) {
+            let version = version?;
+            if history.last().is_some_and(|last| last.key != version.key) {
+                out.extend(pick(&history));
+                history.clear();
+            }
+            history.push(version);
+        }
+        out.extend(pick(&history));
+        Ok(out)
+    }
+
+    /// The number of the last change; `ChangeSeq(0)` for a new store.
+    pub fn last_change(&self) -> Result<ChangeSeq> {
+        match self.tree.scan_prefix(keys::CHANGES).next_back() {
+            Some(entry) => {
+                let (key, value) = entry.map_err(|err| self.storage(&err))?;
+                Ok(Self::decode::<Change>(&key, &value)?.seq)
+            }
+            None => Ok(ChangeSeq(0)),
+        }
+    }
+
+    /// The changes after `after`, in order: how projections catch up.
+    pub fn changes_after(&self, after: ChangeSeq) -> impl Iterator<Item = Result<Change>> + '_ {
+        self.tree
+            .range(keys::change(ChangeSeq(after.0 + 1))..)
+            .take_while(|entry| {
+                entry.as_ref().map_or(true, |(key, _)| key.starts_with(keys::CHANGES))
+            })
+            .map(move |entry| {
+                let (key, value) = entry.map_err(|err| self.storage(&err))?;
+                Self::decode(&key, &value)
+            })
+    }
+
+    /// The record of one import, with its warnings.
+    pub fn import_record(&self, id: ImportId) -> Result<Option<ImportRecord>> {
+        self.get(&keys::import(id))
+    }
+
+    /// What an import would do, without writing anything.
+    pub fn plan(&self, request: &ImportRequest) -> Result<ImportPlan> {
+        let _guard = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.plan_locked(request)
+    }
+
+    fn plan_locked(&self, request: &ImportRequest) -> Result<ImportPlan> {
+        let mut registry_ids: BTreeSet<RegistryId> =
+            request.variables.iter().map(|variable| variable.key.registry().clone()).collect();
+        registry_ids.extend(request.registries.iter().map(|registry| registry.id.clone()));
+
+        let mut plan_registries = (Vec::new(), Vec::new());
+        let mut current = BTreeMap::new();
+        for id in &registry_ids {
+            let described = request.registries.iter().find(|registry| &registry.id == id);
+            match (self.get::<Registry>(&keys::registry(id))?, described) {
+                (None, described) => plan_registries
+                    .0
+                    .push(described.cloned().unwrap_or_else(|| Registry::unnamed(id.clone()))),
+                (Some(stored), Some(described)) if &stored != described => {
+                    plan_registries.1.push(described.clone())
+                }
+                (Some(_), _) => {}
+            }
+            for version in self.latest_per_variable(id, |history| history.last().cloned())? {
+                if !request.draft && version.is_draft() {
+                    return Err(Error::DraftsPending(id.clone()));
+                }
+                current.insert(version.key.clone(), version);
+            }
+        }
+        let full_registries = if request.full { registry_ids } else { BTreeSet::new() };
+        let mut plan = plan_import(&current, &request.variables, &full_registries, request.draft);
+        (plan.new_registries, plan.updated_registries) = plan_registries;
+        Ok(plan)
+    }
+
+    /// Plans and writes an import as one atomic change. An import that changes nothing
+    /// writes nothing and records no change.
+    pub fn import(&self, request: &ImportRequest) -> Result<ImportOutcome> {
+        let _guard = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let plan = self.plan_locked(request)?;
+        if plan.is_empty() {
+            return Ok(ImportOutcome { plan, change: None });
+        }
+        let seq = ChangeSeq(self.last_change()?.0 + 1);
+        let import = ImportId(seq.0);
+        let now = Utc::now();
+        let mut batch = sled::Batch::default();
+        for registry in plan.new_registries.iter().chain(&plan.updated_registries) {
+            batch.insert(keys::registry(&registry.id), Self::encode(registry));
+        }
+        let mut write = |planned: &PlannedVersion| {
+            let version = VariableVersion {
+                key: planned.key.clone(),
+                version: planned.version,
+                status: planned.status,
+                published_at: (!request.draft).then_some(now),
+                definition: planned.definition.clone(),
+                provenance: Provenance {
+                    source_file: planned.source.path.clone(),
+                    format: planned.source.format.clone(),
+                    import,
+                    recorded_by: request.who.clone(),
+                    recorded_at: now,
+                },
+            };
+            batch.insert(keys::version(&planned.key, planned.version), Self::encode(&version));
+            VersionRef { key: planned.key.clone(), version: planned.version }
+        };
+        let new = plan.new.iter().map(&mut write).collect();
+        let changed = plan.changed.iter().map(&mut write).collect();
+        let retired = plan.retired.iter().map(&mut write).collect();
+        let record = ImportRecord {
+            id: import,
+            at: now,
+            who: request.who.clone(),
+            files: request.files.clone(),
+            warnings: request.warnings.clone(),
+        };
+        batch.insert(keys::import(import), Self::encode(&record));
+        let change = Change {
+            seq,
+            at: now,
+            who: request.who.clone(),
+            import: Some(import),
+            kind: ChangeKind::Import {
+                files: request.files.iter().map(|file| file.path.clone()).collect(),
+                registries: plan
+                    .new_registries
+                    .iter()
+                    .chain(&plan.updated_registries)
+                    .map(|r| r.id.clone())
+                    .collect(),
+                new,
+                changed,
+                retired,
+                draft: request.draft,
+            },
+        };
+        batch.insert(keys::change(seq), Self::encode(&change));
+        self.commit(batch)?;
+        Ok(ImportOutcome { plan, change: Some(change) })
+    }
+
+    fn drafts(&self, registry: &RegistryId) -> Result<Vec<VariableVersion>> {
+        self.registry(registry)?;
+        let drafts: Vec<VariableVersion> = self
+            .scan::<VariableVersion>(&keys::registry_versions(registry))
+            .filter(|version| version.as_ref().map_or(true, VariableVersion::is_draft))
+            .collect::<Result<_>>()?;
+        if drafts.is_empty() {
+            return Err(Error::NoDrafts(registry.clone()));
+        }
+        Ok(drafts)
+    }
+
+    /// Publishes every draft of a registry, as one change.
+    pub fn publish(&self, registry: &RegistryId, who: &str) -> Result<Change> {
+        let _guard = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let now = Utc::now();
+        let mut batch = sled::Batch::default();
+        let mut versions = Vec::new();
+        for mut draft in self.drafts(registry)? {
+            draft.published_at = Some(now);
+            if draft.status == Status::Draft {
+                draft.status = Status::Published;
+            }
+            batch.insert(keys::version(&draft.key, draft.version), Self::encode(&draft));
+            versions.push(VersionRef { key: draft.key, version: draft.version });
+        }
+        self.append_change(batch, who, ChangeKind::Publish { registry: registry.clone(), versions })
+    }
+
+    /// Drops every draft of a registry, as one change.
+    pub fn discard(&self, registry: &RegistryId, who: &str) -> Result<Change> {
+        let _guard = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut batch = sled::Batch::default();
+        let mut versions = Vec::new();
+        for draft in self.drafts(registry)? {
+            batch.remove(keys::version(&draft.key, draft.version));
+            versions.push(VersionRef { key: draft.key, version: draft.version });
+        }
+        self.append_change(batch, who, ChangeKind::Discard { registry: registry.clone(), versions })
+    }
+
+    fn append_change(&self, mut batch: sled::Batch, who: &str, kind: ChangeKind) -> Result<Change> {
+        let change = Change {
+            seq: ChangeSeq(self.last_change()?.0 + 1),
+            at: Utc::now(),
+            who: who.to_owned(),
+            import: None,
+            kind,
+        };
+        batch.insert(keys::change(change.seq), Self::encode(&change));
+        self.commit(batch)?;
+        Ok(change)
+    }
+
+    /// The whole catalog, for `export --all`.
+    pub fn dump(&self) -> Result<CatalogDump> {
+        Ok(CatalogDump {
+            registries: self.registries()?,
+            versions: self.scan(keys::VERSIONS).collect::<Result<_>>()?,
+            imports: self.scan(keys::IMPORTS).collect::<Result<_>>()?,
+            changes: self.scan(keys::CHANGES).collect::<Result<_>>()?,
+        })
+    }
+
+    /// True when the store holds no catalog data yet.
+    pub fn is_empty(&self) -> bool {
+        self.tree.len() <= 1
+    }
+
+    /// Restores a whole catalog into this empty store, change log included, in one atomic write.
+    /// Projections see the restored log as if the changes had been made here.
+    pub fn restore(&self, dump: &CatalogDump) -> Result<()> {
+        let _guard = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if !self.is_empty() {
+            return Err(Error::RestoreIntoNonEmpty(self.path.clone()));
+        }
+        check_dump(dump)?;
+        let mut batch = sled::Batch::default();
+        for registry in &dump.registries {
+            batch.insert(keys::registry(&registry.id), Self::encode(registry));
+        }
+        for version in &dump.versions {
+            batch.insert(keys::version(&version.key, version.version), Self::encode(version));
+        }
+        for record in &dump.imports {
+            batch.insert(keys::import(record.id), Self::encode(record));
+        }
+        for change in &dump.changes {
+            batch.insert(keys::change(change.seq), Self::encode(change));
+        }
+        self.commit(batch)
+    }
+}
+
+fn latest_as_of(history: &[VariableVersion], as_of: DateTime<Utc>) -> Option<&VariableVersion> {
+    history
+        .iter()
+        .filter(|version| version.published_at.is_some_and(|at| at <= as_of))
+        .max_by_key(|version| version.version)
+}
+
+/// Checks what a restore relies on: versions belong to known registries, and the change log
+/// is numbered 1, 2, 3, ... without gaps.
+fn check_dump(dump: &CatalogDump) -> Result<()> {
+    let registries: BTreeSet<&RegistryId> =
+        dump.registries.iter().map(|registry| &registry.id).collect();
+    if let Some(orphan) =
+        dump.versions.iter().find(|version| !registries.contains(version.key.registry()))
+    {
+        return Err(Error::BadDump(format!(
+            "variable `{}` belongs to no listed registry",
+            orphan.key
+        )));
+    }
+    for (index, change) in dump.changes.iter().enumerate() {
+        if change.seq.0 != index as u64 + 1 {
+            return Err(Error::BadDump(format!("change {} is numbered {}", index + 1, change.seq)));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

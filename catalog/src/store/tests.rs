@@ -1,0 +1,165 @@
+//! Store tests on a real sled directory: import, versions, drafts, as-of reads, restore.
+
+use super::*;
+use crate::model::{DataType, LocalizedText, VariableDefinition};
+
+fn key(name: &str) -> VariableKey {
+    VariableKey::new(RegistryId::new("hunt").unwrap(), name).unwrap()
+}
+
+fn request(variables: &[(&str, &str)], full: bool, draft: bool) -> ImportRequest {
+    let source = SourceFile { path: "hunt.csv".into(), format: "opal".into() };
+    ImportRequest {
+        registries: Vec::new(),
+        variables: variables
+            .iter()
+            .map(|(name, label)| IncomingVariable {
+                key: key(name),
+                definition: VariableDefinition {
+                    label: LocalizedText::nb(label),
+                    ..VariableDefinition::of_type(DataType::Text)
+                },
+                source: source.clone(),
+            })
+            .collect(),
+        files: vec![source],
+        warnings: Vec::new(),
+        full,
+        draft,
+        who: "tester".into(),
+    }
+}
+
+fn versions(store: &Store, name: &str) -> String {
+    store
+        .history(&key(name))
+        .unwrap()
+        .iter()
+        .map(|version| {
+            format!(
+                "{}:{}:{}",
+                version.version,
+                version.visible_status(),
+                version.definition.label.best().unwrap()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn reimport_of_unchanged_codebook_records_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let first = store.import(&request(&[("ROYK", "Røyker du?")], false, false)).unwrap();
+    assert_eq!(first.change.unwrap().seq, ChangeSeq(1));
+    let again = store.import(&request(&[("ROYK", "Røyker du?")], false, false)).unwrap();
+    assert!(again.change.is_none());
+    assert_eq!(store.last_change().unwrap(), ChangeSeq(1));
+    assert_eq!(versions(&store, "ROYK"), "1:published:Røyker du?");
+}
+
+#[test]
+fn changed_and_retired_variables_get_versions() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    store
+        .import(&request(&[("ROYK", "Røyker du?"), ("SNUS", "Snuser du?")], false, false))
+        .unwrap();
+    store.import(&request(&[("ROYK", "Røyker du daglig?")], true, false)).unwrap();
+    assert_eq!(versions(&store, "ROYK"), "1:published:Røyker du? 2:published:Røyker du daglig?");
+    assert_eq!(versions(&store, "SNUS"), "1:published:Snuser du? 2:retired:Snuser du?");
+    let changes: Vec<String> =
+        store.changes_after(ChangeSeq(0)).map(|change| change.unwrap().summary()).collect();
+    assert_eq!(
+        changes,
+        [
+            "import #1 of hunt.csv: 2 new, 0 changed, 0 retired; registries hunt",
+            "import #2 of hunt.csv: 0 new, 1 changed, 1 retired",
+        ]
+    );
+}
+
+#[test]
+fn drafts_are_hidden_until_published() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let hunt = RegistryId::new("hunt").unwrap();
+    store.import(&request(&[("ROYK", "Røyker du?")], false, false)).unwrap();
+    store.import(&request(&[("ROYK", "Røyker du nå?")], false, true)).unwrap();
+    let published = store.variables(&hunt, View::Published).unwrap();
+    assert_eq!(published[0].definition.label.best(), Some("Røyker du?"));
+    let refused = store.import(&request(&[("ROYK", "x")], false, false)).unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        "registry `hunt` has unpublished drafts; run `varkat publish hunt` or `varkat discard hunt` first, or import with --draft"
+    );
+    store.publish(&hunt, "steward").unwrap();
+    assert_eq!(versions(&store, "ROYK"), "1:published:Røyker du? 2:published:Røyker du nå?");
+    assert_eq!(
+        store.discard(&hunt, "steward").unwrap_err().to_string(),
+        "registry `hunt` has no drafts"
+    );
+}
+
+#[test]
+fn discard_drops_drafts() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let hunt = RegistryId::new("hunt").unwrap();
+    store.import(&request(&[("ROYK", "Røyker du?")], false, false)).unwrap();
+    store.import(&request(&[("ROYK", "Røyker du nå?")], false, true)).unwrap();
+    store.discard(&hunt, "steward").unwrap();
+    assert_eq!(versions(&store, "ROYK"), "1:published:Røyker du?");
+}
+
+#[test]
+fn as_of_reads_what_was_published_then() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    store.import(&request(&[("ROYK", "Røyker du?")], false, false)).unwrap();
+    let between = Utc::now();
+    store.import(&request(&[("ROYK", "Røyker du daglig?")], false, false)).unwrap();
+    assert_eq!(store.as_of(&key("ROYK"), between).unwrap().version, VersionNo(1));
+    assert_eq!(store.as_of(&key("ROYK"), Utc::now()).unwrap().version, VersionNo(2));
+    let before = between - chrono::Duration::days(1);
+    assert!(matches!(store.as_of(&key("ROYK"), before), Err(Error::NothingAsOf { .. })));
+}
+
+#[test]
+fn second_open_is_refused_as_locked() {
+    let dir = tempfile::tempdir().unwrap();
+    let _store = Store::open(dir.path()).unwrap();
+    let err = Store::open(dir.path()).err().unwrap();
+    assert!(matches!(err, Error::Locked(_)), "{err}");
+}
+
+#[test]
+fn newer_format_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open(dir.path()).unwrap();
+        store.tree.insert(keys::FORMAT, b"99").unwrap();
+        store.db.flush().unwrap();
+    }
+    let err = Store::open(dir.path()).err().unwrap();
+    assert!(
+        err.to_string().contains("has format version 99; this varkat reads format version 1"),
+        "{err}"
+    );
+}
+
+#[test]
+fn restore_gives_identical_catalog() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let original = Store::open(a.path()).unwrap();
+    original
+        .import(&request(&[("ROYK", "Røyker du?"), ("SNUS", "Snuser du?")], false, false))
+        .unwrap();
+    original.import(&request(&[("ROYK", "Røyker du nå?")], true, true)).unwrap();
+    let dump = original.dump().unwrap();
+    let restored = Store::open(b.path()).unwrap();
+    restored.restore(&dump).unwrap();
+    assert_eq!(restored.dump().unwrap(), dump);
+    assert!(matches!(restored.restore(&dump), Err(Error::RestoreIntoNonEmpty(_))));
+}
