@@ -1,1 +1,229 @@
-//! placeholder
+//! Importers: here is a codebook file, give me catalog values.
+//!
+//! Each format has its module, which turns decoded text into an [`ImportBatch`] or refuses the
+//! file with every located [`ImportError`] it found. Importers never write the store: the
+//! caller hands the batch to `catalog::Store::import`, which writes all of it or nothing.
+
+mod batch;
+mod encoding;
+mod error;
+mod klokebok;
+mod location;
+mod opal;
+mod table;
+mod values;
+pub mod varkat_json;
+
+use std::fmt;
+use std::str::FromStr;
+
+use catalog::RegistryId;
+
+pub use batch::{ImportBatch, Warning};
+pub use encoding::{Encoding, decode};
+pub use error::{ImportError, ImportErrorKind, ImportErrors};
+pub use location::Location;
+
+/// A file format varkat reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// varkat's own JSON.
+    VarkatJson,
+    /// An Opal/Maelstrom data dictionary (Variables and Categories tables).
+    Opal,
+    /// The OQR/MRS "klokebok" of Norwegian quality registries.
+    Klokebok,
+}
+
+impl Format {
+    /// Every format, for messages.
+    pub const ALL: [Format; 3] = [Format::VarkatJson, Format::Opal, Format::Klokebok];
+
+    /// The format's name on the command line and in provenance.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::VarkatJson => varkat_json::FORMAT,
+            Format::Opal => opal::FORMAT,
+            Format::Klokebok => klokebok::FORMAT,
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Format, String> {
+        let s = s.to_ascii_lowercase();
+        Format::ALL
+            .into_iter()
+            .find(|format| format.name() == s || (s == "json" && *format == Format::VarkatJson))
+            .ok_or_else(|| {
+                format!(
+                    "`{s}` is not a format varkat reads; expected {}",
+                    Format::ALL.map(Format::name).join(", ")
+                )
+            })
+    }
+}
+
+/// An input file: its name as the user gave it, and its bytes.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    /// The path as given on the command line or in an upload.
+    pub path: String,
+    /// The file's content.
+    pub bytes: Vec<u8>,
+}
+
+/// How to read the files of one import.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// The format, when the user named it; otherwise it is told from each file's content.
+    pub format: Option<Format>,
+    /// The registry, for formats that do not name it (and to override those that do).
+    pub registry: Option<RegistryId>,
+    /// The text encoding.
+    pub encoding: Encoding,
+}
+
+/// What a table's content says it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Detected {
+    VarkatJson,
+    OpalVariables,
+    OpalCategories,
+    Klokebok,
+}
+
+fn detect(text: &str, file: &str) -> Result<Detected, ImportError> {
+    let start = text.trim_start();
+    if start.starts_with('{') {
+        if start.contains("\"varkat_format\"") {
+            return Ok(Detected::VarkatJson);
+        }
+    } else if let Ok(table) = table::Table::read(start.lines().next().unwrap_or(""), file) {
+        let headers = table.headers();
+        let has = |name: &str| headers.iter().any(|header| header.eq_ignore_ascii_case(name));
+        if has("variabel_id") || (has("ledetekst") && has("listeverdier")) {
+            return Ok(Detected::Klokebok);
+        }
+        if opal::is_variables_table(headers) {
+            return Ok(Detected::OpalVariables);
+        }
+        if opal::is_categories_table(headers) {
+            return Ok(Detected::OpalCategories);
+        }
+    }
+    let seen: String =
+        start.chars().take(40).map(|c| if c.is_control() { ' ' } else { c }).collect();
+    Err(ImportError::new(
+        Location::line(file, 1),
+        ImportErrorKind::UnknownFormat {
+            seen: format!("it starts with `{}`", seen.trim()),
+            expected: Format::ALL.map(Format::name).join(", "),
+        },
+    ))
+}
+
+/// Reads the files of one import into one batch, or every error found in any of them.
+///
+/// The categories table of an Opal dictionary goes with the variables table named before it
+/// (or, if it comes first, the first one).
+pub fn read(files: &[InputFile], options: &ReadOptions) -> Result<ImportBatch, ImportErrors> {
+    let mut errors = Vec::new();
+    let mut decoded = Vec::new();
+    for file in files {
+        match decode(&file.bytes, options.encoding, &file.path) {
+            Ok(text) => decoded.push((file.path.as_str(), text)),
+            Err(err) => errors.push(err),
+        }
+    }
+    let mut detected = Vec::new();
+    for (path, text) in &decoded {
+        let kind = match (options.format, detect(text, path)) {
+            (Some(Format::VarkatJson), _) => Ok(Detected::VarkatJson),
+            (Some(Format::Klokebok), _) => Ok(Detected::Klokebok),
+            (Some(Format::Opal), Ok(Detected::OpalCategories)) => Ok(Detected::OpalCategories),
+            (Some(Format::Opal), _) => Ok(Detected::OpalVariables),
+            (None, detected) => detected,
+        };
+        match kind {
+            Ok(kind) => detected.push((*path, text.as_str(), kind)),
+            Err(err) => errors.push(err),
+        }
+    }
+    let mut batch = ImportBatch::default();
+    let mut absorb =
+        |result: Result<ImportBatch, ImportErrors>, errors: &mut Vec<ImportError>| match result {
+            Ok(part) => batch.extend(part),
+            Err(found) => errors.extend(found.errors().iter().cloned()),
+        };
+    let registry = options.registry.as_ref();
+    let variables_tables: Vec<usize> =
+        (0..detected.len()).filter(|&i| detected[i].2 == Detected::OpalVariables).collect();
+    for (index, &(path, text, kind)) in detected.iter().enumerate() {
+        match kind {
+            Detected::VarkatJson => absorb(varkat_json::read(text, path), &mut errors),
+            Detected::Klokebok => absorb(klokebok::read(text, path, registry), &mut errors),
+            Detected::OpalVariables => {
+                let categories = detected
+                    .iter()
+                    .enumerate()
+                    .filter(|(other, (_, _, kind))| {
+                        *kind == Detected::OpalCategories
+                            && owner_of(*other, &variables_tables) == Some(index)
+                    })
+                    .map(|(_, (path, text, _))| (*text, *path))
+                    .next();
+                absorb(opal::read(text, path, categories, registry), &mut errors);
+            }
+            Detected::OpalCategories if variables_tables.is_empty() => {
+                errors.push(ImportError::new(
+                    Location::file(path),
+                    ImportErrorKind::CategoriesWithoutVariables,
+                ));
+            }
+            Detected::OpalCategories => {}
+        }
+    }
+    check_unique_across_files(&batch, &mut errors);
+    match ImportErrors::from_vec(errors) {
+        Some(errors) => Err(errors),
+        None => Ok(batch),
+    }
+}
+
+/// The variables table that the categories table at `index` belongs to.
+fn owner_of(index: usize, variables_tables: &[usize]) -> Option<usize> {
+    variables_tables
+        .iter()
+        .rev()
+        .find(|&&table| table < index)
+        .or(variables_tables.first())
+        .copied()
+}
+
+fn check_unique_across_files(batch: &ImportBatch, errors: &mut Vec<ImportError>) {
+    let mut first_file = std::collections::HashMap::new();
+    for variable in &batch.variables {
+        if let Some(first) = first_file.insert(&variable.key, &variable.source.path)
+            && *first != variable.source.path
+        {
+            errors.push(ImportError::new(
+                Location::file(&variable.source.path),
+                ImportErrorKind::DefinedInTwoFiles {
+                    key: variable.key.to_string(),
+                    first_file: first.clone(),
+                },
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

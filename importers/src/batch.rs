@@ -1,0 +1,138 @@
+//! What an import yields: catalog values from one or more files, with the warnings met.
+
+use std::fmt::Write;
+
+use catalog::{CatalogDump, IncomingVariable, Registry, SourceFile, VariableDefinition};
+use serde::Serialize;
+
+use crate::location::Location;
+
+/// Something odd but harmless in an input file, such as an ignored column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    /// Where.
+    pub location: Location,
+    /// What, and what varkat did about it.
+    pub message: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}
+
+/// Catalog values read from the files of one import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportBatch {
+    /// Registries the files describe.
+    pub registries: Vec<Registry>,
+    /// Variables the files define, in file order.
+    pub variables: Vec<IncomingVariable>,
+    /// Odd but harmless things met on the way.
+    pub warnings: Vec<Warning>,
+    /// The files read and the format each was read as.
+    pub files: Vec<SourceFile>,
+    /// A whole catalog (from `export --all`) to restore instead of importing variables.
+    pub dump: Option<CatalogDump>,
+}
+
+impl ImportBatch {
+    /// Adds another file's batch to this one.
+    pub fn extend(&mut self, other: ImportBatch) {
+        self.registries.extend(other.registries);
+        self.variables.extend(other.variables);
+        self.warnings.extend(other.warnings);
+        self.files.extend(other.files);
+        if other.dump.is_some() {
+            self.dump = other.dump;
+        }
+    }
+
+    /// A readable rendering of what was read, as the golden fixtures record it.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        for registry in &self.registries {
+            let _ =
+                writeln!(out, "registry {} \"{}\" ({})", registry.id, registry.name, registry.kind);
+        }
+        for variable in &self.variables {
+            render_variable(&mut out, variable);
+        }
+        if let Some(dump) = &self.dump {
+            let _ = writeln!(
+                out,
+                "catalog export: {} registries, {} versions, {} changes",
+                dump.registries.len(),
+                dump.versions.len(),
+                dump.changes.len()
+            );
+        }
+        for warning in &self.warnings {
+            let _ = writeln!(out, "warning: {warning}");
+        }
+        out
+    }
+}
+
+fn render_variable(out: &mut String, variable: &IncomingVariable) {
+    let VariableDefinition {
+        label,
+        description,
+        question,
+        data_type,
+        unit,
+        value_domain,
+        period,
+        section,
+    } = &variable.definition;
+    let _ = writeln!(
+        out,
+        "{}  {data_type}{}",
+        variable.key,
+        unit.as_ref().map(|u| format!(" [{u}]")).unwrap_or_default()
+    );
+    for (what, text) in [("label", label), ("description", description), ("question", question)] {
+        for (lang, text) in [("nb", &text.nb), ("en", &text.en)] {
+            if let Some(text) = text {
+                let _ = writeln!(out, "  {what}.{lang}: {text}");
+            }
+        }
+    }
+    if let Some(section) = section {
+        let _ = writeln!(out, "  section: {section}");
+    }
+    if !period.is_open() {
+        let _ = writeln!(out, "  period: {period}");
+    }
+    if let Some(range) = &value_domain.range {
+        let end = |value: Option<f64>| value.map(|v| v.to_string()).unwrap_or_default();
+        let _ = writeln!(out, "  range: {}..{}", end(range.min), end(range.max));
+    }
+    if let Some(binding) = &value_domain.code_system {
+        let _ = writeln!(
+            out,
+            "  code system: {}{}",
+            binding.system,
+            binding.version.as_ref().map(|v| format!("@{v}")).unwrap_or_default()
+        );
+    }
+    for category in &value_domain.categories {
+        let label = [&category.label.nb, &category.label.en]
+            .iter()
+            .filter_map(|text| text.as_deref())
+            .collect::<Vec<_>>()
+            .join(" / ");
+        let _ = writeln!(
+            out,
+            "  {} = {label}{}{}",
+            category.code,
+            if category.missing { " (missing)" } else { "" },
+            if category.period.is_open() {
+                String::new()
+            } else {
+                format!(" [{}]", category.period)
+            }
+        );
+    }
+}

@@ -1,0 +1,194 @@
+//! Import errors: each names where it was found and what was expected. A parser collects every
+//! error in a file before refusing it, so that a steward fixes them all in one go.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::location::Location;
+
+/// One problem in an input file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{location}: {kind}")]
+pub struct ImportError {
+    /// Where.
+    pub location: Location,
+    /// What.
+    pub kind: ImportErrorKind,
+}
+
+impl ImportError {
+    /// An error at `location`.
+    pub fn new(location: Location, kind: ImportErrorKind) -> ImportError {
+        ImportError { location, kind }
+    }
+}
+
+/// What was wrong, and what was expected instead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[serde(tag = "error", rename_all = "snake_case")]
+pub enum ImportErrorKind {
+    /// Bytes that the chosen encoding cannot decode.
+    #[error("byte {byte} is not valid {encoding}{hint}")]
+    InvalidEncoding {
+        /// The offending byte, as hex.
+        byte: String,
+        /// The encoding tried.
+        encoding: &'static str,
+        /// What to try instead.
+        hint: &'static str,
+    },
+    /// The format cannot be told from the content.
+    #[error("cannot tell the format of this file ({seen}); give --format ({expected})")]
+    UnknownFormat {
+        /// What the file starts with.
+        seen: String,
+        /// The formats varkat reads.
+        expected: String,
+    },
+    /// A delimited file that the CSV reader cannot read.
+    #[error("malformed CSV: {0}")]
+    MalformedCsv(String),
+    /// A file that is not valid JSON, or not of the expected shape.
+    #[error("{0}")]
+    Json(String),
+    /// A required column is missing from the header.
+    #[error("missing required column `{column}`; the header has {found}")]
+    MissingColumn {
+        /// The column.
+        column: String,
+        /// The columns that are there.
+        found: String,
+    },
+    /// A row names no variable.
+    #[error("variable name is empty")]
+    EmptyName,
+    /// A variable name the catalog cannot use as a key.
+    #[error("{0}")]
+    InvalidName(String),
+    /// A variable defined twice in one file.
+    #[error("variable `{name}` is defined twice (first on line {first_line})")]
+    DuplicateVariable {
+        /// The variable.
+        name: String,
+        /// Where it was first defined.
+        first_line: u64,
+    },
+    /// A variable defined by two files of the same import.
+    #[error("variable `{key}` is also defined in `{first_file}`")]
+    DefinedInTwoFiles {
+        /// The variable.
+        key: String,
+        /// The file that defined it first.
+        first_file: String,
+    },
+    /// A category code that appears twice in one variable.
+    #[error(
+        "category code `{code}` appears twice in variable `{variable}` (first on line {first_line} as `{first_label}`)"
+    )]
+    DuplicateCategory {
+        /// The code.
+        code: String,
+        /// The variable.
+        variable: String,
+        /// Where it first appeared.
+        first_line: u64,
+        /// What it meant there.
+        first_label: String,
+    },
+    /// A category row for a variable the file does not define.
+    #[error(
+        "category row for unknown variable `{variable}`; expected a variable defined in the variables table"
+    )]
+    UnknownVariable {
+        /// The variable named.
+        variable: String,
+    },
+    /// A data type the format does not have.
+    #[error("unknown data type `{found}`; expected one of {expected}")]
+    UnknownDataType {
+        /// What the file says.
+        found: String,
+        /// What the format allows.
+        expected: &'static str,
+    },
+    /// A value that should be a date.
+    #[error("`{0}` is not a date; expected YYYY-MM-DD or DD.MM.YYYY")]
+    BadDate(String),
+    /// A value that should be a number.
+    #[error("`{0}` is not a number")]
+    BadNumber(String),
+    /// A value that should be true or false.
+    #[error("`{0}` is not true or false")]
+    BadBoolean(String),
+    /// The rows of one variable disagree about a field that belongs to the variable.
+    #[error(
+        "variable `{variable}` has `{field}` `{value}` here but `{first_value}` on line {first_line}"
+    )]
+    Inconsistent {
+        /// The variable.
+        variable: String,
+        /// The field.
+        field: String,
+        /// This row's value.
+        value: String,
+        /// The first row's value.
+        first_value: String,
+        /// The first row.
+        first_line: u64,
+    },
+    /// A registry id that is not a slug.
+    #[error("registry id `{0}` is not a slug (letters, digits, `-` and `_`)")]
+    BadRegistryId(String),
+    /// The format does not name the registry and none was given.
+    #[error("this {format} file does not say which registry it describes; give --registry ID")]
+    NoRegistry {
+        /// The format.
+        format: &'static str,
+    },
+    /// The categories table of an Opal dictionary came without its variables table.
+    #[error("an Opal categories table needs its variables table in the same import")]
+    CategoriesWithoutVariables,
+    /// A file written by a newer varkat.
+    #[error("varkat JSON format version {found} is newer than this varkat reads ({supported})")]
+    NewerJsonFormat {
+        /// The version in the file.
+        found: u32,
+        /// The version this build reads.
+        supported: u32,
+    },
+}
+
+/// Every problem found in an import; never empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct ImportErrors(Vec<ImportError>);
+
+impl ImportErrors {
+    /// Wraps the errors found; `None` when there were none.
+    pub fn from_vec(errors: Vec<ImportError>) -> Option<ImportErrors> {
+        (!errors.is_empty()).then_some(ImportErrors(errors))
+    }
+
+    /// A single error.
+    pub fn one(location: Location, kind: ImportErrorKind) -> ImportErrors {
+        ImportErrors(vec![ImportError::new(location, kind)])
+    }
+
+    /// The errors, in the order found.
+    pub fn errors(&self) -> &[ImportError] {
+        &self.0
+    }
+}
+
+impl fmt::Display for ImportErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for error in &self.0 {
+            writeln!(f, "{error}")?;
+        }
+        let n = self.0.len();
+        write!(f, "{n} error{} found; nothing was imported", if n == 1 { "" } else { "s" })
+    }
+}
+
+impl std::error::Error for ImportErrors {}

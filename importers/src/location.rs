@@ -1,0 +1,55 @@
+//! Where in an input file something was found: every error and warning carries one.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// A place in an input file: the file, and where known the line, column and field.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Location {
+    /// The file as the user named it.
+    pub file: String,
+    /// The line, from 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// The column, from 1, where the format has columns worth naming (JSON, XML).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u64>,
+    /// The field or column name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+impl Location {
+    /// The whole file.
+    pub fn file(file: &str) -> Location {
+        Location { file: file.to_owned(), line: None, column: None, field: None }
+    }
+
+    /// A line of a file.
+    pub fn line(file: &str, line: u64) -> Location {
+        Location { line: Some(line), ..Location::file(file) }
+    }
+
+    /// The same place, naming a field.
+    pub fn field(mut self, field: &str) -> Location {
+        self.field = Some(field.to_owned());
+        self
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
+        }
+        if let Some(field) = &self.field {
+            write!(f, " (field `{field}`)")?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,113 @@
+//! Delimited tables (CSV with `,` or `;`, TSV) with their header, read with the `csv` crate.
+//! Rows keep their line numbers, and columns are found by name, case-insensitively, so that
+//! every importer can say "line 12, field `type`".
+
+use crate::error::{ImportError, ImportErrorKind};
+use crate::location::Location;
+
+/// A table read from one file.
+pub(crate) struct Table {
+    file: String,
+    headers: Vec<String>,
+    rows: Vec<Row>,
+}
+
+/// One data row and the line it starts on.
+pub(crate) struct Row {
+    pub(crate) line: u64,
+    fields: Vec<String>,
+}
+
+/// A column of a table, found by name.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Column(usize);
+
+impl Table {
+    /// Reads `text`, guessing the delimiter from the header line.
+    pub(crate) fn read(text: &str, file: &str) -> Result<Table, ImportError> {
+        let header_line = text.lines().next().unwrap_or("");
+        let delimiter = [b';', b'\t', b',']
+            .into_iter()
+            .max_by_key(|d| header_line.matches(char::from(*d)).count())
+            .unwrap_or(b',');
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let malformed = |err: csv::Error| {
+            let line = err.position().map_or(1, csv::Position::line);
+            ImportError::new(
+                Location::line(file, line),
+                ImportErrorKind::MalformedCsv(err.to_string()),
+            )
+        };
+        let headers =
+            reader.headers().map_err(malformed)?.iter().map(|h| h.trim().to_owned()).collect();
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            let record = record.map_err(malformed)?;
+            if record.iter().all(|field| field.trim().is_empty()) {
+                continue;
+            }
+            let line = record.position().map_or(0, csv::Position::line);
+            rows.push(Row { line, fields: record.iter().map(str::to_owned).collect() });
+        }
+        Ok(Table { file: file.to_owned(), headers, rows })
+    }
+
+    /// The file the table was read from.
+    pub(crate) fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// The column names, as written.
+    pub(crate) fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    /// The data rows.
+    pub(crate) fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
+    /// The column with this name, if any.
+    pub(crate) fn column(&self, name: &str) -> Option<Column> {
+        self.headers.iter().position(|header| header.eq_ignore_ascii_case(name)).map(Column)
+    }
+
+    /// The column with this name, or an error saying it is missing.
+    pub(crate) fn require(&self, name: &str) -> Result<Column, ImportError> {
+        self.column(name).ok_or_else(|| {
+            ImportError::new(
+                Location::line(&self.file, 1).field(name),
+                ImportErrorKind::MissingColumn {
+                    column: name.to_owned(),
+                    found: self
+                        .headers
+                        .iter()
+                        .map(|h| format!("`{h}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                },
+            )
+        })
+    }
+
+    /// The name of a column, as written.
+    pub(crate) fn header(&self, column: Column) -> &str {
+        &self.headers[column.0]
+    }
+
+    /// The location of a cell, for errors and warnings.
+    pub(crate) fn at(&self, row: &Row, column: Column) -> Location {
+        Location::line(&self.file, row.line).field(&self.headers[column.0])
+    }
+}
+
+impl Row {
+    /// The trimmed text of a cell; `None` when the column is absent or the cell empty.
+    pub(crate) fn get(&self, column: Option<Column>) -> Option<&str> {
+        let text = self.fields.get(column?.0)?.trim();
+        (!text.is_empty()).then_some(text)
+    }
+}

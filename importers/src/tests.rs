@@ -1,0 +1,114 @@
+//! Golden tests over `fixtures/<format>/{ok,err}/`: each accepted input sits beside the
+//! catalog it gives, each rejected input beside the exact errors a steward sees. Bless a
+//! change with `UPDATE_EXPECT=1 cargo test -p importers` and read the diff.
+
+use std::path::{Path, PathBuf};
+
+use expect_test::expect_file;
+
+use super::*;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
+}
+
+/// Reads one fixture case (the files whose names start with `stem`) as a user would import
+/// them, and renders the outcome.
+fn render_case(dir: &Path, stem: &str, files: &[PathBuf]) -> String {
+    let inputs: Vec<InputFile> = files
+        .iter()
+        .map(|path| InputFile {
+            path: path.file_name().unwrap().to_string_lossy().into_owned(),
+            bytes: std::fs::read(path).unwrap(),
+        })
+        .collect();
+    let registry_slug = stem.split('.').next().unwrap();
+    let options = ReadOptions {
+        format: None,
+        registry: Some(RegistryId::new(registry_slug).unwrap())
+            .filter(|_| dir.starts_with(fixtures().join("klokebok"))),
+        encoding: if stem.ends_with(".latin1") { Encoding::Latin1 } else { Encoding::Auto },
+    };
+    match read(&inputs, &options) {
+        Ok(batch) => {
+            let formats: Vec<String> = batch
+                .files
+                .iter()
+                .map(|file| format!("{} as {}", file.path, file.format))
+                .collect();
+            format!("read {}\n{}", formats.join(", "), batch.render())
+        }
+        Err(errors) => format!("{errors}\n"),
+    }
+}
+
+/// Runs every case in `fixtures/<format>/<ok|err>`. A case is the set of input files sharing
+/// the stem of a `.expected` file.
+fn run(format: &str, outcome: &str) {
+    let dir = fixtures().join(format).join(outcome);
+    let mut expected: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "expected"))
+        .collect();
+    expected.sort();
+    assert!(!expected.is_empty(), "no cases in {}", dir.display());
+    for expected_path in expected {
+        let stem = expected_path.file_stem().unwrap().to_string_lossy().into_owned();
+        let mut inputs: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| {
+                let name = path.file_name().unwrap().to_string_lossy();
+                path.extension().is_some_and(|e| e != "expected")
+                    && name.starts_with(&format!("{stem}."))
+                    && !name[stem.len() + 1..].contains(".expected")
+            })
+            .collect();
+        // Opal's variables table goes before its categories table, as a user would name them.
+        inputs.sort_by_key(|path| path.to_string_lossy().contains("categories"));
+        let rendered = render_case(&dir, &stem, &inputs);
+        let ok = !rendered.contains("nothing was imported");
+        assert_eq!(
+            ok,
+            outcome == "ok",
+            "{}: expected {outcome}, got:\n{rendered}",
+            expected_path.display()
+        );
+        expect_file![expected_path].assert_eq(&rendered);
+    }
+}
+
+#[test]
+fn klokebok_accepted() {
+    run("klokebok", "ok");
+}
+#[test]
+fn klokebok_rejected() {
+    run("klokebok", "err");
+}
+#[test]
+fn opal_accepted() {
+    run("opal", "ok");
+}
+#[test]
+fn opal_rejected() {
+    run("opal", "err");
+}
+#[test]
+fn varkat_json_accepted() {
+    run("varkat-json", "ok");
+}
+#[test]
+fn varkat_json_rejected() {
+    run("varkat-json", "err");
+}
+#[test]
+fn unknown_format_is_refused() {
+    let input = InputFile { path: "notes.txt".into(), bytes: b"just some notes\n".to_vec() };
+    let err = read(&[input], &ReadOptions::default()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "notes.txt:1: cannot tell the format of this file (it starts with `just some notes`); give --format (varkat-json, opal, klokebok)\n1 error found; nothing was imported"
+    );
+}

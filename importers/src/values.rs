@@ -1,0 +1,51 @@
+//! Parsing the scalar values that codebooks write in many ways: dates, numbers, flags.
+
+use chrono::NaiveDate;
+
+use crate::error::ImportErrorKind;
+
+/// Reads a date written `YYYY-MM-DD` or `DD.MM.YYYY` (as Norwegian exports write it).
+pub(crate) fn date(text: &str) -> Result<NaiveDate, ImportErrorKind> {
+    let text = text.trim();
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(text, "%d.%m.%Y"))
+        .map_err(|_| ImportErrorKind::BadDate(text.to_owned()))
+}
+
+/// Reads a number, accepting a decimal comma.
+pub(crate) fn number(text: &str) -> Result<f64, ImportErrorKind> {
+    let text = text.trim();
+    text.replace(',', ".")
+        .parse::<f64>()
+        .ok()
+        .filter(|n| n.is_finite())
+        .ok_or_else(|| ImportErrorKind::BadNumber(text.to_owned()))
+}
+
+/// Reads a flag written as true/false, yes/no, ja/nei or 1/0.
+pub(crate) fn flag(text: &str) -> Result<bool, ImportErrorKind> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "ja" | "1" | "y" => Ok(true),
+        "false" | "no" | "nei" | "0" | "n" | "" => Ok(false),
+        _ => Err(ImportErrorKind::BadBoolean(text.trim().to_owned())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_both_spellings() {
+        assert_eq!(date("2023-11-29").unwrap(), date("29.11.2023").unwrap());
+        assert_eq!(
+            date("31.02.2023").unwrap_err().to_string(),
+            "`31.02.2023` is not a date; expected YYYY-MM-DD or DD.MM.YYYY"
+        );
+    }
+    #[test]
+    fn decimal_comma() {
+        assert_eq!(number("1,5").unwrap(), 1.5);
+        assert!(number("NaN").is_err());
+    }
+}
