@@ -86,7 +86,7 @@ impl ImportPlan {
 /// second draft stacked on it.
 pub fn plan_import(
     current: &BTreeMap<VariableKey, VariableVersion>,
-    incoming: &[IncomingVariable],
+    incoming: Vec<IncomingVariable>,
     full_registries: &BTreeSet<RegistryId>,
     draft: bool,
 ) -> ImportPlan {
@@ -95,18 +95,19 @@ pub fn plan_import(
     let next_version = |latest: &VariableVersion| {
         if draft && latest.is_draft() { latest.version } else { latest.version.next() }
     };
+    let retiring_source = incoming.first().map(|variable| variable.source.clone());
     let mut seen = BTreeSet::new();
     for variable in incoming {
-        seen.insert(&variable.key);
+        seen.insert(variable.key.clone());
         let Some(latest) = current.get(&variable.key) else {
             plan.new.push(PlannedVersion {
-                key: variable.key.clone(),
+                key: variable.key,
                 version: VersionNo::FIRST,
                 status,
                 previous: None,
                 replaces_draft: false,
-                definition: variable.definition.clone(),
-                source: variable.source.clone(),
+                definition: variable.definition,
+                source: variable.source,
             });
             continue;
         };
@@ -116,16 +117,15 @@ pub fn plan_import(
         }
         let version = next_version(latest);
         plan.changed.push(PlannedVersion {
-            key: variable.key.clone(),
+            key: variable.key,
             version,
             status,
             previous: Some(latest.version).filter(|previous| *previous != version),
             replaces_draft: version == latest.version,
-            definition: variable.definition.clone(),
-            source: variable.source.clone(),
+            definition: variable.definition,
+            source: variable.source,
         });
     }
-    let retiring_source = incoming.first().map(|variable| variable.source.clone());
     for (key, latest) in current {
         let absent = !seen.contains(key) && full_registries.contains(key.registry());
         if !absent || latest.status == Status::Retired {
@@ -215,7 +215,7 @@ mod tests {
         let current: BTreeMap<_, _> = current.iter().cloned().collect();
         let full_registries =
             if full { BTreeSet::from([RegistryId::new("hunt").unwrap()]) } else { BTreeSet::new() };
-        let plan = plan_import(&current, incoming, &full_registries, draft);
+        let plan = plan_import(&current, incoming.to_vec(), &full_registries, draft);
         let render = |versions: &[PlannedVersion]| {
             versions
                 .iter()

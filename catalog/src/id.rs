@@ -59,7 +59,7 @@ impl From<RegistryId> for String {
 
 impl fmt::Display for RegistryId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.pad(&self.0)
     }
 }
 
@@ -143,7 +143,7 @@ impl VersionNo {
 
 impl fmt::Display for VersionNo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
+        fmt::Display::fmt(&self.0, f)
     }
 }
 
@@ -157,7 +157,7 @@ pub struct ChangeSeq(pub u64);
 
 impl fmt::Display for ChangeSeq {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
+        fmt::Display::fmt(&self.0, f)
     }
 }
 
@@ -179,7 +179,7 @@ pub struct CodeSystemId(pub String);
 
 impl fmt::Display for CodeSystemId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.pad(&self.0)
     }
 }
 
@@ -190,7 +190,7 @@ pub struct SharedDefinitionId(pub String);
 
 impl fmt::Display for SharedDefinitionId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.pad(&self.0)
     }
 }
 

@@ -1,1 +1,88 @@
-//! placeholder
+//! The `varkat` command-line tool: clap arguments in, calls into the library crates, text or
+//! JSON out, and an exit code that says what went wrong. It holds no catalog logic of its own.
+
+mod args;
+mod commands;
+mod exit;
+mod output;
+mod progress;
+mod render;
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::Parser;
+
+use crate::args::{Cli, Command, GlobalArgs};
+use crate::output::Output;
+
+/// What every command needs: where the store is, how to print, who is acting.
+pub(crate) struct Context {
+    data_dir: PathBuf,
+    output: Output,
+    who: String,
+}
+
+impl Context {
+    fn new(global: &GlobalArgs) -> Context {
+        let who = global
+            .user
+            .clone()
+            .or_else(|| std::env::var("USER").ok())
+            .filter(|name| !name.trim().is_empty())
+            .unwrap_or_else(|| "unknown".to_owned());
+        Context {
+            data_dir: global.data_dir.clone().unwrap_or_else(|| PathBuf::from("varkat-data")),
+            output: Output { json: global.json, quiet: global.quiet },
+            who,
+        }
+    }
+
+    /// Opens the store, saying which directory failed.
+    pub(crate) fn open_store(&self) -> anyhow::Result<catalog::Store> {
+        open_store(&self.data_dir)
+    }
+}
+
+pub(crate) fn open_store(path: &Path) -> anyhow::Result<catalog::Store> {
+    catalog::Store::open(path)
+        .with_context(|| format!("failed to open the store at `{}`", path.display()))
+}
+
+/// Runs `varkat` with these arguments and returns its exit code.
+pub fn main_impl(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return ExitCode::from(if err.use_stderr() { exit::USAGE } else { exit::SUCCESS });
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_env("VARKAT_LOG"))
+        .with_writer(std::io::stderr)
+        .init();
+    let context = Context::new(&cli.global);
+    let result = match &cli.command {
+        Command::Import(args) => commands::import::run(&context, args),
+        Command::Registries => commands::browse::registries(&context),
+        Command::Variables(args) => commands::browse::variables(&context, args),
+        Command::Show(args) => commands::browse::show(&context, args),
+        Command::History(args) => commands::history::history(&context, args),
+        Command::Diff(args) => commands::history::diff(&context, args),
+        Command::Changes(args) => commands::history::changes(&context, args),
+        Command::Export(args) => commands::export::run(&context, args),
+        Command::Publish(args) => commands::publish::publish(&context, args),
+        Command::Discard(args) => commands::publish::discard(&context, args),
+        Command::Demo => commands::demo::run(&context, cli.global.data_dir.is_some()),
+    };
+    match result {
+        Ok(()) => ExitCode::from(exit::SUCCESS),
+        Err(err) => {
+            output::write_stderr(&format!("error: {err:#}\n"));
+            exit::code_for(&err)
+        }
+    }
+}

@@ -136,3 +136,19 @@ fn render_variable(out: &mut String, variable: &IncomingVariable) {
         );
     }
 }
+
+impl ImportBatch {
+    /// The import request that writes this batch: the variables, the registries the files
+    /// describe, and the warnings, kept with the import.
+    pub fn into_request(self, full: bool, draft: bool, who: &str) -> catalog::ImportRequest {
+        catalog::ImportRequest {
+            registries: self.registries,
+            variables: self.variables,
+            files: self.files,
+            warnings: self.warnings.iter().map(ToString::to_string).collect(),
+            full,
+            draft,
+            who: who.to_owned(),
+        }
+    }
+}

@@ -46,6 +46,9 @@ pub enum ImportErrorKind {
         /// The formats varkat reads.
         expected: String,
     },
+    /// A spreadsheet (a ZIP archive), which this varkat does not read yet.
+    #[error("this is a spreadsheet (.xlsx or .ods); save its sheets as CSV and import those")]
+    Spreadsheet,
     /// A delimited file that the CSV reader cannot read.
     #[error("malformed CSV: {0}")]
     MalformedCsv(String),

@@ -202,19 +202,22 @@ pub(crate) fn read(
             section: row.get(columns.section).map(str::to_owned),
             ..VariableDefinition::of_type(data_type)
         };
-        let bound = |column: Option<Column>, errors: &mut Vec<ImportError>| {
-            row.get(column).and_then(|cell| {
-                values::number(cell)
-                    .map_err(|kind| {
-                        errors.push(ImportError::new(
-                            table.at(row, column.expect("cell has a column")),
-                            kind,
-                        ))
-                    })
-                    .ok()
-            })
+        // The platform allows symbolic bounds such as `birthYear` or `todayYear`; the catalog
+        // keeps numeric bounds only, and says which it left open.
+        let mut bound = |column: Option<Column>| {
+            let cell = row.get(column)?;
+            match values::number(cell) {
+                Ok(value) => Some(value),
+                Err(_) => {
+                    warnings.push(Warning {
+                        location: table.at(row, column.expect("cell has a column")),
+                        message: format!("range bound `{cell}` is not a number; that end of the range is left open"),
+                    });
+                    None
+                }
+            }
         };
-        let (min, max) = (bound(columns.min, &mut errors), bound(columns.max, &mut errors));
+        let (min, max) = (bound(columns.min), bound(columns.max));
         if min.is_some() || max.is_some() {
             definition.value_domain.range = Some(NumericRange { min, max });
         }

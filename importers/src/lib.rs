@@ -138,6 +138,11 @@ pub fn read(files: &[InputFile], options: &ReadOptions) -> Result<ImportBatch, I
     let mut errors = Vec::new();
     let mut decoded = Vec::new();
     for file in files {
+        // A spreadsheet is a ZIP archive; say so rather than complain about its bytes.
+        if file.bytes.starts_with(b"PK\x03\x04") {
+            errors.push(ImportError::new(Location::file(&file.path), ImportErrorKind::Spreadsheet));
+            continue;
+        }
         match decode(&file.bytes, options.encoding, &file.path) {
             Ok(text) => decoded.push((file.path.as_str(), text)),
             Err(err) => errors.push(err),

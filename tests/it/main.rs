@@ -1,1 +1,22 @@
+//! End-to-end tests: each drives the real `varkat` binary in a fresh data directory on the
+//! files in `fixtures/`, and checks what a user would see.
 
+/// The workspace and command helpers every test uses.
+mod util;
+
+/// Importing codebooks: formats, encodings, re-imports, dry runs, `--full`, refused files.
+mod import;
+/// Versions, diffs, as-of reads and the change log.
+mod history;
+/// Drafts: hidden until published, or discarded.
+mod drafts;
+/// Export, re-import and whole-catalog backup and restore.
+mod export;
+/// The store itself: crash atomicity, a store held by another process.
+mod store;
+/// The bundled demo.
+mod demo;
+/// The real codebooks in `../shared/data` (run by `.ci/run`, which sets `VARKAT_SHARED`).
+mod real_data;
+/// Repository rules: crate dependencies, docs, manifests.
+mod tidy;

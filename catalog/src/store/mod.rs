@@ -275,12 +275,13 @@ impl Store {
     }
 
     /// What an import would do, without writing anything.
-    pub fn plan(&self, request: &ImportRequest) -> Result<ImportPlan> {
+    pub fn plan(&self, request: ImportRequest) -> Result<ImportPlan> {
         let _guard = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        self.plan_locked(request)
+        self.plan_locked(request).map(|(plan, _)| plan)
     }
 
-    fn plan_locked(&self, request: &ImportRequest) -> Result<ImportPlan> {
+    /// Plans an import and hands back what the write still needs of the request.
+    fn plan_locked(&self, request: ImportRequest) -> Result<(ImportPlan, ImportRequest)> {
         let mut registry_ids: BTreeSet<RegistryId> =
             request.variables.iter().map(|variable| variable.key.registry().clone()).collect();
         registry_ids.extend(request.registries.iter().map(|registry| registry.id.clone()));
@@ -306,16 +307,18 @@ impl Store {
             }
         }
         let full_registries = if request.full { registry_ids } else { BTreeSet::new() };
-        let mut plan = plan_import(&current, &request.variables, &full_registries, request.draft);
+        let mut request = request;
+        let variables = std::mem::take(&mut request.variables);
+        let mut plan = plan_import(&current, variables, &full_registries, request.draft);
         (plan.new_registries, plan.updated_registries) = plan_registries;
-        Ok(plan)
+        Ok((plan, request))
     }
 
     /// Plans and writes an import as one atomic change. An import that changes nothing
     /// writes nothing and records no change.
-    pub fn import(&self, request: &ImportRequest) -> Result<ImportOutcome> {
+    pub fn import(&self, request: ImportRequest) -> Result<ImportOutcome> {
         let _guard = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let plan = self.plan_locked(request)?;
+        let (plan, request) = self.plan_locked(request)?;
         if plan.is_empty() {
             return Ok(ImportOutcome { plan, change: None });
         }
@@ -326,7 +329,7 @@ impl Store {
         for registry in plan.new_registries.iter().chain(&plan.updated_registries) {
             batch.insert(keys::registry(&registry.id), Self::encode(registry));
         }
-        let mut write = |planned: &PlannedVersion| {
+        let write = |batch: &mut sled::Batch, planned: &PlannedVersion| {
             let version = VariableVersion {
                 key: planned.key.clone(),
                 version: planned.version,
@@ -344,9 +347,9 @@ impl Store {
             batch.insert(keys::version(&planned.key, planned.version), Self::encode(&version));
             VersionRef { key: planned.key.clone(), version: planned.version }
         };
-        let new = plan.new.iter().map(&mut write).collect();
-        let changed = plan.changed.iter().map(&mut write).collect();
-        let retired = plan.retired.iter().map(&mut write).collect();
+        let new = plan.new.iter().map(|planned| write(&mut batch, planned)).collect();
+        let changed = plan.changed.iter().map(|planned| write(&mut batch, planned)).collect();
+        let retired = plan.retired.iter().map(|planned| write(&mut batch, planned)).collect();
         let record = ImportRecord {
             id: import,
             at: now,

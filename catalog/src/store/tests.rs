@@ -51,9 +51,9 @@ fn versions(store: &Store, name: &str) -> String {
 fn reimport_of_unchanged_codebook_records_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    let first = store.import(&request(&[("ROYK", "Røyker du?")], false, false)).unwrap();
+    let first = store.import(request(&[("ROYK", "Røyker du?")], false, false)).unwrap();
     assert_eq!(first.change.unwrap().seq, ChangeSeq(1));
-    let again = store.import(&request(&[("ROYK", "Røyker du?")], false, false)).unwrap();
+    let again = store.import(request(&[("ROYK", "Røyker du?")], false, false)).unwrap();
     assert!(again.change.is_none());
     assert_eq!(store.last_change().unwrap(), ChangeSeq(1));
     assert_eq!(versions(&store, "ROYK"), "1:published:Røyker du?");
@@ -64,9 +64,9 @@ fn changed_and_retired_variables_get_versions() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     store
-        .import(&request(&[("ROYK", "Røyker du?"), ("SNUS", "Snuser du?")], false, false))
+        .import(request(&[("ROYK", "Røyker du?"), ("SNUS", "Snuser du?")], false, false))
         .unwrap();
-    store.import(&request(&[("ROYK", "Røyker du daglig?")], true, false)).unwrap();
+    store.import(request(&[("ROYK", "Røyker du daglig?")], true, false)).unwrap();
     assert_eq!(versions(&store, "ROYK"), "1:published:Røyker du? 2:published:Røyker du daglig?");
     assert_eq!(versions(&store, "SNUS"), "1:published:Snuser du? 2:retired:Snuser du?");
     let changes: Vec<String> =
@@ -85,11 +85,11 @@ fn drafts_are_hidden_until_published() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     let hunt = RegistryId::new("hunt").unwrap();
-    store.import(&request(&[("ROYK", "Røyker du?")], false, false)).unwrap();
-    store.import(&request(&[("ROYK", "Røyker du nå?")], false, true)).unwrap();
+    store.import(request(&[("ROYK", "Røyker du?")], false, false)).unwrap();
+    store.import(request(&[("ROYK", "Røyker du nå?")], false, true)).unwrap();
     let published = store.variables(&hunt, View::Published).unwrap();
     assert_eq!(published[0].definition.label.best(), Some("Røyker du?"));
-    let refused = store.import(&request(&[("ROYK", "x")], false, false)).unwrap_err();
+    let refused = store.import(request(&[("ROYK", "x")], false, false)).unwrap_err();
     assert_eq!(
         refused.to_string(),
         "registry `hunt` has unpublished drafts; run `varkat publish hunt` or `varkat discard hunt` first, or import with --draft"
@@ -107,8 +107,8 @@ fn discard_drops_drafts() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     let hunt = RegistryId::new("hunt").unwrap();
-    store.import(&request(&[("ROYK", "Røyker du?")], false, false)).unwrap();
-    store.import(&request(&[("ROYK", "Røyker du nå?")], false, true)).unwrap();
+    store.import(request(&[("ROYK", "Røyker du?")], false, false)).unwrap();
+    store.import(request(&[("ROYK", "Røyker du nå?")], false, true)).unwrap();
     store.discard(&hunt, "steward").unwrap();
     assert_eq!(versions(&store, "ROYK"), "1:published:Røyker du?");
 }
@@ -117,9 +117,9 @@ fn discard_drops_drafts() {
 fn as_of_reads_what_was_published_then() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    store.import(&request(&[("ROYK", "Røyker du?")], false, false)).unwrap();
+    store.import(request(&[("ROYK", "Røyker du?")], false, false)).unwrap();
     let between = Utc::now();
-    store.import(&request(&[("ROYK", "Røyker du daglig?")], false, false)).unwrap();
+    store.import(request(&[("ROYK", "Røyker du daglig?")], false, false)).unwrap();
     assert_eq!(store.as_of(&key("ROYK"), between).unwrap().version, VersionNo(1));
     assert_eq!(store.as_of(&key("ROYK"), Utc::now()).unwrap().version, VersionNo(2));
     let before = between - chrono::Duration::days(1);
@@ -154,9 +154,9 @@ fn restore_gives_identical_catalog() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let original = Store::open(a.path()).unwrap();
     original
-        .import(&request(&[("ROYK", "Røyker du?"), ("SNUS", "Snuser du?")], false, false))
+        .import(request(&[("ROYK", "Røyker du?"), ("SNUS", "Snuser du?")], false, false))
         .unwrap();
-    original.import(&request(&[("ROYK", "Røyker du nå?")], true, true)).unwrap();
+    original.import(request(&[("ROYK", "Røyker du nå?")], true, true)).unwrap();
     let dump = original.dump().unwrap();
     let restored = Store::open(b.path()).unwrap();
     restored.restore(&dump).unwrap();

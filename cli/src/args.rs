@@ -1,0 +1,165 @@
+//! The command line, as clap parses it. Values are checked and resolved (a store opened, a
+//! date read) in the commands, before any work begins.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// varkat: the metadata and variable-harmonization catalog for health registries.
+#[derive(Debug, Parser)]
+#[command(name = "varkat", version, about, long_about = None, max_term_width = 100)]
+pub(crate) struct Cli {
+    /// Options every command takes.
+    #[command(flatten)]
+    pub(crate) global: GlobalArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub(crate) struct GlobalArgs {
+    /// The store's directory [default: $VARKAT_DATA, else ./varkat-data].
+    #[arg(long, global = true, env = "VARKAT_DATA", value_name = "DIR")]
+    pub(crate) data_dir: Option<PathBuf>,
+    /// Print JSON for scripts instead of text for people.
+    #[arg(long, global = true)]
+    pub(crate) json: bool,
+    /// Print only errors.
+    #[arg(long, short, global = true)]
+    pub(crate) quiet: bool,
+    /// Who is making the change, as recorded in the change log [default: $VARKAT_USER, else $USER].
+    #[arg(long, global = true, env = "VARKAT_USER", value_name = "NAME")]
+    pub(crate) user: Option<String>,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Import codebooks: varkat JSON, Opal/Maelstrom dictionaries, OQR klokebok.
+    Import(ImportArgs),
+    /// List the registries and how many variables each has.
+    Registries,
+    /// List a registry's variables.
+    Variables(VariablesArgs),
+    /// Show one variable: its current definition, one version, or what it was at a date.
+    Show(ShowArgs),
+    /// List a variable's versions, with what changed in each.
+    History(HistoryArgs),
+    /// Compare two versions, of one variable or of two.
+    Diff(DiffArgs),
+    /// List the change log: every write, numbered, with who and when.
+    Changes(ChangesArgs),
+    /// Write the catalog as varkat JSON.
+    Export(ExportArgs),
+    /// Publish a registry's drafts, as one change.
+    Publish(RegistryArg),
+    /// Drop a registry's drafts, as one change.
+    Discard(RegistryArg),
+    /// Load the bundled example catalog into a fresh store and show what it holds.
+    Demo,
+}
+
+/// `varkat import`.
+#[derive(Debug, Args)]
+pub(crate) struct ImportArgs {
+    /// The files; an Opal dictionary's categories table goes after its variables table.
+    #[arg(required = true, value_name = "FILE")]
+    pub(crate) files: Vec<PathBuf>,
+    /// The registry, for formats that do not name it (klokebok), or to override the file's.
+    #[arg(long, value_name = "ID")]
+    pub(crate) registry: Option<String>,
+    /// The format: varkat-json, opal or klokebok [default: told from the content].
+    #[arg(long, value_name = "FORMAT")]
+    pub(crate) format: Option<String>,
+    /// The text encoding: utf-8 (also UTF-16 with a byte order mark) or latin1.
+    #[arg(long, value_name = "ENCODING", default_value = "utf-8")]
+    pub(crate) encoding: String,
+    /// The files are the registry's whole codebook: retire variables they lack.
+    #[arg(long)]
+    pub(crate) full: bool,
+    /// Keep new versions as drafts until `varkat publish`.
+    #[arg(long)]
+    pub(crate) draft: bool,
+    /// Show what would be new, changed and retired, and write nothing.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+}
+
+/// `varkat variables`.
+#[derive(Debug, Args)]
+pub(crate) struct VariablesArgs {
+    /// The registry.
+    pub(crate) registry: String,
+    /// List the variables as the catalog showed them at this date or time.
+    #[arg(long, value_name = "DATE")]
+    pub(crate) as_of: Option<String>,
+    /// Include drafts.
+    #[arg(long)]
+    pub(crate) drafts: bool,
+}
+
+/// `varkat show`.
+#[derive(Debug, Args)]
+pub(crate) struct ShowArgs {
+    /// The variable, as REGISTRY/NAME.
+    pub(crate) variable: String,
+    /// Show this version.
+    #[arg(long, conflicts_with = "as_of")]
+    pub(crate) version: Option<u32>,
+    /// Show the version the catalog published as of this date (YYYY-MM-DD) or time (RFC 3339).
+    #[arg(long, value_name = "DATE")]
+    pub(crate) as_of: Option<String>,
+    /// Show the latest version even if it is a draft.
+    #[arg(long)]
+    pub(crate) drafts: bool,
+}
+
+/// `varkat history`.
+#[derive(Debug, Args)]
+pub(crate) struct HistoryArgs {
+    /// The variable, as REGISTRY/NAME.
+    pub(crate) variable: String,
+}
+
+/// `varkat diff`.
+#[derive(Debug, Args)]
+pub(crate) struct DiffArgs {
+    /// The old version, as REGISTRY/NAME[@N] (without @N: the latest).
+    pub(crate) from: String,
+    /// The new version, as REGISTRY/NAME[@N]; without it, FROM is compared with its previous version.
+    pub(crate) to: Option<String>,
+}
+
+/// `varkat changes`.
+#[derive(Debug, Args)]
+pub(crate) struct ChangesArgs {
+    /// Only changes after this number.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub(crate) after: u64,
+}
+
+/// `varkat export`.
+#[derive(Debug, Args)]
+pub(crate) struct ExportArgs {
+    /// Only this registry.
+    #[arg(long, value_name = "ID", conflicts_with = "all")]
+    pub(crate) registry: Option<String>,
+    /// The whole catalog: every version, every import and the change log (a backup).
+    #[arg(long)]
+    pub(crate) all: bool,
+    /// The output format.
+    #[arg(long, default_value = "json", value_parser = ["json"])]
+    pub(crate) format: String,
+    /// Write to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+}
+
+/// A command that takes one registry.
+#[derive(Debug, Args)]
+pub(crate) struct RegistryArg {
+    /// The registry.
+    pub(crate) registry: String,
+}

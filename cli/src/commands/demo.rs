@@ -1,0 +1,140 @@
+//! `varkat demo`: the bundled example catalog (six registries that each ask about smoking in
+//! their own way, in three formats, with a second version of one codebook) loaded into a fresh
+//! store, and a first look at it.
+
+use anyhow::Context as _;
+use catalog::{RegistryId, VariableKey, VersionNo, diff_versions};
+use importers::{Encoding, InputFile, ReadOptions};
+
+use crate::Context;
+use crate::render;
+
+/// One step of the demo: files imported together, as a steward would.
+struct Step {
+    files: &'static [(&'static str, &'static [u8])],
+    registry: Option<&'static str>,
+    encoding: Encoding,
+    full: bool,
+}
+
+macro_rules! fixture {
+    ($name:literal) => {
+        ($name, include_bytes!(concat!("../../../fixtures/catalog/", $name)).as_slice())
+    };
+}
+
+const STEPS: &[Step] = &[
+    Step {
+        files: &[fixture!("registries.json")],
+        registry: None,
+        encoding: Encoding::Auto,
+        full: false,
+    },
+    Step {
+        files: &[fixture!("mfr.json"), fixture!("kreftreg.json")],
+        registry: None,
+        encoding: Encoding::Auto,
+        full: false,
+    },
+    Step {
+        files: &[fixture!("hjerteinfarkt_klokebok_2023.csv")],
+        registry: Some("hjerteinfarkt"),
+        encoding: Encoding::Auto,
+        full: false,
+    },
+    Step {
+        files: &[fixture!("hjerneslag_klokebok_latin1.csv")],
+        registry: Some("hjerneslag"),
+        encoding: Encoding::Latin1,
+        full: false,
+    },
+    Step {
+        files: &[fixture!("surveys_variables.csv"), fixture!("surveys_categories.csv")],
+        registry: None,
+        encoding: Encoding::Auto,
+        full: false,
+    },
+    Step {
+        files: &[fixture!("hjerteinfarkt_klokebok_2024.csv")],
+        registry: Some("hjerteinfarkt"),
+        encoding: Encoding::Auto,
+        full: true,
+    },
+];
+
+/// Runs `varkat demo`. Without `--data-dir` it makes a new directory, which it keeps so that
+/// the user can go on exploring.
+pub(crate) fn run(context: &Context, data_dir_given: bool) -> anyhow::Result<()> {
+    let data_dir = if data_dir_given {
+        context.data_dir.clone()
+    } else {
+        tempfile::Builder::new()
+            .prefix("varkat-demo-")
+            .tempdir()
+            .context("failed to create a directory for the demo")?
+            .keep()
+    };
+    let store = crate::open_store(&data_dir)?;
+    anyhow::ensure!(
+        store.is_empty(),
+        "the store at `{}` is not empty; the demo needs a new one",
+        data_dir.display()
+    );
+    let output = &context.output;
+    for step in STEPS {
+        let inputs: Vec<InputFile> = step
+            .files
+            .iter()
+            .map(|(name, bytes)| InputFile {
+                path: format!("fixtures/catalog/{name}"),
+                bytes: bytes.to_vec(),
+            })
+            .collect();
+        let options = ReadOptions {
+            format: None,
+            registry: step.registry.map(RegistryId::new).transpose()?,
+            encoding: step.encoding,
+        };
+        let batch = importers::read(&inputs, &options)?;
+        let outcome = store.import(batch.into_request(step.full, false, &context.who))?;
+        if let Some(change) = outcome.change {
+            output.text(&format!("change {}: {}\n", change.seq, change.summary()));
+        }
+    }
+    output.text(&format!("\nThe demo catalog is in {}\n\n", data_dir.display()));
+    output.text("Registries:\n");
+    for registry in store.registries()? {
+        let n = store.variables(&registry.id, catalog::View::Published)?.iter().filter(|v| v.status != catalog::Status::Retired).count();
+        output.text(&format!(
+            "  {:<14} {:<8} {:>3} variables  {}\n",
+            registry.id, registry.kind, n, registry.name
+        ));
+    }
+    output.text("\nWhat the heart attack registry's 2024 codebook changed:\n");
+    if let Some(catalog::ChangeKind::Import { new, changed, retired, .. }) =
+        store.changes_after(catalog::ChangeSeq(0)).last().transpose()?.map(|change| change.kind)
+    {
+        for (what, versions) in [("new", &new), ("changed", &changed), ("retired", &retired)] {
+            for version in versions {
+                let summary = match version.version.0.checked_sub(1).filter(|n| *n > 0) {
+                    Some(previous) => render::diff_summary(&diff_versions(
+                        &store.version(&version.key, VersionNo(previous))?,
+                        &store.version(&version.key, version.version)?,
+                    )),
+                    None => String::new(),
+                };
+                output.text(&format!("  {what:<8} {:<40} {summary}\n", version.key.name()));
+            }
+        }
+    }
+    let key: VariableKey = "hjerteinfarkt/INNLEGGELSE_ROYKER".parse()?;
+    let (first, second) = (store.version(&key, VersionNo(1))?, store.version(&key, VersionNo(2))?);
+    output.text("\nHow it asks about smoking now:\n\n");
+    output.text(&render::diff(&diff_versions(&first, &second)));
+    output.text(&format!(
+        "\nGo on exploring:\n  export VARKAT_DATA={}\n  varkat variables hjerteinfarkt\n  varkat history {key}\n  varkat diff {key}@1 kreftreg/ROYKESTATUS\n  varkat changes\n",
+        data_dir.display()
+    ));
+    output.json(&serde_json::json!({ "data_dir": data_dir, "changes": store.last_change()?.0 }));
+    Ok(())
+}

@@ -1,0 +1,165 @@
+//! `varkat import`: read files, plan or write one atomic import, say what happened.
+
+use std::fmt::Write;
+
+use anyhow::Context as _;
+use catalog::{ImportPlan, PlannedVersion, RegistryId};
+use importers::{Encoding, Format, InputFile, ReadOptions};
+use serde::Serialize;
+
+use crate::Context;
+use crate::args::ImportArgs;
+use crate::progress::Progress;
+
+/// How many names of each kind a human summary lists before it only counts.
+const LISTED: usize = 15;
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    dry_run: bool,
+    files: &'a [catalog::SourceFile],
+    plan: &'a ImportPlan,
+    change: Option<u64>,
+    warnings: &'a [importers::Warning],
+    restored: bool,
+}
+
+/// Runs `varkat import`.
+pub(crate) fn run(context: &Context, args: &ImportArgs) -> anyhow::Result<()> {
+    let options = ReadOptions {
+        format: args
+            .format
+            .as_deref()
+            .map(str::parse::<Format>)
+            .transpose()
+            .map_err(anyhow::Error::msg)?,
+        registry: args.registry.as_deref().map(RegistryId::new).transpose()?,
+        encoding: args.encoding.parse::<Encoding>().map_err(anyhow::Error::msg)?,
+    };
+    let store = context.open_store()?;
+    let progress = Progress::start(!context.output.quiet && !context.output.json, "reading");
+    let mut inputs = Vec::with_capacity(args.files.len());
+    for path in &args.files {
+        let bytes =
+            std::fs::read(path).with_context(|| format!("failed to read `{}`", path.display()))?;
+        inputs.push(InputFile { path: path.display().to_string(), bytes });
+    }
+    progress.set_message("parsing");
+    let batch = importers::read(&inputs, &options);
+    let batch = match batch {
+        Ok(batch) => batch,
+        Err(errors) => {
+            progress.finish();
+            return Err(errors.into());
+        }
+    };
+    let output = &context.output;
+    for file in &batch.files {
+        output.text(&format!("reading {} as {}\n", file.path, file.format));
+    }
+    for warning in batch.warnings.iter().take(LISTED) {
+        output.warn(&warning.to_string());
+    }
+    if batch.warnings.len() > LISTED {
+        output.warn(&format!(
+            "... and {} more warnings, kept with the import",
+            batch.warnings.len() - LISTED
+        ));
+    }
+
+    if let Some(dump) = &batch.dump {
+        if !args.dry_run {
+            progress.set_message("restoring");
+            store.restore(dump)?;
+        }
+        progress.finish();
+        output.text(&format!(
+            "{} the whole catalog: {} registries, {} versions, {} changes\n",
+            if args.dry_run { "would restore" } else { "restored" },
+            dump.registries.len(),
+            dump.versions.len(),
+            dump.changes.len()
+        ));
+        output.json(&Summary {
+            dry_run: args.dry_run,
+            files: &batch.files,
+            plan: &ImportPlan::default(),
+            change: None,
+            warnings: &batch.warnings,
+            restored: true,
+        });
+        return Ok(());
+    }
+
+    let files = batch.files.clone();
+    let warnings = batch.warnings.clone();
+    let request = batch.into_request(args.full, args.draft, &context.who);
+    progress.set_message(&format!("writing {} variables", request.variables.len()));
+    let (plan, change) = if args.dry_run {
+        (store.plan(request)?, None)
+    } else {
+        let outcome = store.import(request)?;
+        (outcome.plan, outcome.change)
+    };
+    progress.finish();
+    output.text(&describe(&plan, args.dry_run, args.draft, change.as_ref()));
+    output.json(&Summary {
+        dry_run: args.dry_run,
+        files: &files,
+        plan: &plan,
+        change: change.map(|c| c.seq.0),
+        warnings: &warnings,
+        restored: false,
+    });
+    Ok(())
+}
+
+fn describe(
+    plan: &ImportPlan,
+    dry_run: bool,
+    draft: bool,
+    change: Option<&catalog::Change>,
+) -> String {
+    let mut out = String::new();
+    for registry in &plan.new_registries {
+        let _ =
+            writeln!(out, "new registry {} ({}, {})", registry.id, registry.name, registry.kind);
+    }
+    for registry in &plan.updated_registries {
+        let _ = writeln!(out, "registry {} described anew", registry.id);
+    }
+    let would = if dry_run { "would be " } else { "" };
+    let drafts = if draft { " as drafts" } else { "" };
+    let _ = writeln!(
+        out,
+        "{} new, {} changed, {} retired, {} unchanged{}",
+        plan.new.len(),
+        plan.changed.len(),
+        plan.retired.len(),
+        plan.unchanged,
+        if plan.is_empty() { String::new() } else { format!(" ({would}written{drafts})") }
+    );
+    for (what, versions) in
+        [("new", &plan.new), ("changed", &plan.changed), ("retired", &plan.retired)]
+    {
+        list(&mut out, what, versions);
+    }
+    match (dry_run, change) {
+        (true, _) => out.push_str("dry run: nothing was written\n"),
+        (false, Some(change)) => {
+            let _ = writeln!(out, "recorded as change {} (import #{})", change.seq, change.seq);
+        }
+        (false, None) => out.push_str("nothing changed; no version or change was recorded\n"),
+    }
+    out
+}
+
+fn list(out: &mut String, what: &str, versions: &[PlannedVersion]) {
+    for planned in versions.iter().take(LISTED) {
+        let note = if planned.replaces_draft { " (replaces draft)" } else { "" };
+        let _ = writeln!(out, "  {what:<8} {}  v{}{note}", planned.key, planned.version);
+    }
+    if versions.len() > LISTED {
+        let _ = writeln!(out, "  {what:<8} ... and {} more", versions.len() - LISTED);
+    }
+}

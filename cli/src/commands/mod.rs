@@ -1,0 +1,8 @@
+//! One module per group of commands.
+
+pub(crate) mod browse;
+pub(crate) mod demo;
+pub(crate) mod export;
+pub(crate) mod history;
+pub(crate) mod import;
+pub(crate) mod publish;
