@@ -23,15 +23,25 @@ fn main() {
     let work = tempfile::tempdir().expect("a temporary directory");
     let (variables, categories) = generate_opal(work.path(), N_VARIABLES);
     println!("import benchmark (release build recommended)\n");
-    run_child(&format!("Opal dictionary, {N_VARIABLES} generated variables"), "", &[&variables, &categories]);
+    run_child(
+        &format!("Opal dictionary, {N_VARIABLES} generated variables"),
+        "",
+        &[&variables, &categories],
+    );
 
-    let shared = std::env::var_os("VARKAT_SHARED").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("../shared"));
-    let noric = shared.join("data/real/norwegian/rapporteket-noric/NORIC_klokeboken_18.03.2025.csv");
+    let shared = std::env::var_os("VARKAT_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("../shared"));
+    let noric =
+        shared.join("data/real/norwegian/rapporteket-noric/NORIC_klokeboken_18.03.2025.csv");
     match std::fs::read_to_string(&noric) {
         Ok(text) => {
             // The real file gives category code 3 of INITIALCARE_TRANSFERREDFROM two meanings, so
             // varkat refuses it; the benchmark drops that one row to measure the rest.
-            let fixed: String = text.split_inclusive('\n').filter(|line| !line.contains(";3;\"etc...\";")).collect();
+            let fixed: String = text
+                .split_inclusive('\n')
+                .filter(|line| !line.contains(";3;\"etc...\";"))
+                .collect();
             let path = work.path().join("noric.csv");
             std::fs::write(&path, fixed).expect("write the NORIC copy");
             run_child("NORIC klokebok 2025 (871 variables, 2,514 rows)", "noric", &[&path]);
@@ -44,7 +54,13 @@ fn main() {
 #[expect(clippy::print_stdout, reason = "a benchmark prints its figures")]
 fn run_child(title: &str, registry: &str, files: &[&Path]) {
     let exe = std::env::current_exe().expect("the benchmark's own path");
-    let output = Command::new(exe).arg("--child").arg(registry).args(files).stderr(std::process::Stdio::inherit()).output().expect("run the child");
+    let output = Command::new(exe)
+        .arg("--child")
+        .arg(registry)
+        .args(files)
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .expect("run the child");
     println!("{title}\n{}", String::from_utf8_lossy(&output.stdout));
     if !output.status.success() {
         println!("failed: {}", String::from_utf8_lossy(&output.stderr));
@@ -57,8 +73,13 @@ fn child(registry: &str, files: &[String]) {
     let data = tempfile::tempdir().expect("a temporary directory");
     let store = Store::open(data.path()).expect("open the store");
     let start = Instant::now();
-    let inputs: Vec<InputFile> =
-        files.iter().map(|path| InputFile { path: path.clone(), bytes: std::fs::read(path).expect("read input") }).collect();
+    let inputs: Vec<InputFile> = files
+        .iter()
+        .map(|path| InputFile {
+            path: path.clone(),
+            bytes: std::fs::read(path).expect("read input"),
+        })
+        .collect();
     let bytes: usize = inputs.iter().map(|input| input.bytes.len()).sum();
     let options = ReadOptions {
         format: None,
@@ -68,7 +89,8 @@ fn child(registry: &str, files: &[String]) {
     let batch = importers::read(&inputs, &options).expect("the input imports");
     let parsed = start.elapsed();
     let n = batch.variables.len();
-    let outcome = store.import(batch.into_request(false, false, "bench")).expect("the import commits");
+    let outcome =
+        store.import(batch.into_request(false, false, "bench")).expect("the import commits");
     let total = start.elapsed();
     assert_eq!(outcome.plan.new.len(), n);
     println!(
@@ -87,7 +109,10 @@ fn peak_rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|status| {
-            status.lines().find(|line| line.starts_with("VmHWM:")).and_then(|line| line.split_whitespace().nth(1)?.parse().ok())
+            status
+                .lines()
+                .find(|line| line.starts_with("VmHWM:"))
+                .and_then(|line| line.split_whitespace().nth(1)?.parse().ok())
         })
         .unwrap_or(0)
 }
@@ -106,8 +131,10 @@ fn generate_opal(dir: &Path, n: usize) -> (PathBuf, PathBuf) {
         ("Alkoholbruk siste år", "Alcohol use last year"),
         ("Fysisk aktivitet", "Physical activity"),
     ];
-    const OPTIONS: &[&str] = &["Nei", "Ja, av og til", "Ja, daglig", "Tidligere", "Aldri", "Ukjent"];
-    let mut variables = String::from("table,name,valueType,unit,label:nb,label:en,description:nb\n");
+    const OPTIONS: &[&str] =
+        &["Nei", "Ja, av og til", "Ja, daglig", "Tidligere", "Aldri", "Ukjent"];
+    let mut variables =
+        String::from("table,name,valueType,unit,label:nb,label:en,description:nb\n");
     let mut categories = String::from("table,variable,name,missing,label:nb\n");
     for i in 0..n {
         let (nb, en) = TOPICS[i % TOPICS.len()];
@@ -115,7 +142,11 @@ fn generate_opal(dir: &Path, n: usize) -> (PathBuf, PathBuf) {
         let name = format!("VAR_{i:06}");
         variables.push_str(&format!("{registry},{name},integer,,{nb} ({i}),{en} ({i}),\"Registreres ved {} kontroll, skjema {}.\"\n", ["første", "andre", "siste"][i % 3], i % 97));
         for (code, option) in OPTIONS.iter().enumerate().take(2 + i % 5) {
-            categories.push_str(&format!("{registry},{name},{},{},{option}\n", code + 1, *option == "Ukjent"));
+            categories.push_str(&format!(
+                "{registry},{name},{},{},{option}\n",
+                code + 1,
+                *option == "Ukjent"
+            ));
         }
     }
     let (v, c) = (dir.join("variables.csv"), dir.join("categories.csv"));

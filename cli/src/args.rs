@@ -126,9 +126,9 @@ pub(crate) struct HistoryArgs {
 /// `varkat diff`.
 #[derive(Debug, Args)]
 pub(crate) struct DiffArgs {
-    /// The old version, as REGISTRY/NAME[@N] (without @N: the latest).
+    /// The old version, as REGISTRY/NAME@N, or REGISTRY/NAME for the latest.
     pub(crate) from: String,
-    /// The new version, as REGISTRY/NAME[@N]; without it, FROM is compared with its previous version.
+    /// The new version, as REGISTRY/NAME@N or REGISTRY/NAME; without it, FROM is compared with its previous version.
     pub(crate) to: Option<String>,
 }
 

@@ -17,8 +17,7 @@ pub(crate) fn time(at: chrono::DateTime<chrono::Utc>) -> String {
 pub(crate) fn version(version: &VariableVersion, n_versions: usize) -> String {
     let definition = &version.definition;
     let mut out = String::new();
-    let published =
-        version.published_at.map(|at| format!(", published {}", time(at))).unwrap_or_default();
+    let published = version.published_at.map(|at| format!(" {}", time(at))).unwrap_or_default();
     let _ = writeln!(
         out,
         "{}  (version {} of {n_versions}, {}{published})",
@@ -30,10 +29,8 @@ pub(crate) fn version(version: &VariableVersion, n_versions: usize) -> String {
         let _ = writeln!(out, "{text}");
     }
     let mut field = |name: &str, value: &str| {
-        let indent = " ".repeat(14);
-        let options = textwrap::Options::new(WIDTH).initial_indent("").subsequent_indent(&indent);
-        let wrapped = textwrap::fill(value, options.width(WIDTH - 14));
-        let wrapped = wrapped.replace('\n', &format!("\n{indent}"));
+        let wrapped =
+            textwrap::fill(value, WIDTH - 14).replace('\n', &format!("\n{}", " ".repeat(14)));
         let _ = writeln!(out, "  {name:<11} {wrapped}");
     };
     field("type", definition.data_type.as_str());

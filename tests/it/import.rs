@@ -6,35 +6,56 @@ use crate::util::{Workspace, assert_contains};
 fn six_registries_in_three_formats() {
     let ws = Workspace::new().with_catalog();
     let out = ws.ok(&["registries"]);
-    assert_contains(&out, &[
-        "hjerneslag     quality          6  Norsk hjerneslagregister",
-        "hjerteinfarkt  quality          9  Norsk hjerteinfarktregister",
-        "hunt           survey           7  Helseundersøkelsen i Trøndelag (HUNT)",
-        "kreftreg       central          5  Kreftregisteret",
-        "mfr            central          6  Medisinsk fødselsregister",
-        "tromso         survey           6  Tromsøundersøkelsen",
-    ]);
+    assert_contains(
+        &out,
+        &[
+            "hjerneslag     quality          6  Norsk hjerneslagregister",
+            "hjerteinfarkt  quality          9  Norsk hjerteinfarktregister",
+            "hunt           survey           7  Helseundersøkelsen i Trøndelag (HUNT)",
+            "kreftreg       central          5  Kreftregisteret",
+            "mfr            central          6  Medisinsk fødselsregister",
+            "tromso         survey           6  Tromsøundersøkelsen",
+        ],
+    );
 }
 
 #[test]
 fn import_says_which_format_it_picked() {
     let ws = Workspace::new();
-    let out = ws.ok(&["import", "fixtures/catalog/surveys_variables.csv", "fixtures/catalog/surveys_categories.csv"]);
-    assert_contains(&out, &[
-        "reading fixtures/catalog/surveys_variables.csv as opal",
-        "reading fixtures/catalog/surveys_categories.csv as opal",
-        "new registry hunt (hunt, other)",
-        "13 new, 0 changed, 0 retired, 0 unchanged (written)",
-        "recorded as change 1",
+    let out = ws.ok(&[
+        "import",
+        "fixtures/catalog/surveys_variables.csv",
+        "fixtures/catalog/surveys_categories.csv",
     ]);
+    assert_contains(
+        &out,
+        &[
+            "reading fixtures/catalog/surveys_variables.csv as opal",
+            "reading fixtures/catalog/surveys_categories.csv as opal",
+            "new registry hunt (hunt, other)",
+            "13 new, 0 changed, 0 retired, 0 unchanged (written)",
+            "recorded as change 1",
+        ],
+    );
 }
 
 #[test]
 fn reimporting_an_unchanged_codebook_records_nothing() {
     let ws = Workspace::new().with_catalog();
     let before = ws.n_changes();
-    let out = ws.ok(&["import", "--registry", "hjerteinfarkt", "fixtures/catalog/hjerteinfarkt_klokebok_2023.csv"]);
-    assert_contains(&out, &["0 new, 0 changed, 0 retired, 9 unchanged", "nothing changed; no version or change was recorded"]);
+    let out = ws.ok(&[
+        "import",
+        "--registry",
+        "hjerteinfarkt",
+        "fixtures/catalog/hjerteinfarkt_klokebok_2023.csv",
+    ]);
+    assert_contains(
+        &out,
+        &[
+            "0 new, 0 changed, 0 retired, 9 unchanged",
+            "nothing changed; no version or change was recorded",
+        ],
+    );
     assert_eq!(ws.n_changes(), before);
 }
 
@@ -42,14 +63,24 @@ fn reimporting_an_unchanged_codebook_records_nothing() {
 fn dry_run_lists_what_would_change_and_writes_nothing() {
     let ws = Workspace::new().with_catalog();
     let before = ws.n_changes();
-    let out = ws.ok(&["import", "--dry-run", "--full", "--registry", "hjerteinfarkt", "fixtures/catalog/hjerteinfarkt_klokebok_2024.csv"]);
-    assert_contains(&out, &[
-        "1 new, 4 changed, 1 retired, 4 unchanged (would be written)",
-        "new      hjerteinfarkt/BEHANDLING_ANGIOGRAFI_DATO  v1",
-        "changed  hjerteinfarkt/INNLEGGELSE_ROYKER  v2",
-        "retired  hjerteinfarkt/INNLEGGELSE_BLODTRYKK_SYS  v2",
-        "dry run: nothing was written",
+    let out = ws.ok(&[
+        "import",
+        "--dry-run",
+        "--full",
+        "--registry",
+        "hjerteinfarkt",
+        "fixtures/catalog/hjerteinfarkt_klokebok_2024.csv",
     ]);
+    assert_contains(
+        &out,
+        &[
+            "1 new, 4 changed, 1 retired, 4 unchanged (would be written)",
+            "new      hjerteinfarkt/BEHANDLING_ANGIOGRAFI_DATO  v1",
+            "changed  hjerteinfarkt/INNLEGGELSE_ROYKER  v2",
+            "retired  hjerteinfarkt/INNLEGGELSE_BLODTRYKK_SYS  v2",
+            "dry run: nothing was written",
+        ],
+    );
     assert_eq!(ws.n_changes(), before);
     assert_contains(&ws.ok(&["history", "hjerteinfarkt/INNLEGGELSE_ROYKER"]), &["1 version"]);
 }
@@ -57,7 +88,13 @@ fn dry_run_lists_what_would_change_and_writes_nothing() {
 #[test]
 fn full_import_retires_what_the_codebook_lacks() {
     let ws = Workspace::new().with_catalog();
-    ws.ok(&["import", "--full", "--registry", "hjerteinfarkt", "fixtures/catalog/hjerteinfarkt_klokebok_2024.csv"]);
+    ws.ok(&[
+        "import",
+        "--full",
+        "--registry",
+        "hjerteinfarkt",
+        "fixtures/catalog/hjerteinfarkt_klokebok_2024.csv",
+    ]);
     let shown = ws.ok(&["show", "hjerteinfarkt/INNLEGGELSE_BLODTRYKK_SYS"]);
     assert_contains(&shown, &["(version 2 of 2, retired"]);
 }
@@ -65,26 +102,43 @@ fn full_import_retires_what_the_codebook_lacks() {
 #[test]
 fn without_full_absence_means_nothing() {
     let ws = Workspace::new().with_catalog();
-    let out = ws.ok(&["import", "--registry", "hjerteinfarkt", "fixtures/catalog/hjerteinfarkt_klokebok_2024.csv"]);
+    let out = ws.ok(&[
+        "import",
+        "--registry",
+        "hjerteinfarkt",
+        "fixtures/catalog/hjerteinfarkt_klokebok_2024.csv",
+    ]);
     assert_contains(&out, &["1 new, 4 changed, 0 retired, 4 unchanged"]);
-    assert_contains(&ws.ok(&["show", "hjerteinfarkt/INNLEGGELSE_BLODTRYKK_SYS"]), &["(version 1 of 1, published"]);
+    assert_contains(
+        &ws.ok(&["show", "hjerteinfarkt/INNLEGGELSE_BLODTRYKK_SYS"]),
+        &["(version 1 of 1, published"],
+    );
 }
 
 #[test]
 fn latin1_file_without_the_flag_is_refused_at_its_line() {
     let ws = Workspace::new();
-    let err = ws.fails(&["import", "--registry", "hjerneslag", "fixtures/catalog/hjerneslag_klokebok_latin1.csv"], 3);
-    assert_contains(&err, &[
-        "fixtures/catalog/hjerneslag_klokebok_latin1.csv:2:12: byte 0xF8 is not valid UTF-8; if the file is Latin-1 (ISO-8859-1), import it with --encoding latin1",
-        "1 error found; nothing was imported",
-    ]);
+    let err = ws.fails(
+        &["import", "--registry", "hjerneslag", "fixtures/catalog/hjerneslag_klokebok_latin1.csv"],
+        3,
+    );
+    assert_contains(
+        &err,
+        &[
+            "fixtures/catalog/hjerneslag_klokebok_latin1.csv:2:12: byte 0xF8 is not valid UTF-8; if the file is Latin-1 (ISO-8859-1), import it with --encoding latin1",
+            "1 error found; nothing was imported",
+        ],
+    );
 }
 
 #[test]
 fn klokebok_without_registry_is_refused() {
     let ws = Workspace::new();
     let err = ws.fails(&["import", "fixtures/catalog/hjerteinfarkt_klokebok_2023.csv"], 3);
-    assert_contains(&err, &["this klokebok file does not say which registry it describes; give --registry ID"]);
+    assert_contains(
+        &err,
+        &["this klokebok file does not say which registry it describes; give --registry ID"],
+    );
 }
 
 /// Every rejected fixture is refused by the binary with its located messages, and the store
@@ -97,15 +151,24 @@ fn every_rejected_fixture_writes_nothing() {
     let mut n_cases = 0;
     for format in ["klokebok", "opal", "varkat-json"] {
         let dir = root.join(format).join("err");
-        let mut expected: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "expected")).collect();
+        let mut expected: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "expected"))
+            .collect();
         expected.sort();
         for expected_path in expected {
             let stem = expected_path.file_stem().unwrap().to_string_lossy().into_owned();
             let mut files: Vec<String> = std::fs::read_dir(&dir)
                 .unwrap()
                 .map(|e| e.unwrap().path())
-                .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(&format!("{stem}.")) && p != &expected_path)
-                .map(|p| p.strip_prefix(crate::util::repo()).unwrap().to_string_lossy().into_owned())
+                .filter(|p| {
+                    p.file_name().unwrap().to_string_lossy().starts_with(&format!("{stem}."))
+                        && p != &expected_path
+                })
+                .map(|p| {
+                    p.strip_prefix(crate::util::repo()).unwrap().to_string_lossy().into_owned()
+                })
                 .collect();
             files.sort_by_key(|f| f.contains("categories"));
             let mut args = vec!["import", "--registry", "hjerteinfarkt"];
@@ -140,5 +203,10 @@ fn unknown_format_names_what_it_saw() {
     let ws = Workspace::new();
     std::fs::write(ws.path("notes.txt"), "Møtereferat fra registermøtet\n").unwrap();
     let err = ws.fails(&["import", ws.path("notes.txt").to_str().unwrap()], 3);
-    assert_contains(&err, &["cannot tell the format of this file (it starts with `Møtereferat fra registermøtet`); give --format (varkat-json, opal, klokebok)"]);
+    assert_contains(
+        &err,
+        &[
+            "cannot tell the format of this file (it starts with `Møtereferat fra registermøtet`); give --format (varkat-json, opal, klokebok)",
+        ],
+    );
 }

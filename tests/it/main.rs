@@ -4,19 +4,19 @@
 /// The workspace and command helpers every test uses.
 mod util;
 
-/// Importing codebooks: formats, encodings, re-imports, dry runs, `--full`, refused files.
-mod import;
-/// Versions, diffs, as-of reads and the change log.
-mod history;
+/// The bundled demo.
+mod demo;
 /// Drafts: hidden until published, or discarded.
 mod drafts;
 /// Export, re-import and whole-catalog backup and restore.
 mod export;
-/// The store itself: crash atomicity, a store held by another process.
-mod store;
-/// The bundled demo.
-mod demo;
+/// Versions, diffs, as-of reads and the change log.
+mod history;
+/// Importing codebooks: formats, encodings, re-imports, dry runs, `--full`, refused files.
+mod import;
 /// The real codebooks in `../shared/data` (run by `.ci/run`, which sets `VARKAT_SHARED`).
 mod real_data;
+/// The store itself: crash atomicity, a store held by another process.
+mod store;
 /// Repository rules: crate dependencies, docs, manifests.
 mod tidy;

@@ -11,7 +11,9 @@ fn big_dictionary(ws: &Workspace, n: usize) -> (String, String) {
     let mut categories = String::from("table,variable,name,missing,label:nb\n");
     for i in 0..n {
         variables.push_str(&format!("stor,VAR_{i:06},integer,,Røyker du {i}?,Do you smoke {i}?\n"));
-        for (code, label) in [("1", "Nei, aldri"), ("2", "Nei, sluttet"), ("3", "Ja, av og til"), ("9", "Ukjent")] {
+        for (code, label) in
+            [("1", "Nei, aldri"), ("2", "Nei, sluttet"), ("3", "Ja, av og til"), ("9", "Ukjent")]
+        {
             categories.push_str(&format!("stor,VAR_{i:06},{code},{},{label}\n", code == "9"));
         }
     }
@@ -36,7 +38,11 @@ fn a_killed_import_lands_whole_or_not_at_all() {
         let _ = child.kill();
         let status = child.wait().unwrap();
         let registries = fresh.json(&["registries"]);
-        let n_variables = registries.as_array().unwrap().first().map_or(0, |row| row["variables"].as_u64().unwrap() as usize);
+        let n_variables = registries
+            .as_array()
+            .unwrap()
+            .first()
+            .map_or(0, |row| row["variables"].as_u64().unwrap() as usize);
         let n_changes = fresh.n_changes();
         assert!(
             (n_variables == 0 && n_changes == 0) || (n_variables == N && n_changes == 1),
@@ -44,7 +50,10 @@ fn a_killed_import_lands_whole_or_not_at_all() {
         );
         outcomes.push((status.success(), n_variables == N));
     }
-    assert!(outcomes.iter().any(|(_, landed)| !landed), "no kill landed before the commit: {outcomes:?}");
+    assert!(
+        outcomes.iter().any(|(_, landed)| !landed),
+        "no kill landed before the commit: {outcomes:?}"
+    );
 }
 
 #[test]
@@ -52,5 +61,10 @@ fn a_store_held_by_another_process_is_refused_plainly() {
     let ws = Workspace::new();
     let _held = catalog::Store::open(&ws.data_dir()).unwrap();
     let err = ws.fails(&["registries"], 5);
-    assert_contains(&err, &["is in use by another process (is `varkat serve` running?); stop that process, or send the change through its HTTP API, or use another --data-dir"]);
+    assert_contains(
+        &err,
+        &[
+            "is in use by another process (is `varkat serve` running?); stop that process, or send the change through its HTTP API, or use another --data-dir",
+        ],
+    );
 }

@@ -44,7 +44,10 @@ fn crates_depend_only_downward() {
         let manifest = std::fs::read_to_string(repo().join(member).join("Cargo.toml")).unwrap();
         for (name, _) in dependencies(&manifest) {
             if VARKAT_CRATES.contains(&name.as_str()) {
-                assert!(allowed.contains(&name.as_str()), "`{member}` must not depend on `{name}` (see ARCHITECTURE.md)");
+                assert!(
+                    allowed.contains(&name.as_str()),
+                    "`{member}` must not depend on `{name}` (see ARCHITECTURE.md)"
+                );
             }
         }
     }
@@ -55,7 +58,10 @@ fn every_dependency_is_pinned_in_the_workspace() {
     for member in members() {
         let manifest = std::fs::read_to_string(repo().join(&member).join("Cargo.toml")).unwrap();
         for (name, line) in dependencies(&manifest) {
-            assert!(line.contains("workspace = true"), "{member}/Cargo.toml: `{name}` must be `{name}.workspace = true`, pinned once in the root Cargo.toml");
+            assert!(
+                line.contains("workspace = true"),
+                "{member}/Cargo.toml: `{name}` must be `{name}.workspace = true`, pinned once in the root Cargo.toml"
+            );
         }
     }
 }
@@ -83,7 +89,11 @@ fn every_source_file_says_what_it_is_for() {
             }
             for file in rust_files(&dir) {
                 let text = std::fs::read_to_string(&file).unwrap();
-                assert!(text.starts_with("//!"), "{} must start with a `//!` comment saying what it is for", file.display());
+                assert!(
+                    text.starts_with("//!"),
+                    "{} must start with a `//!` comment saying what it is for",
+                    file.display()
+                );
             }
         }
     }
@@ -109,7 +119,10 @@ fn no_debugging_leftovers() {
 fn architecture_names_every_crate() {
     let architecture = std::fs::read_to_string(repo().join("ARCHITECTURE.md")).unwrap();
     for member in members() {
-        assert!(architecture.contains(&format!("`{member}/`")), "ARCHITECTURE.md does not describe `{member}/`");
+        assert!(
+            architecture.contains(&format!("`{member}/`")),
+            "ARCHITECTURE.md does not describe `{member}/`"
+        );
     }
 }
 
@@ -127,8 +140,11 @@ fn fixtures_readme_names_every_fixture() {
                 continue;
             }
             let relative = path.strip_prefix(&root).unwrap().to_string_lossy().into_owned();
-            let folder = path.parent().unwrap().strip_prefix(&root).unwrap().to_string_lossy().into_owned();
-            let named = relative == "README.md" || readme.contains(&format!("`{relative}`")) || readme.contains(&format!("`{folder}/`"));
+            let folder =
+                path.parent().unwrap().strip_prefix(&root).unwrap().to_string_lossy().into_owned();
+            let named = relative == "README.md"
+                || readme.contains(&format!("`{relative}`"))
+                || readme.contains(&format!("`{folder}/`"));
             if !named {
                 missing.insert(relative);
             }

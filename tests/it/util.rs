@@ -38,7 +38,12 @@ impl Workspace {
     /// The binary with this workspace's store, run from the repository root.
     pub(crate) fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_varkat-under-test"));
-        command.args(args).current_dir(repo()).env("VARKAT_DATA", self.data_dir()).env("VARKAT_USER", "tester").env_remove("VARKAT_LOG");
+        command
+            .args(args)
+            .current_dir(repo())
+            .env("VARKAT_DATA", self.data_dir())
+            .env("VARKAT_USER", "tester")
+            .env_remove("VARKAT_LOG");
         command
     }
 
@@ -64,7 +69,11 @@ impl Workspace {
     #[track_caller]
     pub(crate) fn fails(&self, args: &[&str], code: i32) -> String {
         let run = self.run(args);
-        assert_eq!(run.code, code, "varkat {args:?} exited {} instead of {code}:\n{}{}", run.code, run.stdout, run.stderr);
+        assert_eq!(
+            run.code, code,
+            "varkat {args:?} exited {} instead of {code}:\n{}{}",
+            run.code, run.stdout, run.stderr
+        );
         run.stderr
     }
 
@@ -80,9 +89,25 @@ impl Workspace {
     pub(crate) fn with_catalog(self) -> Workspace {
         self.ok(&["import", "fixtures/catalog/registries.json"]);
         self.ok(&["import", "fixtures/catalog/mfr.json", "fixtures/catalog/kreftreg.json"]);
-        self.ok(&["import", "--registry", "hjerteinfarkt", "fixtures/catalog/hjerteinfarkt_klokebok_2023.csv"]);
-        self.ok(&["import", "--registry", "hjerneslag", "--encoding", "latin1", "fixtures/catalog/hjerneslag_klokebok_latin1.csv"]);
-        self.ok(&["import", "fixtures/catalog/surveys_variables.csv", "fixtures/catalog/surveys_categories.csv"]);
+        self.ok(&[
+            "import",
+            "--registry",
+            "hjerteinfarkt",
+            "fixtures/catalog/hjerteinfarkt_klokebok_2023.csv",
+        ]);
+        self.ok(&[
+            "import",
+            "--registry",
+            "hjerneslag",
+            "--encoding",
+            "latin1",
+            "fixtures/catalog/hjerneslag_klokebok_latin1.csv",
+        ]);
+        self.ok(&[
+            "import",
+            "fixtures/catalog/surveys_variables.csv",
+            "fixtures/catalog/surveys_categories.csv",
+        ]);
         self
     }
 

@@ -63,9 +63,7 @@ fn reimport_of_unchanged_codebook_records_nothing() {
 fn changed_and_retired_variables_get_versions() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    store
-        .import(request(&[("ROYK", "Røyker du?"), ("SNUS", "Snuser du?")], false, false))
-        .unwrap();
+    store.import(request(&[("ROYK", "Røyker du?"), ("SNUS", "Snuser du?")], false, false)).unwrap();
     store.import(request(&[("ROYK", "Røyker du daglig?")], true, false)).unwrap();
     assert_eq!(versions(&store, "ROYK"), "1:published:Røyker du? 2:published:Røyker du daglig?");
     assert_eq!(versions(&store, "SNUS"), "1:published:Snuser du? 2:retired:Snuser du?");

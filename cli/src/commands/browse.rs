@@ -37,7 +37,11 @@ pub(crate) fn registries(context: &Context) -> anyhow::Result<()> {
     for registry in &registries {
         let with_drafts = store.variables(&registry.id, View::WithDrafts)?;
         let drafts = with_drafts.iter().filter(|version| version.is_draft()).count();
-        let variables = store.variables(&registry.id, View::Published)?.iter().filter(|v| v.status != catalog::Status::Retired).count();
+        let variables = store
+            .variables(&registry.id, View::Published)?
+            .iter()
+            .filter(|v| v.status != catalog::Status::Retired)
+            .count();
         rows.push(RegistryRow { registry, variables, drafts });
     }
     let mut out = String::new();

@@ -104,7 +104,11 @@ pub(crate) fn run(context: &Context, data_dir_given: bool) -> anyhow::Result<()>
     output.text(&format!("\nThe demo catalog is in {}\n\n", data_dir.display()));
     output.text("Registries:\n");
     for registry in store.registries()? {
-        let n = store.variables(&registry.id, catalog::View::Published)?.iter().filter(|v| v.status != catalog::Status::Retired).count();
+        let n = store
+            .variables(&registry.id, catalog::View::Published)?
+            .iter()
+            .filter(|v| v.status != catalog::Status::Retired)
+            .count();
         output.text(&format!(
             "  {:<14} {:<8} {:>3} variables  {}\n",
             registry.id, registry.kind, n, registry.name
