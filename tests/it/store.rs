@@ -68,3 +68,15 @@ fn a_store_held_by_another_process_is_refused_plainly() {
         ],
     );
 }
+
+/// A catalog exported by store format 1, kept as it was written: today's varkat must restore it
+/// and export it again unchanged.
+#[test]
+fn a_catalog_written_by_format_1_still_restores() {
+    let ws = Workspace::new();
+    let out = ws.ok(&["import", "fixtures/store/v1/catalog.json"]);
+    assert_contains(&out, &["restored the whole catalog: 6 registries, 45 versions, 6 changes"]);
+    assert_contains(&ws.ok(&["history", "hjerteinfarkt/INNLEGGELSE_ROYKER"]), &["2 versions"]);
+    let original = std::fs::read_to_string(crate::util::repo().join("fixtures/store/v1/catalog.json")).unwrap();
+    assert_eq!(ws.ok(&["export", "--all"]), original);
+}
