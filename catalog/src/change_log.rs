@@ -71,13 +71,6 @@ pub enum ChangeKind {
         /// The versions that were removed.
         versions: Vec<VersionRef>,
     },
-    /// A whole catalog was restored from an `export --all` file into an empty store.
-    Restore {
-        /// The file read.
-        file: String,
-        /// How many changes the restored log held.
-        restored_changes: u64,
-    },
 }
 
 impl Change {
@@ -107,9 +100,6 @@ impl Change {
             }
             ChangeKind::Discard { registry, versions } => {
                 format!("discarded {} draft versions of {registry}", versions.len())
-            }
-            ChangeKind::Restore { file, restored_changes } => {
-                format!("restored {restored_changes} changes from {file}")
             }
         }
     }

@@ -29,5 +29,5 @@ pub use id::{
 };
 pub use model::*;
 pub use store::{
-    CatalogDump, FORMAT_VERSION, ImportOutcome, ImportRecord, ImportRequest, Store, View,
+    CatalogDump, FORMAT_VERSION, ImportOutcome, ImportRecord, ImportRequest, Store, View, store_dir,
 };

@@ -57,6 +57,10 @@ pub(crate) enum Command {
     Publish(RegistryArg),
     /// Drop a registry's drafts, as one change.
     Discard(RegistryArg),
+    /// Search the catalog as the variable explorer does.
+    Search(SearchArgs),
+    /// Rebuild the search index from the store.
+    Reindex,
     /// Load the bundled example catalog into a fresh store and show what it holds.
     Demo,
 }
@@ -162,4 +166,39 @@ pub(crate) struct ExportArgs {
 pub(crate) struct RegistryArg {
     /// The registry.
     pub(crate) registry: String,
+}
+
+/// `varkat search`.
+#[derive(Debug, Args)]
+pub(crate) struct SearchArgs {
+    /// Words, "a phrase", a prefix* and filters such as registry:hunt, type:categorical, system:icd-10.
+    #[arg(required = true, value_name = "QUERY")]
+    pub(crate) query: Vec<String>,
+    /// Only this registry (may be given more than once).
+    #[arg(long, value_name = "ID")]
+    pub(crate) registry: Vec<String>,
+    /// Only this data type.
+    #[arg(long = "type", value_name = "TYPE")]
+    pub(crate) data_type: Option<String>,
+    /// Only variables bound to this code system.
+    #[arg(long, value_name = "SYSTEM")]
+    pub(crate) system: Option<String>,
+    /// Only registries of this kind: central, quality, survey, other.
+    #[arg(long, value_name = "KIND")]
+    pub(crate) kind: Option<String>,
+    /// Only variables collected at some time in FROM..TO (years or dates; either end may be left out).
+    #[arg(long, value_name = "FROM..TO")]
+    pub(crate) period: Option<String>,
+    /// Show hit counts per registry, kind, type, code system, status and decade.
+    #[arg(long)]
+    pub(crate) facets: bool,
+    /// How many hits to show.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub(crate) limit: usize,
+    /// Which page of hits to show, from 1.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub(crate) page: usize,
+    /// Search older versions too, not only the current ones.
+    #[arg(long)]
+    pub(crate) all_versions: bool,
 }

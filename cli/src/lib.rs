@@ -44,11 +44,29 @@ impl Context {
     pub(crate) fn open_store(&self) -> anyhow::Result<catalog::Store> {
         open_store(&self.data_dir)
     }
+
+    /// Brings the search index up to date with the store after a write. The store is the
+    /// truth: if the index cannot follow now, the next command that opens it catches up.
+    pub(crate) fn update_index(&self, store: &catalog::Store) {
+        let caught_up = open_index(&self.data_dir).and_then(|index| Ok(index.catch_up(store)?));
+        if let Err(err) = caught_up {
+            self.output.warn(&format!("{err:#}; the search index catches up the next time it is opened"));
+        }
+    }
 }
 
-pub(crate) fn open_store(path: &Path) -> anyhow::Result<catalog::Store> {
-    catalog::Store::open(path)
-        .with_context(|| format!("failed to open the store at `{}`", path.display()))
+/// Opens the store of a data directory.
+pub(crate) fn open_store(data_dir: &Path) -> anyhow::Result<catalog::Store> {
+    let path = catalog::store_dir(data_dir);
+    catalog::Store::open(&path).with_context(|| format!("failed to open the store at `{}`", path.display()))
+}
+
+/// Opens the search index of a data directory.
+pub(crate) fn open_index(data_dir: &Path) -> anyhow::Result<indexer::SearchIndex> {
+    let path = indexer::index_dir(data_dir);
+    indexer::SearchIndex::open(&path).with_context(|| {
+        format!("failed to open the search index at `{}`; run `varkat reindex` to rebuild it from the store", path.display())
+    })
 }
 
 /// Runs `varkat` with these arguments and returns its exit code.
@@ -76,6 +94,8 @@ pub fn main_impl(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) ->
         Command::Export(args) => commands::export::run(&context, args),
         Command::Publish(args) => commands::publish::publish(&context, args),
         Command::Discard(args) => commands::publish::discard(&context, args),
+        Command::Search(args) => commands::search::search(&context, args),
+        Command::Reindex => commands::search::reindex(&context),
         Command::Demo => commands::demo::run(&context, cli.global.data_dir.is_some()),
     };
     match result {

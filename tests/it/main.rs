@@ -16,6 +16,8 @@ mod history;
 mod import;
 /// The real codebooks in `../shared/data` (run by `.ci/run`, which sets `VARKAT_SHARED`).
 mod real_data;
+/// Searching: spellings, filters, facets, the index following the store.
+mod search;
 /// The store itself: crash atomicity, a store held by another process.
 mod store;
 /// Repository rules: crate dependencies, docs, manifests.

@@ -59,7 +59,7 @@ fn a_killed_import_lands_whole_or_not_at_all() {
 #[test]
 fn a_store_held_by_another_process_is_refused_plainly() {
     let ws = Workspace::new();
-    let _held = catalog::Store::open(&ws.data_dir()).unwrap();
+    let _held = catalog::Store::open(&catalog::store_dir(&ws.data_dir())).unwrap();
     let err = ws.fails(&["registries"], 5);
     assert_contains(
         &err,

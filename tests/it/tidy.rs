@@ -10,8 +10,9 @@ use crate::util::repo;
 const ALLOWED: &[(&str, &[&str])] = &[
     ("catalog", &[]),
     ("importers", &["catalog"]),
-    ("cli", &["catalog", "importers"]),
-    ("bench", &["catalog", "importers"]),
+    ("indexer", &["catalog"]),
+    ("cli", &["catalog", "importers", "indexer"]),
+    ("bench", &["catalog", "importers", "indexer"]),
     ("tests", &["cli", "catalog"]),
 ];
 

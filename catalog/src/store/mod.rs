@@ -28,6 +28,11 @@ use crate::history::{ImportPlan, IncomingVariable, PlannedVersion, SourceFile, p
 use crate::id::{ChangeSeq, ImportId, RegistryId, VariableKey, VersionNo};
 use crate::model::{Provenance, Registry, Status, VariableVersion};
 
+/// The store's directory inside a data directory; the search index lives beside it.
+pub fn store_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("store")
+}
+
 /// Which versions a reader may see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {

@@ -101,6 +101,7 @@ pub(crate) fn run(context: &Context, data_dir_given: bool) -> anyhow::Result<()>
             output.text(&format!("change {}: {}\n", change.seq, change.summary()));
         }
     }
+    context.update_index(&store);
     output.text(&format!("\nThe demo catalog is in {}\n\n", data_dir.display()));
     output.text("Registries:\n");
     for registry in store.registries()? {
@@ -136,7 +137,7 @@ pub(crate) fn run(context: &Context, data_dir_given: bool) -> anyhow::Result<()>
     output.text("\nHow it asks about smoking now:\n\n");
     output.text(&render::diff(&diff_versions(&first, &second)));
     output.text(&format!(
-        "\nGo on exploring:\n  export VARKAT_DATA={}\n  varkat variables hjerteinfarkt\n  varkat history {key}\n  varkat diff {key}@1 kreftreg/ROYKESTATUS\n  varkat changes\n",
+        "\nGo on exploring:\n  export VARKAT_DATA={}\n  varkat search røyk\n  varkat variables hjerteinfarkt\n  varkat history {key}\n  varkat diff {key}@1 kreftreg/ROYKESTATUS\n  varkat changes\n",
         data_dir.display()
     ));
     output.json(&serde_json::json!({ "data_dir": data_dir, "changes": store.last_change()?.0 }));

@@ -71,6 +71,8 @@ pub(crate) fn run(context: &Context, args: &ImportArgs) -> anyhow::Result<()> {
         if !args.dry_run {
             progress.set_message("restoring");
             store.restore(dump)?;
+            progress.set_message("indexing");
+            context.update_index(&store);
         }
         progress.finish();
         output.text(&format!(
@@ -99,6 +101,10 @@ pub(crate) fn run(context: &Context, args: &ImportArgs) -> anyhow::Result<()> {
         (store.plan(request)?, None)
     } else {
         let outcome = store.import(request)?;
+        if outcome.change.is_some() {
+            progress.set_message("indexing");
+            context.update_index(&store);
+        }
         (outcome.plan, outcome.change)
     };
     progress.finish();

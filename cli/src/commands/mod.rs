@@ -6,3 +6,4 @@ pub(crate) mod export;
 pub(crate) mod history;
 pub(crate) mod import;
 pub(crate) mod publish;
+pub(crate) mod search;

@@ -9,6 +9,7 @@ use crate::args::RegistryArg;
 pub(crate) fn publish(context: &Context, args: &RegistryArg) -> anyhow::Result<()> {
     let store = context.open_store()?;
     let change = store.publish(&RegistryId::new(&args.registry)?, &context.who)?;
+    context.update_index(&store);
     context.output.text(&format!("{} (change {})\n", change.summary(), change.seq));
     context.output.json(&change);
     Ok(())
@@ -18,6 +19,7 @@ pub(crate) fn publish(context: &Context, args: &RegistryArg) -> anyhow::Result<(
 pub(crate) fn discard(context: &Context, args: &RegistryArg) -> anyhow::Result<()> {
     let store = context.open_store()?;
     let change = store.discard(&RegistryId::new(&args.registry)?, &context.who)?;
+    context.update_index(&store);
     context.output.text(&format!("{} (change {})\n", change.summary(), change.seq));
     context.output.json(&change);
     Ok(())

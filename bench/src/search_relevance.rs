@@ -1,0 +1,106 @@
+//! Search relevance on the labelled harmonization corpus in `../shared/data/harmonization-dev`:
+//! each concept group's shared-definition label (Norwegian, and English separately) is a query,
+//! and the group's members are the relevant results. Prints recall@10 and nDCG@10 per language
+//! and every query's misses, and fails when Norwegian recall@10 falls below the floor reached.
+//!
+//! Run with `cargo run -p bench --bin search-relevance`; `.ci/run` runs it when `../shared` is
+//! there.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use catalog::Store;
+use importers::{InputFile, ReadOptions};
+use indexer::{SearchIndex, SearchRequest};
+
+/// The Norwegian recall@10 this build reaches on the dev corpus, rounded down; a change that
+/// falls below it fails the check.
+const NB_RECALL_FLOOR: f64 = 0.85;
+
+#[expect(clippy::print_stdout, reason = "a measurement prints its figures")]
+fn main() -> ExitCode {
+    let shared = std::env::var_os("VARKAT_SHARED").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("../shared"));
+    let corpus = shared.join("data/harmonization-dev");
+    let Ok(groups_text) = std::fs::read_to_string(corpus.join("groups.json")) else {
+        println!("skipped: {} not found (set VARKAT_SHARED)", corpus.display());
+        return ExitCode::SUCCESS;
+    };
+    let work = tempfile::tempdir().expect("a temporary directory");
+    let store = Store::open(&work.path().join("store")).expect("open the store");
+    let inputs: Vec<InputFile> = ["variables.csv", "categories.csv"]
+        .iter()
+        .map(|name| {
+            let path = corpus.join("opal").join(name);
+            InputFile { path: path.display().to_string(), bytes: std::fs::read(&path).expect("read the Opal dictionary") }
+        })
+        .collect();
+    let batch = importers::read(&inputs, &ReadOptions::default()).expect("the Opal dictionary imports");
+    store.import(batch.into_request(false, false, "relevance")).expect("the import commits");
+    let index = SearchIndex::open(&work.path().join("index")).expect("open the index");
+    index.catch_up(&store).expect("index the catalog");
+
+    let gold: serde_json::Value = serde_json::from_str(&groups_text).expect("groups.json is JSON");
+    let counted: Vec<&str> = gold["cluster_relations"].as_array().expect("cluster_relations").iter().filter_map(|r| r.as_str()).collect();
+    let mut failed = false;
+    for (language, label_field) in [("nb", "label_nb"), ("en", "label_en")] {
+        let (mut recall_sum, mut ndcg_sum, mut n_queries) = (0.0, 0.0, 0);
+        let mut misses = Vec::new();
+        for group in gold["groups"].as_array().expect("groups") {
+            let relevant: HashSet<String> = group["members"]
+                .as_array()
+                .expect("members")
+                .iter()
+                .filter(|member| counted.contains(&member["relation"].as_str().unwrap_or("")))
+                .filter_map(|member| member["variable"].as_str().map(str::to_owned))
+                .collect();
+            let Some(query) = group["definition"][label_field].as_str() else { continue };
+            if relevant.is_empty() {
+                continue;
+            }
+            let top = top_ten(&index, query);
+            let found = top.iter().filter(|key| relevant.contains(*key)).count();
+            let dcg: f64 = top.iter().enumerate().filter(|(_, key)| relevant.contains(*key)).map(|(rank, _)| 1.0 / (rank as f64 + 2.0).log2()).sum();
+            let ideal: f64 = (0..relevant.len().min(10)).map(|rank| 1.0 / (rank as f64 + 2.0).log2()).sum();
+            recall_sum += found as f64 / relevant.len() as f64;
+            ndcg_sum += dcg / ideal;
+            n_queries += 1;
+            let mut missing: Vec<&String> = relevant.iter().filter(|key| !top.contains(*key)).collect();
+            missing.sort();
+            if !missing.is_empty() {
+                misses.push(format!("  {query:?}: missed {}", missing.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")));
+            }
+        }
+        let recall = recall_sum / n_queries as f64;
+        println!("{language}: {n_queries} queries, recall@10 {recall:.3}, nDCG@10 {:.3}", ndcg_sum / n_queries as f64);
+        for miss in &misses {
+            println!("{miss}");
+        }
+        if language == "nb" && recall < NB_RECALL_FLOOR {
+            println!("FAILED: Norwegian recall@10 {recall:.3} is below the floor {NB_RECALL_FLOOR}");
+            failed = true;
+        }
+    }
+    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+}
+
+/// The ten best distinct variables for a query. The Opal dictionary names older versions
+/// `NAME__vN`; they count as the variable itself.
+fn top_ten(index: &SearchIndex, query: &str) -> Vec<String> {
+    let request = SearchRequest { limit: 40, ..SearchRequest::new(query) };
+    let result = index.search(&request).expect("the query runs");
+    let mut keys: Vec<String> = Vec::new();
+    for hit in result.hits {
+        let key = match hit.key.rsplit_once("__v") {
+            Some((base, version)) if version.chars().all(|c| c.is_ascii_digit()) => base.to_owned(),
+            _ => hit.key,
+        };
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+        if keys.len() == 10 {
+            break;
+        }
+    }
+    keys
+}

@@ -1,0 +1,328 @@
+//! How text becomes search terms: Norwegian and English stemming, diacritics folded into a second
+//! form, variable names split at camelCase, snake_case and digits, and Norwegian compounds split
+//! into the known words they are built from. The word lists are data (`indexer/data/`), extended by
+//! the user's `synonyms.txt` in the data directory.
+//!
+//! Tantivy does not persist analyzers, so they are registered every time an index is opened.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use tantivy::Index;
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer,
+};
+
+/// Norwegian labels and texts: split, lowercased, compounds split, stemmed (bokmål).
+pub(crate) const NB: &str = "varkat_nb";
+/// English labels and texts: split, lowercased, stemmed.
+pub(crate) const EN: &str = "varkat_en";
+/// Any language, unstemmed, with æ/ø/å and other diacritics folded, so "royk" finds "røyk".
+pub(crate) const FOLDED: &str = "varkat_folded";
+/// Variable names: `RoykStatus2` → royk, status, 2; folded.
+pub(crate) const NAME: &str = "varkat_name";
+
+const SYNONYMS: &str = include_str!("../data/synonyms.txt");
+const COMPOUND_PARTS: &str = include_str!("../data/compound_parts.txt");
+
+/// The word lists search uses: synonym groups and compound parts.
+#[derive(Debug, Clone)]
+pub struct Vocabulary {
+    groups: Vec<Vec<String>>,
+    /// Every way a query word may be written (lowercase, folded, stemmed) → its groups.
+    group_of: HashMap<String, Vec<usize>>,
+    parts: Arc<HashSet<String>>,
+}
+
+impl Default for Vocabulary {
+    fn default() -> Vocabulary {
+        Vocabulary::with_extra_synonyms("")
+    }
+}
+
+impl Vocabulary {
+    /// The built-in lists plus the user's synonym groups, in the same one-group-per-line form.
+    pub fn with_extra_synonyms(extra: &str) -> Vocabulary {
+        let groups: Vec<Vec<String>> = SYNONYMS
+            .lines()
+            .chain(extra.lines())
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+            .map(|line| line.split(',').map(|word| word.trim().to_lowercase()).filter(|w| !w.is_empty()).collect())
+            .collect();
+        let mut parts: HashSet<String> = COMPOUND_PARTS
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+            .map(str::to_lowercase)
+            .collect();
+        parts.extend(groups.iter().flatten().filter(|word| !word.contains(' ') && word.chars().count() >= 3).cloned());
+        let folded: Vec<String> = parts.iter().map(|part| fold(part)).collect();
+        parts.extend(folded);
+        let mut vocabulary = Vocabulary { groups, group_of: HashMap::new(), parts: Arc::new(parts) };
+        for (index, group) in vocabulary.groups.iter().enumerate() {
+            for word in group {
+                for form in vocabulary.forms(word) {
+                    let entry = vocabulary.group_of.entry(form).or_default();
+                    if !entry.contains(&index) {
+                        entry.push(index);
+                    }
+                }
+            }
+        }
+        vocabulary
+    }
+
+    /// The forms a word is looked up by: as written, folded, and stemmed in either language.
+    fn forms(&self, word: &str) -> Vec<String> {
+        let lower = word.to_lowercase();
+        let mut forms = vec![fold(&lower), lower.clone()];
+        for analyzer in [NB, EN] {
+            let mut stemmer = self.analyzer(analyzer);
+            let stems = terms(&mut stemmer, &lower);
+            if !stems.is_empty() {
+                forms.push(stems.join(" "));
+            }
+        }
+        forms.sort();
+        forms.dedup();
+        forms
+    }
+
+    /// The other words of every group `word` belongs to. A longer word that is in no group is
+    /// taken as a typo of the nearest group word, if one is within one edit (two for long words).
+    pub fn synonyms(&self, word: &str) -> Vec<String> {
+        let forms = self.forms(word);
+        let mut groups: Vec<usize> = forms.iter().flat_map(|form| self.group_of.get(form).into_iter().flatten().copied()).collect();
+        let folded = fold(word);
+        let n_chars = folded.chars().count();
+        if groups.is_empty() && n_chars >= 5 {
+            let allowed = if n_chars >= 9 { 2 } else { 1 };
+            for (form, form_groups) in &self.group_of {
+                if strsim::damerau_levenshtein(&folded, form) <= allowed {
+                    groups.extend(form_groups);
+                }
+            }
+        }
+        groups.sort_unstable();
+        groups.dedup();
+        let lower = word.to_lowercase();
+        let mut found: Vec<String> = Vec::new();
+        for group in groups {
+            for member in &self.groups[group] {
+                if !found.contains(member) && *member != lower {
+                    found.push(member.clone());
+                }
+            }
+        }
+        found
+    }
+
+    /// The pieces a query word is made of: the parts of an identifier (`RoykStatus` → royk,
+    /// status) and of a compound (`fødselsvekt` → fødsel, vekt). Empty for a simple word.
+    pub fn parts_of(&self, word: &str) -> Vec<String> {
+        let mut parts: Vec<String> = words(word, true).into_iter().map(|(from, to)| word[from..to].to_lowercase()).collect();
+        if parts.len() < 2 {
+            parts.clear();
+        }
+        for part in split_compound(&word.to_lowercase(), &self.parts) {
+            if !parts.contains(&part) {
+                parts.push(part);
+            }
+        }
+        parts
+    }
+
+    /// Builds the analyzer registered under `name`.
+    pub(crate) fn analyzer(&self, name: &str) -> TextAnalyzer {
+        let words = |split_names| WordTokenizer { split_names, parts: Arc::clone(&self.parts) };
+        match name {
+            NB => TextAnalyzer::builder(words(false)).filter(RemoveLongFilter::limit(40)).filter(Stemmer::new(Language::Norwegian)).build(),
+            EN => TextAnalyzer::builder(words(false)).filter(RemoveLongFilter::limit(40)).filter(Stemmer::new(Language::English)).build(),
+            FOLDED => TextAnalyzer::builder(words(false)).filter(RemoveLongFilter::limit(40)).filter(AsciiFoldingFilter).build(),
+            _ => TextAnalyzer::builder(words(true)).filter(RemoveLongFilter::limit(40)).filter(AsciiFoldingFilter).build(),
+        }
+    }
+
+    /// Registers the analyzers on an index; needed every time it is opened.
+    pub(crate) fn register(&self, index: &Index) {
+        for name in [NB, EN, FOLDED, NAME] {
+            index.tokenizers().register(name, self.analyzer(name));
+        }
+    }
+}
+
+/// The terms `text` becomes under `analyzer`.
+pub(crate) fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while let Some(token) = stream.next() {
+        out.push(token.text.clone());
+    }
+    out
+}
+
+/// Folds diacritics the way the folded field does (ø → o, æ → ae, å → a).
+pub(crate) fn fold(text: &str) -> String {
+    let mut analyzer = TextAnalyzer::builder(tantivy::tokenizer::RawTokenizer::default()).filter(LowerCaser).filter(AsciiFoldingFilter).build();
+    terms(&mut analyzer, text).join("")
+}
+
+/// Splits text into lowercase words, and emits the known parts of compounds at the same
+/// position. With `split_names`, also splits identifiers at case changes and digits.
+#[derive(Clone)]
+struct WordTokenizer {
+    split_names: bool,
+    parts: Arc<HashSet<String>>,
+}
+
+/// Tokens computed up front: compound splitting looks at whole words, which a streaming
+/// filter chain cannot do without buffering anyway.
+struct WordStream {
+    tokens: Vec<Token>,
+    index: usize,
+}
+
+impl TokenStream for WordStream {
+    fn advance(&mut self) -> bool {
+        self.index = self.index.wrapping_add(1);
+        self.index < self.tokens.len()
+    }
+    fn token(&self) -> &Token {
+        &self.tokens[self.index]
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.index]
+    }
+}
+
+impl Tokenizer for WordTokenizer {
+    type TokenStream<'a> = WordStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream {
+        let mut tokens = Vec::new();
+        let mut position = 0;
+        for (from, to) in words(text, self.split_names) {
+            let word = text[from..to].to_lowercase();
+            let mut push = |text: String| {
+                tokens.push(Token { offset_from: from, offset_to: to, position, text, position_length: 1 });
+            };
+            for part in split_compound(&word, &self.parts) {
+                push(part);
+            }
+            push(word);
+            position += 1;
+        }
+        WordStream { tokens, index: usize::MAX }
+    }
+}
+
+/// Byte ranges of the words of `text`: runs of letters and digits, and with `split_names`
+/// also the pieces of an identifier (`pasientKjonn`, `ROYK_STATUS2`, `HbA1c`).
+fn words(text: &str, split_names: bool) -> Vec<(usize, usize)> {
+    let mut ranges = Vec::new();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut start: Option<usize> = None;
+    for (i, &(offset, c)) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            if let Some(from) = start.take() {
+                ranges.push((from, offset));
+            }
+            continue;
+        }
+        if let (Some(from), true) = (start, split_names && i > 0) {
+            let previous = chars[i - 1].1;
+            let next_is_lower = chars.get(i + 1).is_some_and(|(_, n)| n.is_lowercase());
+            let boundary = (previous.is_lowercase() && c.is_uppercase())
+                || (previous.is_alphabetic() && c.is_numeric())
+                || (previous.is_numeric() && c.is_alphabetic())
+                || (previous.is_uppercase() && c.is_uppercase() && next_is_lower);
+            if boundary {
+                ranges.push((from, offset));
+                start = Some(offset);
+            }
+        }
+        start.get_or_insert(offset);
+    }
+    if let Some(from) = start {
+        ranges.push((from, text.len()));
+    }
+    ranges
+}
+
+/// The known parts of a compound word: `røykestatus` → røyk, status; `fødselsvekt` → fødsel,
+/// vekt. The left part may carry a linking -s- or -e-; the right part may itself be a compound.
+/// A word that does not split wholly into known parts gives nothing.
+fn split_compound(word: &str, parts: &HashSet<String>) -> Vec<String> {
+    let chars: Vec<char> = word.chars().collect();
+    if chars.len() < 6 {
+        return Vec::new();
+    }
+    for split in (3..=chars.len() - 3).rev() {
+        let left: String = chars[..split].iter().collect();
+        let right: String = chars[split..].iter().collect();
+        // Prefer the stem without its linking letter: "røyke|status" is "røyk" + "status".
+        let linked = (left.ends_with('s') || left.ends_with('e')).then(|| left[..left.len() - 1].to_owned());
+        let left = match linked.filter(|stem| parts.contains(stem)) {
+            Some(stem) => stem,
+            None if parts.contains(&left) => left,
+            None => continue,
+        };
+        if parts.contains(&right) {
+            return vec![left, right];
+        }
+        let rest = split_compound(&right, parts);
+        if !rest.is_empty() {
+            let mut out = vec![left];
+            out.extend(rest);
+            return out;
+        }
+    }
+    Vec::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn check(analyzer: &str, text: &str, expect: &str) {
+        let vocabulary = Vocabulary::default();
+        let mut analyzer = vocabulary.analyzer(analyzer);
+        assert_eq!(terms(&mut analyzer, text).join(" "), expect);
+    }
+
+    #[test]
+    fn names_split_at_case_underscores_and_digits() {
+        check(NAME, "RoykStatus2", "royk status 2");
+        check(NAME, "INNLEGGELSE_ROYKER", "innleggelse royker");
+        check(NAME, "pasientKjonn", "pasient kjonn");
+        check(NAME, "HbA1c", "hb a 1 c");
+    }
+    #[test]
+    fn compounds_split_into_known_parts() {
+        check(NB, "Røykestatus", "røyk status røykestatus");
+        check(FOLDED, "Fødselsvekt", "fodsel vekt fodselsvekt");
+        check(FOLDED, "roykestatus", "royk status roykestatus");
+    }
+    #[test]
+    fn norwegian_stems() {
+        check(NB, "Røyker du daglig?", "røyk du dag");
+    }
+    #[test]
+    fn english_stems() {
+        check(EN, "Smoking status", "smoke status");
+    }
+    #[test]
+    fn synonyms_cross_languages() {
+        let vocabulary = Vocabulary::default();
+        let smoking = vocabulary.synonyms("røyking");
+        assert!(smoking.contains(&"smoking".to_owned()) && smoking.contains(&"tobakk".to_owned()), "{smoking:?}");
+        assert!(vocabulary.synonyms("Smoking").contains(&"røyk".to_owned()));
+        assert!(vocabulary.synonyms("royk").contains(&"smoking".to_owned()));
+        assert!(vocabulary.synonyms("røkying").contains(&"smoking".to_owned()), "a typo finds its group");
+        assert_eq!(vocabulary.parts_of("RoykStatus"), ["royk", "status"]);
+        let extended = Vocabulary::with_extra_synonyms("ruspåvirket, intoxicated\n");
+        assert_eq!(extended.synonyms("intoxicated"), ["ruspåvirket"]);
+    }
+}

@@ -1,0 +1,172 @@
+//! Keeping the index a faithful projection of the change log: catch up after the last change
+//! applied, or rebuild from the whole store.
+
+use std::collections::{BTreeSet, HashMap};
+
+use catalog::{Change, ChangeKind, ChangeSeq, RegistryId, RegistryKind, Store, VariableKey, VariableVersion, View};
+use serde::{Deserialize, Serialize};
+use tantivy::{IndexWriter, Term};
+
+use crate::SearchIndex;
+use crate::document::variable_document;
+use crate::error::Result;
+
+/// The schema this build writes. An index written with another is rebuilt by catching up from
+/// the start of the change log.
+const SCHEMA_VERSION: u32 = 1;
+
+/// What the index remembers in its commit payload.
+#[derive(Serialize, Deserialize)]
+struct Payload {
+    schema: u32,
+    last_change: u64,
+}
+
+/// What a catch-up did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CatchUp {
+    /// The last change applied before.
+    pub from: ChangeSeq,
+    /// The last change applied now.
+    pub to: ChangeSeq,
+    /// How many variables were indexed anew.
+    pub variables: usize,
+}
+
+impl SearchIndex {
+    /// The number of the last change the index has applied; 0 for a new index, or one written
+    /// with another schema.
+    pub fn last_applied(&self) -> Result<ChangeSeq> {
+        let metas = self.index.load_metas().map_err(|err| self.failure(&err))?;
+        let payload: Option<Payload> = metas.payload.as_deref().and_then(|text| serde_json::from_str(text).ok());
+        Ok(ChangeSeq(payload.filter(|p| p.schema == SCHEMA_VERSION).map_or(0, |p| p.last_change)))
+    }
+
+    /// Applies the changes the index has not seen: each variable a change touched is indexed
+    /// again from the store's current state, so that replaying a change twice does no harm.
+    pub fn catch_up(&self, store: &Store) -> Result<CatchUp> {
+        let from = self.last_applied()?;
+        let changes: Vec<Change> = store.changes_after(from).collect::<Result<_, _>>()?;
+        let Some(last) = changes.last().map(|change| change.seq) else {
+            return Ok(CatchUp { from, to: from, variables: 0 });
+        };
+        if from == ChangeSeq(0) {
+            // Nothing indexed yet (or an index of another schema): index everything once.
+            let variables = self.rebuild(store, &mut |_, _| {})?;
+            return Ok(CatchUp { from, to: last, variables });
+        }
+        let mut keys = BTreeSet::new();
+        for change in &changes {
+            affected(store, change, &mut keys)?;
+        }
+        let mut kinds = RegistryKinds::new(store);
+        self.with_writer(crate::WRITER_MEMORY, |writer| {
+            for key in &keys {
+                self.reindex_variable(writer, store, &mut kinds, key)?;
+            }
+            self.commit(writer, last)
+        })?;
+        Ok(CatchUp { from, to: last, variables: keys.len() })
+    }
+
+    /// Empties the index and indexes every variable of the store again. `progress` hears
+    /// (done, total) as it goes.
+    pub fn rebuild(&self, store: &Store, progress: &mut dyn FnMut(usize, usize)) -> Result<usize> {
+        let last = store.last_change()?;
+        let mut keys = Vec::new();
+        for registry in store.registries()? {
+            keys.extend(store.variables(&registry.id, View::Published)?.into_iter().map(|version| version.key));
+        }
+        let mut kinds = RegistryKinds::new(store);
+        self.with_writer(4 * crate::WRITER_MEMORY, |writer| {
+            writer.delete_all_documents().map_err(|err| self.failure(&err))?;
+            for (done, key) in keys.iter().enumerate() {
+                self.reindex_variable(writer, store, &mut kinds, key)?;
+                if done % 1000 == 0 {
+                    progress(done, keys.len());
+                }
+            }
+            progress(keys.len(), keys.len());
+            self.commit(writer, last)
+        })?;
+        Ok(keys.len())
+    }
+
+    /// Adds documents for versions the caller already holds, marking each current or not, and
+    /// commits: how benchmarks index a generated catalog without a store.
+    pub fn add_versions<'a>(&self, versions: impl Iterator<Item = (&'a VariableVersion, RegistryKind, bool)>, last: ChangeSeq) -> Result<usize> {
+        self.with_writer(8 * crate::WRITER_MEMORY, |writer| {
+            let mut n = 0;
+            for (version, kind, current) in versions {
+                writer.add_document(variable_document(&self.fields, version, kind, current)).map_err(|err| self.failure(&err))?;
+                n += 1;
+            }
+            self.commit(writer, last)?;
+            Ok(n)
+        })
+    }
+
+    fn reindex_variable(&self, writer: &mut IndexWriter, store: &Store, kinds: &mut RegistryKinds<'_>, key: &VariableKey) -> Result<()> {
+        writer.delete_term(Term::from_field_text(self.fields.key, &key.to_string()));
+        let history = match store.history(key) {
+            Ok(history) => history,
+            Err(catalog::Error::VariableNotFound(_)) => return Ok(()),
+            Err(err) => return Err(err.into()),
+        };
+        let kind = kinds.get(key.registry())?;
+        let published: Vec<&VariableVersion> = history.iter().filter(|version| !version.is_draft()).collect();
+        for (index, version) in published.iter().enumerate() {
+            let current = index + 1 == published.len();
+            writer.add_document(variable_document(&self.fields, version, kind, current)).map_err(|err| self.failure(&err))?;
+        }
+        Ok(())
+    }
+
+    fn commit(&self, writer: &mut IndexWriter, last: ChangeSeq) -> Result<()> {
+        let payload = serde_json::to_string(&Payload { schema: SCHEMA_VERSION, last_change: last.0 }).expect("the payload serializes");
+        let mut prepared = writer.prepare_commit().map_err(|err| self.failure(&err))?;
+        prepared.set_payload(&payload);
+        prepared.commit().map_err(|err| self.failure(&err))?;
+        self.reader.reload().map_err(|err| self.failure(&err))
+    }
+}
+
+/// The variables a change touched, including every variable of a registry whose description
+/// (and so the registry kind in its documents) changed.
+fn affected(store: &Store, change: &Change, keys: &mut BTreeSet<VariableKey>) -> Result<()> {
+    match &change.kind {
+        ChangeKind::Import { registries, new, changed, retired, .. } => {
+            keys.extend(new.iter().chain(changed).chain(retired).map(|version| version.key.clone()));
+            for registry in registries {
+                if let Ok(versions) = store.variables(registry, View::Published) {
+                    keys.extend(versions.into_iter().map(|version| version.key));
+                }
+            }
+        }
+        ChangeKind::Publish { versions, .. } | ChangeKind::Discard { versions, .. } => {
+            keys.extend(versions.iter().map(|version| version.key.clone()));
+        }
+    }
+    Ok(())
+}
+
+/// Registry kinds, read once per registry.
+struct RegistryKinds<'a> {
+    store: &'a Store,
+    kinds: HashMap<RegistryId, RegistryKind>,
+}
+
+impl<'a> RegistryKinds<'a> {
+    fn new(store: &'a Store) -> RegistryKinds<'a> {
+        RegistryKinds { store, kinds: HashMap::new() }
+    }
+
+    fn get(&mut self, id: &RegistryId) -> Result<RegistryKind> {
+        if let Some(kind) = self.kinds.get(id) {
+            return Ok(*kind);
+        }
+        let kind = self.store.registry(id)?.kind;
+        self.kinds.insert(id.clone(), kind);
+        Ok(kind)
+    }
+}

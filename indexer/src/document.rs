@@ -1,0 +1,80 @@
+//! Turning a variable version into a search document.
+
+use catalog::{RegistryKind, VariableVersion};
+use chrono::NaiveDate;
+use chrono::Datelike;
+use tantivy::TantivyDocument;
+use tantivy::schema::Facet;
+
+use crate::schema::Fields;
+
+/// A date as the number the period fields hold: days since 1970-01-01.
+pub(crate) fn day_number(date: NaiveDate) -> i64 {
+    (date - NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date")).num_days()
+}
+
+/// The document for one version. `current` marks the version researchers see now.
+pub(crate) fn variable_document(fields: &Fields, version: &VariableVersion, kind: RegistryKind, current: bool) -> TantivyDocument {
+    let definition = &version.definition;
+    let mut doc = TantivyDocument::default();
+    doc.add_text(fields.doc_id, format!("{}@{}", version.key, version.version));
+    doc.add_text(fields.key, version.key.to_string());
+    doc.add_text(fields.registry, version.key.registry().as_str());
+    doc.add_text(fields.registry_kind, kind.as_str());
+    doc.add_text(fields.data_type, definition.data_type.as_str());
+    doc.add_text(fields.status, version.visible_status().to_string());
+    if let Some(binding) = &definition.value_domain.code_system {
+        doc.add_text(fields.system, binding.system.to_string());
+    }
+    if let Some(unit) = &definition.unit {
+        doc.add_text(fields.unit, unit);
+    }
+    doc.add_u64(fields.current, u64::from(current));
+    doc.add_u64(fields.version, u64::from(version.version.0));
+    // An unknown start counts as "always"; an open end as "still collected".
+    doc.add_i64(fields.period_from, definition.period.from.map_or(i64::MIN, day_number));
+    doc.add_i64(fields.period_to, definition.period.to.map_or(i64::MAX, day_number));
+    let kind_facet = |group: &str, value: &str| Facet::from_path([group, value]);
+    doc.add_facet(fields.facets, kind_facet("registry", version.key.registry().as_str()));
+    doc.add_facet(fields.facets, kind_facet("kind", kind.as_str()));
+    doc.add_facet(fields.facets, kind_facet("type", definition.data_type.as_str()));
+    doc.add_facet(fields.facets, kind_facet("status", &version.visible_status().to_string()));
+    if let Some(binding) = &definition.value_domain.code_system {
+        doc.add_facet(fields.facets, kind_facet("system", &binding.system.to_string()));
+    }
+    for decade in decades(definition.period) {
+        doc.add_facet(fields.facets, kind_facet("period", &format!("{}s", decade * 10)));
+    }
+    doc.add_text(fields.name, version.key.name());
+    let mut add = |field, text: &Option<String>| {
+        if let Some(text) = text {
+            doc.add_text(field, text);
+        }
+    };
+    add(fields.label_nb, &definition.label.nb);
+    add(fields.label_en, &definition.label.en);
+    add(fields.label_folded, &definition.label.nb);
+    add(fields.label_folded, &definition.label.en);
+    for text in [&definition.question, &definition.description] {
+        add(fields.text_nb, &text.nb);
+        add(fields.text_en, &text.en);
+        add(fields.text_folded, &text.nb);
+        add(fields.text_folded, &text.en);
+    }
+    for category in &definition.value_domain.categories {
+        add(fields.categories_nb, &category.label.nb);
+        add(fields.categories_en, &category.label.en);
+        add(fields.categories_folded, &category.label.nb);
+        add(fields.categories_folded, &category.label.en);
+    }
+    doc
+}
+
+/// The decades a period overlaps, for the period facet; an unknown start counts from the first
+/// decade with data in most registries, an open end up to this year.
+fn decades(period: catalog::Period) -> std::ops::RangeInclusive<i32> {
+    const FIRST: i32 = 1950;
+    let from = period.from.map_or(FIRST, |date| date.year()).max(FIRST);
+    let to = period.to.map_or_else(|| chrono::Utc::now().year(), |date| date.year());
+    (from / 10)..=(to.max(from) / 10)
+}

@@ -1,0 +1,250 @@
+//! A user's query string → a tantivy query: free words (with synonyms, stems, folded forms and
+//! typo tolerance), quoted phrases, prefixes (`røyk*`) and field filters (`registry:hunt`).
+
+use tantivy::Term;
+use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::TextAnalyzer;
+
+use crate::analyzer::{self, EN, FOLDED, NAME, NB, Vocabulary};
+use crate::error::{Error, Result};
+use crate::schema::Fields;
+
+/// The longest query searched for.
+pub const MAX_QUERY_CHARS: usize = 500;
+
+/// A field a query may filter on with `field:value`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FilterField {
+    Registry,
+    Kind,
+    DataType,
+    System,
+    Status,
+}
+
+impl FilterField {
+    fn parse(name: &str) -> Option<FilterField> {
+        Some(match name {
+            "registry" | "register" => FilterField::Registry,
+            "kind" => FilterField::Kind,
+            "type" => FilterField::DataType,
+            "system" => FilterField::System,
+            "status" => FilterField::Status,
+            _ => return None,
+        })
+    }
+
+    pub(crate) fn field(self, fields: &Fields) -> Field {
+        match self {
+            FilterField::Registry => fields.registry,
+            FilterField::Kind => fields.registry_kind,
+            FilterField::DataType => fields.data_type,
+            FilterField::System => fields.system,
+            FilterField::Status => fields.status,
+        }
+    }
+}
+
+/// A query string taken apart.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct ParsedQuery {
+    pub(crate) words: Vec<String>,
+    pub(crate) phrases: Vec<String>,
+    pub(crate) prefixes: Vec<String>,
+    pub(crate) filters: Vec<(FilterField, String)>,
+}
+
+impl ParsedQuery {
+    pub(crate) fn parse(query: &str) -> Result<ParsedQuery> {
+        if query.chars().count() > MAX_QUERY_CHARS {
+            return Err(Error::BadQuery { query: query.chars().take(40).collect::<String>() + "…", reason: format!("a query may have at most {MAX_QUERY_CHARS} characters") });
+        }
+        let mut parsed = ParsedQuery::default();
+        let mut rest = query.trim();
+        while !rest.is_empty() {
+            if let Some(after_quote) = rest.strip_prefix('"') {
+                let (phrase, after) = after_quote.split_once('"').unwrap_or((after_quote, ""));
+                if !phrase.trim().is_empty() {
+                    parsed.phrases.push(phrase.trim().to_owned());
+                }
+                rest = after.trim_start();
+                continue;
+            }
+            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            let (token, after) = rest.split_at(end);
+            rest = after.trim_start();
+            if let Some((name, value)) = token.split_once(':')
+                && let Some(field) = FilterField::parse(&name.to_lowercase())
+                && !value.is_empty()
+            {
+                parsed.filters.push((field, value.to_owned()));
+                continue;
+            }
+            let word = token.trim_matches(|c: char| !c.is_alphanumeric() && c != '*');
+            if let Some(prefix) = word.strip_suffix('*').filter(|p| !p.is_empty() && !p.contains('*')) {
+                parsed.prefixes.push(prefix.to_owned());
+            } else if !word.trim_matches('*').is_empty() {
+                parsed.words.push(word.trim_matches('*').to_owned());
+            }
+        }
+        Ok(parsed)
+    }
+
+    /// True when nothing but filters was given.
+    pub(crate) fn is_filter_only(&self) -> bool {
+        self.words.is_empty() && self.phrases.is_empty() && self.prefixes.is_empty()
+    }
+}
+
+/// Where a query word is looked for, and how much a match there counts: name and label over
+/// description and question over answer labels.
+fn weighted_fields(fields: &Fields) -> [(Field, &'static str, f32); 10] {
+    [
+        (fields.name, NAME, 3.0),
+        (fields.label_nb, NB, 3.0),
+        (fields.label_en, EN, 3.0),
+        (fields.label_folded, FOLDED, 2.0),
+        (fields.text_nb, NB, 1.2),
+        (fields.text_en, EN, 1.2),
+        (fields.text_folded, FOLDED, 0.8),
+        (fields.categories_nb, NB, 0.6),
+        (fields.categories_en, EN, 0.6),
+        (fields.categories_folded, FOLDED, 0.4),
+    ]
+}
+
+/// How much a synonym counts against the word the user typed.
+const SYNONYM_WEIGHT: f32 = 0.6;
+/// How much a piece of an identifier or compound, or its synonyms, counts.
+const PART_WEIGHT: f32 = 0.5;
+/// How much a near miss (one or two typos) counts.
+const FUZZY_WEIGHT: f32 = 0.4;
+
+/// Builds the text part of a query: every word, phrase and prefix is an alternative (SHOULD);
+/// documents that match more of them, in better fields, score higher.
+///
+/// `is_known` says whether a folded word occurs in the index: typo tolerance only applies to
+/// words that do not, so that "height" does not also find "weight".
+pub(crate) fn text_query(parsed: &ParsedQuery, fields: &Fields, vocabulary: &Vocabulary, is_known: &dyn Fn(&str) -> bool) -> Box<dyn Query> {
+    let mut analyzers: Vec<(Field, TextAnalyzer, f32)> =
+        weighted_fields(fields).into_iter().map(|(field, name, boost)| (field, vocabulary.analyzer(name), boost)).collect();
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for word in &parsed.words {
+        let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut variants: Vec<(String, f32)> = vec![(word.clone(), 1.0)];
+        variants.extend(vocabulary.synonyms(word).into_iter().map(|synonym| (synonym, SYNONYM_WEIGHT)));
+        for part in vocabulary.parts_of(word) {
+            variants.extend(vocabulary.synonyms(&part).into_iter().map(|synonym| (synonym, PART_WEIGHT)));
+            variants.push((part, PART_WEIGHT));
+        }
+        for (index, (variant, weight)) in variants.into_iter().enumerate() {
+            // The user's own word may match by its compound parts; a synonym only as a whole
+            // word, or "tobakksbruk" would find every variable about "bruk".
+            let whole_words = index > 0;
+            for (field, analyzer, boost) in &mut analyzers {
+                if let Some(query) = analyzed_query(analyzer, *field, &variant, whole_words) {
+                    alternatives.push((Occur::Should, Box::new(BoostQuery::new(query, *boost * weight))));
+                }
+            }
+        }
+        let folded = analyzer::fold(word);
+        let n_chars = folded.chars().count();
+        if n_chars >= 5 && !is_known(&folded) {
+            // Typo tolerance for longer words only: short words have too many neighbours.
+            let distance = if n_chars >= 9 { 2 } else { 1 };
+            for field in [fields.label_folded, fields.name] {
+                let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, &folded), distance, true);
+                alternatives.push((Occur::Should, Box::new(BoostQuery::new(Box::new(fuzzy), FUZZY_WEIGHT))));
+            }
+        }
+        clauses.push((Occur::Should, Box::new(BooleanQuery::new(alternatives))));
+    }
+    for phrase in &parsed.phrases {
+        let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (field, analyzer, boost) in &mut analyzers {
+            if let Some(query) = analyzed_query(analyzer, *field, phrase, true) {
+                alternatives.push((Occur::Should, Box::new(BoostQuery::new(query, *boost))));
+            }
+        }
+        clauses.push((Occur::Should, Box::new(BooleanQuery::new(alternatives))));
+    }
+    for prefix in &parsed.prefixes {
+        let pattern = format!("{}.*", escape_regex(&analyzer::fold(prefix)));
+        let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (field, boost) in [(fields.name, 3.0), (fields.label_folded, 2.0), (fields.text_folded, 0.8), (fields.categories_folded, 0.4)] {
+            if let Ok(regex) = RegexQuery::from_pattern(&pattern, field) {
+                alternatives.push((Occur::Should, Box::new(BoostQuery::new(Box::new(regex), boost))));
+            }
+        }
+        clauses.push((Occur::Should, Box::new(BooleanQuery::new(alternatives))));
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// The query for `text` in one field: one term, the parts of a compound (any of them, unless
+/// `whole_words`), or a phrase when the text is several words.
+fn analyzed_query(analyzer: &mut TextAnalyzer, field: Field, text: &str, whole_words: bool) -> Option<Box<dyn Query>> {
+    let mut positions: Vec<(usize, Vec<String>)> = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while let Some(token) = tantivy::tokenizer::TokenStream::next(&mut stream) {
+        match positions.last_mut() {
+            Some((position, terms)) if *position == token.position => terms.push(token.text.clone()),
+            _ => positions.push((token.position, vec![token.text.clone()])),
+        }
+    }
+    let term = |text: &str| Term::from_field_text(field, text);
+    match positions.as_slice() {
+        [] => None,
+        [(_, terms)] => {
+            let terms = if whole_words { &terms[terms.len() - 1..] } else { &terms[..] };
+            let alternatives: Vec<(Occur, Box<dyn Query>)> = terms
+                .iter()
+                .map(|text| (Occur::Should, Box::new(TermQuery::new(term(text), IndexRecordOption::WithFreqs)) as Box<dyn Query>))
+                .collect();
+            Some(Box::new(BooleanQuery::new(alternatives)))
+        }
+        // Several words: a phrase of the whole words (the last term at each position).
+        many => Some(Box::new(PhraseQuery::new(many.iter().map(|(_, terms)| term(terms.last().expect("a position has a term"))).collect()))),
+    }
+}
+
+/// Escapes what the regex syntax would read as operators.
+fn escape_regex(text: &str) -> String {
+    text.chars().flat_map(|c| if c.is_alphanumeric() { vec![c] } else { vec!['\\', c] }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn check(query: &str, expect: &str) {
+        let got = match ParsedQuery::parse(query) {
+            Ok(parsed) => format!("{parsed:?}"),
+            Err(err) => err.to_string(),
+        };
+        assert_eq!(got, expect);
+    }
+
+    #[test]
+    fn words_phrases_prefixes_and_filters() {
+        check(
+            r#"røyk* "røyker daglig" registry:hunt type:categorical status"#,
+            r#"ParsedQuery { words: ["status"], phrases: ["røyker daglig"], prefixes: ["røyk"], filters: [(Registry, "hunt"), (DataType, "categorical")] }"#,
+        );
+    }
+    #[test]
+    fn unknown_field_is_a_word() {
+        check("colour:blue", r#"ParsedQuery { words: ["colour:blue"], phrases: [], prefixes: [], filters: [] }"#);
+    }
+    #[test]
+    fn punctuation_is_dropped() {
+        check("røyker?", r#"ParsedQuery { words: ["røyker"], phrases: [], prefixes: [], filters: [] }"#);
+    }
+    #[test]
+    fn overlong_query_is_refused() {
+        let long = "a".repeat(501);
+        assert!(ParsedQuery::parse(&long).unwrap_err().to_string().ends_with("a query may have at most 500 characters"));
+    }
+}

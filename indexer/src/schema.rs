@@ -1,0 +1,72 @@
+//! The fields of a search document, one per variable version.
+
+use tantivy::schema::{
+    FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+
+use crate::analyzer::{EN, FOLDED, NAME, NB};
+
+/// The handles of every field.
+#[derive(Clone)]
+pub(crate) struct Fields {
+    pub(crate) doc_id: Field,
+    pub(crate) key: Field,
+    pub(crate) registry: Field,
+    pub(crate) registry_kind: Field,
+    pub(crate) data_type: Field,
+    pub(crate) system: Field,
+    pub(crate) status: Field,
+    pub(crate) unit: Field,
+    pub(crate) current: Field,
+    pub(crate) version: Field,
+    pub(crate) period_from: Field,
+    pub(crate) period_to: Field,
+    pub(crate) facets: Field,
+    pub(crate) name: Field,
+    pub(crate) label_nb: Field,
+    pub(crate) label_en: Field,
+    pub(crate) label_folded: Field,
+    pub(crate) text_nb: Field,
+    pub(crate) text_en: Field,
+    pub(crate) text_folded: Field,
+    pub(crate) categories_nb: Field,
+    pub(crate) categories_en: Field,
+    pub(crate) categories_folded: Field,
+}
+
+impl Fields {
+    pub(crate) fn schema() -> (Schema, Fields) {
+        let mut builder = Schema::builder();
+        let text = |analyzer: &str, stored: bool| {
+            let indexing = TextFieldIndexing::default().set_tokenizer(analyzer).set_index_option(IndexRecordOption::WithFreqsAndPositions);
+            let options = TextOptions::default().set_indexing_options(indexing);
+            if stored { options.set_stored() } else { options }
+        };
+        let fields = Fields {
+            doc_id: builder.add_text_field("doc_id", STRING | STORED),
+            key: builder.add_text_field("key", STRING | STORED),
+            registry: builder.add_text_field("registry", STRING | STORED | FAST),
+            registry_kind: builder.add_text_field("registry_kind", STRING | STORED | FAST),
+            data_type: builder.add_text_field("data_type", STRING | STORED | FAST),
+            system: builder.add_text_field("system", STRING | STORED | FAST),
+            status: builder.add_text_field("status", STRING | STORED | FAST),
+            unit: builder.add_text_field("unit", STRING | STORED),
+            current: builder.add_u64_field("current", INDEXED | FAST | STORED),
+            version: builder.add_u64_field("version", STORED),
+            period_from: builder.add_i64_field("period_from", INDEXED | FAST | STORED),
+            period_to: builder.add_i64_field("period_to", INDEXED | FAST | STORED),
+            facets: builder.add_facet_field("facets", FacetOptions::default()),
+            name: builder.add_text_field("name", text(NAME, true)),
+            label_nb: builder.add_text_field("label_nb", text(NB, true)),
+            label_en: builder.add_text_field("label_en", text(EN, true)),
+            label_folded: builder.add_text_field("label_folded", text(FOLDED, false)),
+            text_nb: builder.add_text_field("text_nb", text(NB, true)),
+            text_en: builder.add_text_field("text_en", text(EN, true)),
+            text_folded: builder.add_text_field("text_folded", text(FOLDED, false)),
+            categories_nb: builder.add_text_field("categories_nb", text(NB, true)),
+            categories_en: builder.add_text_field("categories_en", text(EN, true)),
+            categories_folded: builder.add_text_field("categories_folded", text(FOLDED, false)),
+        };
+        (builder.build(), fields)
+    }
+}

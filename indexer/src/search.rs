@@ -1,0 +1,288 @@
+//! Running a search: the query, its filters, the ranked hits with highlighted snippets, and
+//! facet counts.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+
+use crate::SearchIndex;
+use crate::document::day_number;
+use crate::error::Result;
+use crate::query::{FilterField, ParsedQuery, text_query};
+
+/// What to search for.
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    /// The query: words, `"phrases"`, `prefix*`, and `registry:`, `type:`, `system:`, `kind:`,
+    /// `status:` filters.
+    pub query: String,
+    /// Only these registries (any of them).
+    pub registries: Vec<String>,
+    /// Only this data type.
+    pub data_type: Option<String>,
+    /// Only variables bound to this code system.
+    pub system: Option<String>,
+    /// Only registries of this kind.
+    pub kind: Option<String>,
+    /// Only variables collected at some time in this period (either end may be open).
+    pub period: Option<(Option<NaiveDate>, Option<NaiveDate>)>,
+    /// Count hits per registry, kind, type, code system, status and decade.
+    pub facets: bool,
+    /// How many hits to return.
+    pub limit: usize,
+    /// How many hits to skip, for paging.
+    pub offset: usize,
+    /// Search every published version, not only the current one.
+    pub all_versions: bool,
+}
+
+impl SearchRequest {
+    /// A query with no filters, the first ten hits.
+    pub fn new(query: &str) -> SearchRequest {
+        SearchRequest {
+            query: query.to_owned(),
+            registries: Vec::new(),
+            data_type: None,
+            system: None,
+            kind: None,
+            period: None,
+            facets: false,
+            limit: 10,
+            offset: 0,
+            all_versions: false,
+        }
+    }
+}
+
+/// A stretch of text with the words that matched marked by byte ranges.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Highlight {
+    /// The field the text comes from: `label`, `label_en`, `description`, `description_en`,
+    /// `categories`.
+    pub field: &'static str,
+    /// The text.
+    pub text: String,
+    /// Byte ranges of the matched words in `text`.
+    pub ranges: Vec<(usize, usize)>,
+}
+
+impl Highlight {
+    /// The text with each matched word between `open` and `close`.
+    pub fn marked(&self, open: &str, close: &str) -> String {
+        let mut out = String::new();
+        let mut at = 0;
+        for &(from, to) in &self.ranges {
+            if from < at || to > self.text.len() || !self.text.is_char_boundary(from) || !self.text.is_char_boundary(to) {
+                continue;
+            }
+            out.push_str(&self.text[at..from]);
+            out.push_str(open);
+            out.push_str(&self.text[from..to]);
+            out.push_str(close);
+            at = to;
+        }
+        out.push_str(&self.text[at..]);
+        out
+    }
+}
+
+/// One matching variable version.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    /// `registry/name`.
+    pub key: String,
+    /// The registry.
+    pub registry: String,
+    /// The version.
+    pub version: u32,
+    /// True for the version researchers see now.
+    pub current: bool,
+    /// The Norwegian label, else the English.
+    pub label: Option<String>,
+    /// The data type.
+    pub data_type: String,
+    /// published or retired.
+    pub status: String,
+    /// When it was first collected.
+    pub period_from: Option<NaiveDate>,
+    /// When it was last collected; none while still collected.
+    pub period_to: Option<NaiveDate>,
+    /// The relevance score.
+    pub score: f32,
+    /// Where the query matched, marked.
+    pub highlight: Option<Highlight>,
+}
+
+/// A facet value and how many hits have it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FacetCount {
+    /// The value, such as `hunt` or `categorical`.
+    pub value: String,
+    /// How many hits have it.
+    pub count: u64,
+}
+
+/// Hit counts per facet.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Facets {
+    /// Per registry.
+    pub registry: Vec<FacetCount>,
+    /// Per registry kind.
+    pub kind: Vec<FacetCount>,
+    /// Per data type.
+    pub data_type: Vec<FacetCount>,
+    /// Per code system.
+    pub system: Vec<FacetCount>,
+    /// Per status.
+    pub status: Vec<FacetCount>,
+    /// Per decade of collection.
+    pub period: Vec<FacetCount>,
+}
+
+/// Hits, their total and facet counts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchResult {
+    /// How many versions matched in all.
+    pub total: usize,
+    /// The requested page of hits, best first.
+    pub hits: Vec<Hit>,
+    /// Facet counts, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facets: Option<Facets>,
+}
+
+const FACET_GROUPS: [&str; 6] = ["registry", "kind", "type", "system", "status", "period"];
+
+impl SearchIndex {
+    /// Searches. Queries run on the last committed state, also while the index is written.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResult> {
+        let parsed = ParsedQuery::parse(&request.query)?;
+        let fields = &self.fields;
+        let searcher = self.reader.searcher();
+        let is_known = |folded: &str| {
+            [fields.label_folded, fields.name, fields.text_folded]
+                .into_iter()
+                .any(|field| searcher.doc_freq(&Term::from_field_text(field, folded)).is_ok_and(|n| n > 0))
+        };
+        let text: Box<dyn Query> =
+            if parsed.is_filter_only() { Box::new(AllQuery) } else { text_query(&parsed, fields, &self.vocabulary, &is_known) };
+
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text.box_clone())];
+        let term = |field: Field, value: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
+        };
+        let mut filters: Vec<(FilterField, String)> = parsed.filters.clone();
+        filters.extend(request.data_type.iter().map(|t| (FilterField::DataType, t.clone())));
+        filters.extend(request.system.iter().map(|s| (FilterField::System, s.clone())));
+        filters.extend(request.kind.iter().map(|k| (FilterField::Kind, k.clone())));
+        for (field, value) in &filters {
+            clauses.push((Occur::Must, term(field.field(fields), value)));
+        }
+        if !request.registries.is_empty() {
+            let any: Vec<(Occur, Box<dyn Query>)> = request.registries.iter().map(|r| (Occur::Should, term(fields.registry, r))).collect();
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
+        if !request.all_versions {
+            clauses.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_u64(fields.current, 1), IndexRecordOption::Basic))));
+        }
+        if let Some((from, to)) = request.period {
+            // Collected at some time in [from, to]: started by `to` and not ended before `from`.
+            if let Some(to) = to {
+                let bound = Term::from_field_i64(fields.period_from, day_number(to));
+                clauses.push((Occur::Must, Box::new(RangeQuery::new(std::ops::Bound::Unbounded, std::ops::Bound::Included(bound)))));
+            }
+            if let Some(from) = from {
+                let bound = Term::from_field_i64(fields.period_to, day_number(from));
+                clauses.push((Occur::Must, Box::new(RangeQuery::new(std::ops::Bound::Included(bound), std::ops::Bound::Unbounded))));
+            }
+        }
+        let query = BooleanQuery::new(clauses);
+
+        let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset).order_by_score();
+        let mut facet_collector = FacetCollector::for_field("facets");
+        for group in FACET_GROUPS {
+            facet_collector.add_facet(format!("/{group}").as_str());
+        }
+        let (top_docs, total, facet_counts) = if request.facets {
+            let (top_docs, total, counts) = searcher.search(&query, &(top, Count, facet_collector)).map_err(|err| self.failure(&err))?;
+            (top_docs, total, Some(counts))
+        } else {
+            let (top_docs, total) = searcher.search(&query, &(top, Count)).map_err(|err| self.failure(&err))?;
+            (top_docs, total, None)
+        };
+        let hits = if request.limit == 0 { Vec::new() } else { self.hits(&searcher, &*text, &top_docs)? };
+        let facets = facet_counts.map(|counts| {
+            let group = |name: &str| -> Vec<FacetCount> {
+                let mut values: Vec<FacetCount> = counts
+                    .get(format!("/{name}").as_str())
+                    .map(|(facet, count)| FacetCount { value: facet.to_path().last().map(|v| (*v).to_owned()).unwrap_or_default(), count })
+                    .collect();
+                values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+                values
+            };
+            Facets {
+                registry: group("registry"),
+                kind: group("kind"),
+                data_type: group("type"),
+                system: group("system"),
+                status: group("status"),
+                period: {
+                    let mut decades = group("period");
+                    decades.sort_by(|a, b| a.value.cmp(&b.value));
+                    decades
+                },
+            }
+        });
+        Ok(SearchResult { total, hits, facets })
+    }
+
+    fn hits(&self, searcher: &Searcher, text: &dyn Query, top_docs: &[(f32, DocAddress)]) -> Result<Vec<Hit>> {
+        let fields = &self.fields;
+        let snippet_fields =
+            [(fields.label_nb, "label"), (fields.label_en, "label_en"), (fields.text_nb, "description"), (fields.text_en, "description_en"), (fields.categories_nb, "categories"), (fields.categories_en, "categories_en")];
+        let mut generators = Vec::new();
+        for (field, name) in snippet_fields {
+            if let Ok(mut generator) = SnippetGenerator::create(searcher, text, field) {
+                generator.set_max_num_chars(160);
+                generators.push((generator, name));
+            }
+        }
+        let mut hits = Vec::with_capacity(top_docs.len());
+        for &(score, address) in top_docs {
+            let doc: TantivyDocument = searcher.doc(address).map_err(|err| self.failure(&err))?;
+            let text_of = |field: Field| doc.get_first(field).and_then(|value| value.as_str()).map(str::to_owned);
+            let date_of = |field: Field, open: i64| {
+                doc.get_first(field).and_then(|value| value.as_i64()).filter(|day| *day != open).and_then(|day| {
+                    NaiveDate::from_ymd_opt(1970, 1, 1).and_then(|epoch| epoch.checked_add_signed(chrono::Duration::days(day)))
+                })
+            };
+            let highlight = generators.iter().find_map(|(generator, name)| {
+                let snippet = generator.snippet_from_doc(&doc);
+                (!snippet.highlighted().is_empty()).then(|| Highlight {
+                    field: name,
+                    text: snippet.fragment().to_owned(),
+                    // A compound and its parts are highlighted over the same bytes; merge them.
+                    ranges: tantivy::snippet::collapse_overlapped_ranges(snippet.highlighted()).into_iter().map(|range| (range.start, range.end)).collect(),
+                })
+            });
+            hits.push(Hit {
+                key: text_of(fields.key).unwrap_or_default(),
+                registry: text_of(fields.registry).unwrap_or_default(),
+                version: doc.get_first(fields.version).and_then(|value| value.as_u64()).unwrap_or(0) as u32,
+                current: doc.get_first(fields.current).and_then(|value| value.as_u64()) == Some(1),
+                label: text_of(fields.label_nb).or_else(|| text_of(fields.label_en)),
+                data_type: text_of(fields.data_type).unwrap_or_default(),
+                status: text_of(fields.status).unwrap_or_default(),
+                period_from: date_of(fields.period_from, i64::MIN),
+                period_to: date_of(fields.period_to, i64::MAX),
+                score,
+                highlight,
+            });
+        }
+        Ok(hits)
+    }
+}
