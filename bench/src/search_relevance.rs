@@ -20,7 +20,9 @@ const NB_RECALL_FLOOR: f64 = 0.85;
 
 #[expect(clippy::print_stdout, reason = "a measurement prints its figures")]
 fn main() -> ExitCode {
-    let shared = std::env::var_os("VARKAT_SHARED").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("../shared"));
+    let shared = std::env::var_os("VARKAT_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("../shared"));
     let corpus = shared.join("data/harmonization-dev");
     let Ok(groups_text) = std::fs::read_to_string(corpus.join("groups.json")) else {
         println!("skipped: {} not found (set VARKAT_SHARED)", corpus.display());
@@ -32,16 +34,25 @@ fn main() -> ExitCode {
         .iter()
         .map(|name| {
             let path = corpus.join("opal").join(name);
-            InputFile { path: path.display().to_string(), bytes: std::fs::read(&path).expect("read the Opal dictionary") }
+            InputFile {
+                path: path.display().to_string(),
+                bytes: std::fs::read(&path).expect("read the Opal dictionary"),
+            }
         })
         .collect();
-    let batch = importers::read(&inputs, &ReadOptions::default()).expect("the Opal dictionary imports");
+    let batch =
+        importers::read(&inputs, &ReadOptions::default()).expect("the Opal dictionary imports");
     store.import(batch.into_request(false, false, "relevance")).expect("the import commits");
     let index = SearchIndex::open(&work.path().join("index")).expect("open the index");
     index.catch_up(&store).expect("index the catalog");
 
     let gold: serde_json::Value = serde_json::from_str(&groups_text).expect("groups.json is JSON");
-    let counted: Vec<&str> = gold["cluster_relations"].as_array().expect("cluster_relations").iter().filter_map(|r| r.as_str()).collect();
+    let counted: Vec<&str> = gold["cluster_relations"]
+        .as_array()
+        .expect("cluster_relations")
+        .iter()
+        .filter_map(|r| r.as_str())
+        .collect();
     let mut failed = false;
     for (language, label_field) in [("nb", "label_nb"), ("en", "label_en")] {
         let (mut recall_sum, mut ndcg_sum, mut n_queries) = (0.0, 0.0, 0);
@@ -60,24 +71,39 @@ fn main() -> ExitCode {
             }
             let top = top_ten(&index, query);
             let found = top.iter().filter(|key| relevant.contains(*key)).count();
-            let dcg: f64 = top.iter().enumerate().filter(|(_, key)| relevant.contains(*key)).map(|(rank, _)| 1.0 / (rank as f64 + 2.0).log2()).sum();
-            let ideal: f64 = (0..relevant.len().min(10)).map(|rank| 1.0 / (rank as f64 + 2.0).log2()).sum();
+            let dcg: f64 = top
+                .iter()
+                .enumerate()
+                .filter(|(_, key)| relevant.contains(*key))
+                .map(|(rank, _)| 1.0 / (rank as f64 + 2.0).log2())
+                .sum();
+            let ideal: f64 =
+                (0..relevant.len().min(10)).map(|rank| 1.0 / (rank as f64 + 2.0).log2()).sum();
             recall_sum += found as f64 / relevant.len() as f64;
             ndcg_sum += dcg / ideal;
             n_queries += 1;
-            let mut missing: Vec<&String> = relevant.iter().filter(|key| !top.contains(*key)).collect();
+            let mut missing: Vec<&String> =
+                relevant.iter().filter(|key| !top.contains(*key)).collect();
             missing.sort();
             if !missing.is_empty() {
-                misses.push(format!("  {query:?}: missed {}", missing.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")));
+                misses.push(format!(
+                    "  {query:?}: missed {}",
+                    missing.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
+                ));
             }
         }
         let recall = recall_sum / n_queries as f64;
-        println!("{language}: {n_queries} queries, recall@10 {recall:.3}, nDCG@10 {:.3}", ndcg_sum / n_queries as f64);
+        println!(
+            "{language}: {n_queries} queries, recall@10 {recall:.3}, nDCG@10 {:.3}",
+            ndcg_sum / n_queries as f64
+        );
         for miss in &misses {
             println!("{miss}");
         }
         if language == "nb" && recall < NB_RECALL_FLOOR {
-            println!("FAILED: Norwegian recall@10 {recall:.3} is below the floor {NB_RECALL_FLOOR}");
+            println!(
+                "FAILED: Norwegian recall@10 {recall:.3} is below the floor {NB_RECALL_FLOOR}"
+            );
             failed = true;
         }
     }

@@ -50,7 +50,8 @@ impl Context {
     pub(crate) fn update_index(&self, store: &catalog::Store) {
         let caught_up = open_index(&self.data_dir).and_then(|index| Ok(index.catch_up(store)?));
         if let Err(err) = caught_up {
-            self.output.warn(&format!("{err:#}; the search index catches up the next time it is opened"));
+            self.output
+                .warn(&format!("{err:#}; the search index catches up the next time it is opened"));
         }
     }
 }
@@ -58,7 +59,8 @@ impl Context {
 /// Opens the store of a data directory.
 pub(crate) fn open_store(data_dir: &Path) -> anyhow::Result<catalog::Store> {
     let path = catalog::store_dir(data_dir);
-    catalog::Store::open(&path).with_context(|| format!("failed to open the store at `{}`", path.display()))
+    catalog::Store::open(&path)
+        .with_context(|| format!("failed to open the store at `{}`", path.display()))
 }
 
 /// Opens the search index of a data directory.

@@ -10,7 +10,8 @@ use std::sync::Arc;
 
 use tantivy::Index;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer,
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, TextAnalyzer, Token,
+    TokenStream, Tokenizer,
 };
 
 /// Norwegian labels and texts: split, lowercased, compounds split, stemmed (bokmål).
@@ -48,7 +49,12 @@ impl Vocabulary {
             .chain(extra.lines())
             .map(str::trim)
             .filter(|line| !line.is_empty() && !line.starts_with('#'))
-            .map(|line| line.split(',').map(|word| word.trim().to_lowercase()).filter(|w| !w.is_empty()).collect())
+            .map(|line| {
+                line.split(',')
+                    .map(|word| word.trim().to_lowercase())
+                    .filter(|w| !w.is_empty())
+                    .collect()
+            })
             .collect();
         let mut parts: HashSet<String> = COMPOUND_PARTS
             .lines()
@@ -56,10 +62,17 @@ impl Vocabulary {
             .filter(|line| !line.is_empty() && !line.starts_with('#'))
             .map(str::to_lowercase)
             .collect();
-        parts.extend(groups.iter().flatten().filter(|word| !word.contains(' ') && word.chars().count() >= 3).cloned());
+        parts.extend(
+            groups
+                .iter()
+                .flatten()
+                .filter(|word| !word.contains(' ') && word.chars().count() >= 3)
+                .cloned(),
+        );
         let folded: Vec<String> = parts.iter().map(|part| fold(part)).collect();
         parts.extend(folded);
-        let mut vocabulary = Vocabulary { groups, group_of: HashMap::new(), parts: Arc::new(parts) };
+        let mut vocabulary =
+            Vocabulary { groups, group_of: HashMap::new(), parts: Arc::new(parts) };
         for (index, group) in vocabulary.groups.iter().enumerate() {
             for word in group {
                 for form in vocabulary.forms(word) {
@@ -89,21 +102,37 @@ impl Vocabulary {
         forms
     }
 
-    /// The other words of every group `word` belongs to. A longer word that is in no group is
-    /// taken as a typo of the nearest group word, if one is within one edit (two for long words).
+    /// The other words of every group `word` belongs to.
     pub fn synonyms(&self, word: &str) -> Vec<String> {
-        let forms = self.forms(word);
-        let mut groups: Vec<usize> = forms.iter().flat_map(|form| self.group_of.get(form).into_iter().flatten().copied()).collect();
+        let groups = self
+            .forms(word)
+            .iter()
+            .flat_map(|form| self.group_of.get(form).into_iter().flatten().copied())
+            .collect();
+        self.members(word, groups)
+    }
+
+    /// The words of the groups of the group words within one edit of `word` (two for long
+    /// words): what a misspelt word probably meant. Only for words the catalog does not have,
+    /// or "status" would be taken for "statur".
+    pub fn near_synonyms(&self, word: &str) -> Vec<String> {
         let folded = fold(word);
         let n_chars = folded.chars().count();
-        if groups.is_empty() && n_chars >= 5 {
-            let allowed = if n_chars >= 9 { 2 } else { 1 };
-            for (form, form_groups) in &self.group_of {
-                if strsim::damerau_levenshtein(&folded, form) <= allowed {
-                    groups.extend(form_groups);
-                }
-            }
+        if n_chars < 5 {
+            return Vec::new();
         }
+        let allowed = if n_chars >= 9 { 2 } else { 1 };
+        let groups = self
+            .group_of
+            .iter()
+            .filter(|(form, _)| strsim::damerau_levenshtein(&folded, form) <= allowed)
+            .flat_map(|(_, groups)| groups.iter().copied())
+            .collect();
+        self.members(word, groups)
+    }
+
+    /// The words of `groups`, without `word` itself.
+    fn members(&self, word: &str, mut groups: Vec<usize>) -> Vec<String> {
         groups.sort_unstable();
         groups.dedup();
         let lower = word.to_lowercase();
@@ -121,7 +150,8 @@ impl Vocabulary {
     /// The pieces a query word is made of: the parts of an identifier (`RoykStatus` → royk,
     /// status) and of a compound (`fødselsvekt` → fødsel, vekt). Empty for a simple word.
     pub fn parts_of(&self, word: &str) -> Vec<String> {
-        let mut parts: Vec<String> = words(word, true).into_iter().map(|(from, to)| word[from..to].to_lowercase()).collect();
+        let mut parts: Vec<String> =
+            words(word, true).into_iter().map(|(from, to)| word[from..to].to_lowercase()).collect();
         if parts.len() < 2 {
             parts.clear();
         }
@@ -137,10 +167,22 @@ impl Vocabulary {
     pub(crate) fn analyzer(&self, name: &str) -> TextAnalyzer {
         let words = |split_names| WordTokenizer { split_names, parts: Arc::clone(&self.parts) };
         match name {
-            NB => TextAnalyzer::builder(words(false)).filter(RemoveLongFilter::limit(40)).filter(Stemmer::new(Language::Norwegian)).build(),
-            EN => TextAnalyzer::builder(words(false)).filter(RemoveLongFilter::limit(40)).filter(Stemmer::new(Language::English)).build(),
-            FOLDED => TextAnalyzer::builder(words(false)).filter(RemoveLongFilter::limit(40)).filter(AsciiFoldingFilter).build(),
-            _ => TextAnalyzer::builder(words(true)).filter(RemoveLongFilter::limit(40)).filter(AsciiFoldingFilter).build(),
+            NB => TextAnalyzer::builder(words(false))
+                .filter(RemoveLongFilter::limit(40))
+                .filter(Stemmer::new(Language::Norwegian))
+                .build(),
+            EN => TextAnalyzer::builder(words(false))
+                .filter(RemoveLongFilter::limit(40))
+                .filter(Stemmer::new(Language::English))
+                .build(),
+            FOLDED => TextAnalyzer::builder(words(false))
+                .filter(RemoveLongFilter::limit(40))
+                .filter(AsciiFoldingFilter)
+                .build(),
+            _ => TextAnalyzer::builder(words(true))
+                .filter(RemoveLongFilter::limit(40))
+                .filter(AsciiFoldingFilter)
+                .build(),
         }
     }
 
@@ -164,7 +206,10 @@ pub(crate) fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
 
 /// Folds diacritics the way the folded field does (ø → o, æ → ae, å → a).
 pub(crate) fn fold(text: &str) -> String {
-    let mut analyzer = TextAnalyzer::builder(tantivy::tokenizer::RawTokenizer::default()).filter(LowerCaser).filter(AsciiFoldingFilter).build();
+    let mut analyzer = TextAnalyzer::builder(tantivy::tokenizer::RawTokenizer::default())
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build();
     terms(&mut analyzer, text).join("")
 }
 
@@ -201,17 +246,21 @@ impl Tokenizer for WordTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream {
         let mut tokens = Vec::new();
-        let mut position = 0;
-        for (from, to) in words(text, self.split_names) {
+        for (position, (from, to)) in words(text, self.split_names).into_iter().enumerate() {
             let word = text[from..to].to_lowercase();
             let mut push = |text: String| {
-                tokens.push(Token { offset_from: from, offset_to: to, position, text, position_length: 1 });
+                tokens.push(Token {
+                    offset_from: from,
+                    offset_to: to,
+                    position,
+                    text,
+                    position_length: 1,
+                });
             };
             for part in split_compound(&word, &self.parts) {
                 push(part);
             }
             push(word);
-            position += 1;
         }
         WordStream { tokens, index: usize::MAX }
     }
@@ -254,31 +303,40 @@ fn words(text: &str, split_names: bool) -> Vec<(usize, usize)> {
 /// vekt. The left part may carry a linking -s- or -e-; the right part may itself be a compound.
 /// A word that does not split wholly into known parts gives nothing.
 fn split_compound(word: &str, parts: &HashSet<String>) -> Vec<String> {
-    let chars: Vec<char> = word.chars().collect();
-    if chars.len() < 6 {
-        return Vec::new();
+    let mut out = Vec::new();
+    if split_into(word, parts, &mut out) { out } else { Vec::new() }
+}
+
+/// Slices, not new strings, for the candidates: this runs for every word indexed.
+fn split_into(word: &str, parts: &HashSet<String>, out: &mut Vec<String>) -> bool {
+    let boundaries: Vec<usize> = word.char_indices().map(|(at, _)| at).collect();
+    if boundaries.len() < 6 {
+        return false;
     }
-    for split in (3..=chars.len() - 3).rev() {
-        let left: String = chars[..split].iter().collect();
-        let right: String = chars[split..].iter().collect();
+    for &split in boundaries[3..=boundaries.len() - 3].iter().rev() {
+        let (left, right) = word.split_at(split);
         // Prefer the stem without its linking letter: "røyke|status" is "røyk" + "status".
-        let linked = (left.ends_with('s') || left.ends_with('e')).then(|| left[..left.len() - 1].to_owned());
-        let left = match linked.filter(|stem| parts.contains(stem)) {
+        let linked = left
+            .strip_suffix('s')
+            .or_else(|| left.strip_suffix('e'))
+            .filter(|stem| parts.contains(*stem));
+        let left = match linked {
             Some(stem) => stem,
-            None if parts.contains(&left) => left,
+            None if parts.contains(left) => left,
             None => continue,
         };
-        if parts.contains(&right) {
-            return vec![left, right];
+        let mark = out.len();
+        out.push(left.to_owned());
+        if parts.contains(right) {
+            out.push(right.to_owned());
+            return true;
         }
-        let rest = split_compound(&right, parts);
-        if !rest.is_empty() {
-            let mut out = vec![left];
-            out.extend(rest);
-            return out;
+        if split_into(right, parts, out) {
+            return true;
         }
+        out.truncate(mark);
     }
-    Vec::new()
+    false
 }
 
 #[cfg(test)]
@@ -317,10 +375,16 @@ mod tests {
     fn synonyms_cross_languages() {
         let vocabulary = Vocabulary::default();
         let smoking = vocabulary.synonyms("røyking");
-        assert!(smoking.contains(&"smoking".to_owned()) && smoking.contains(&"tobakk".to_owned()), "{smoking:?}");
+        assert!(
+            smoking.contains(&"smoking".to_owned()) && smoking.contains(&"tobakk".to_owned()),
+            "{smoking:?}"
+        );
         assert!(vocabulary.synonyms("Smoking").contains(&"røyk".to_owned()));
         assert!(vocabulary.synonyms("royk").contains(&"smoking".to_owned()));
-        assert!(vocabulary.synonyms("røkying").contains(&"smoking".to_owned()), "a typo finds its group");
+        assert!(
+            vocabulary.near_synonyms("røkying").contains(&"smoking".to_owned()),
+            "a typo finds its group"
+        );
         assert_eq!(vocabulary.parts_of("RoykStatus"), ["royk", "status"]);
         let extended = Vocabulary::with_extra_synonyms("ruspåvirket, intoxicated\n");
         assert_eq!(extended.synonyms("intoxicated"), ["ruspåvirket"]);

@@ -3,7 +3,10 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use catalog::{Change, ChangeKind, ChangeSeq, RegistryId, RegistryKind, Store, VariableKey, VariableVersion, View};
+use catalog::{
+    Change, ChangeKind, ChangeSeq, RegistryId, RegistryKind, Store, VariableKey, VariableVersion,
+    View,
+};
 use serde::{Deserialize, Serialize};
 use tantivy::{IndexWriter, Term};
 
@@ -38,7 +41,8 @@ impl SearchIndex {
     /// with another schema.
     pub fn last_applied(&self) -> Result<ChangeSeq> {
         let metas = self.index.load_metas().map_err(|err| self.failure(&err))?;
-        let payload: Option<Payload> = metas.payload.as_deref().and_then(|text| serde_json::from_str(text).ok());
+        let payload: Option<Payload> =
+            metas.payload.as_deref().and_then(|text| serde_json::from_str(text).ok());
         Ok(ChangeSeq(payload.filter(|p| p.schema == SCHEMA_VERSION).map_or(0, |p| p.last_change)))
     }
 
@@ -75,7 +79,12 @@ impl SearchIndex {
         let last = store.last_change()?;
         let mut keys = Vec::new();
         for registry in store.registries()? {
-            keys.extend(store.variables(&registry.id, View::Published)?.into_iter().map(|version| version.key));
+            keys.extend(
+                store
+                    .variables(&registry.id, View::Published)?
+                    .into_iter()
+                    .map(|version| version.key),
+            );
         }
         let mut kinds = RegistryKinds::new(store);
         self.with_writer(4 * crate::WRITER_MEMORY, |writer| {
@@ -94,11 +103,17 @@ impl SearchIndex {
 
     /// Adds documents for versions the caller already holds, marking each current or not, and
     /// commits: how benchmarks index a generated catalog without a store.
-    pub fn add_versions<'a>(&self, versions: impl Iterator<Item = (&'a VariableVersion, RegistryKind, bool)>, last: ChangeSeq) -> Result<usize> {
+    pub fn add_versions(
+        &self,
+        versions: impl Iterator<Item = (VariableVersion, RegistryKind, bool)>,
+        last: ChangeSeq,
+    ) -> Result<usize> {
         self.with_writer(8 * crate::WRITER_MEMORY, |writer| {
             let mut n = 0;
             for (version, kind, current) in versions {
-                writer.add_document(variable_document(&self.fields, version, kind, current)).map_err(|err| self.failure(&err))?;
+                writer
+                    .add_document(variable_document(&self.fields, &version, kind, current))
+                    .map_err(|err| self.failure(&err))?;
                 n += 1;
             }
             self.commit(writer, last)?;
@@ -106,7 +121,13 @@ impl SearchIndex {
         })
     }
 
-    fn reindex_variable(&self, writer: &mut IndexWriter, store: &Store, kinds: &mut RegistryKinds<'_>, key: &VariableKey) -> Result<()> {
+    fn reindex_variable(
+        &self,
+        writer: &mut IndexWriter,
+        store: &Store,
+        kinds: &mut RegistryKinds<'_>,
+        key: &VariableKey,
+    ) -> Result<()> {
         writer.delete_term(Term::from_field_text(self.fields.key, &key.to_string()));
         let history = match store.history(key) {
             Ok(history) => history,
@@ -114,16 +135,21 @@ impl SearchIndex {
             Err(err) => return Err(err.into()),
         };
         let kind = kinds.get(key.registry())?;
-        let published: Vec<&VariableVersion> = history.iter().filter(|version| !version.is_draft()).collect();
+        let published: Vec<&VariableVersion> =
+            history.iter().filter(|version| !version.is_draft()).collect();
         for (index, version) in published.iter().enumerate() {
             let current = index + 1 == published.len();
-            writer.add_document(variable_document(&self.fields, version, kind, current)).map_err(|err| self.failure(&err))?;
+            writer
+                .add_document(variable_document(&self.fields, version, kind, current))
+                .map_err(|err| self.failure(&err))?;
         }
         Ok(())
     }
 
     fn commit(&self, writer: &mut IndexWriter, last: ChangeSeq) -> Result<()> {
-        let payload = serde_json::to_string(&Payload { schema: SCHEMA_VERSION, last_change: last.0 }).expect("the payload serializes");
+        let payload =
+            serde_json::to_string(&Payload { schema: SCHEMA_VERSION, last_change: last.0 })
+                .expect("the payload serializes");
         let mut prepared = writer.prepare_commit().map_err(|err| self.failure(&err))?;
         prepared.set_payload(&payload);
         prepared.commit().map_err(|err| self.failure(&err))?;
@@ -136,7 +162,9 @@ impl SearchIndex {
 fn affected(store: &Store, change: &Change, keys: &mut BTreeSet<VariableKey>) -> Result<()> {
     match &change.kind {
         ChangeKind::Import { registries, new, changed, retired, .. } => {
-            keys.extend(new.iter().chain(changed).chain(retired).map(|version| version.key.clone()));
+            keys.extend(
+                new.iter().chain(changed).chain(retired).map(|version| version.key.clone()),
+            );
             for registry in registries {
                 if let Ok(versions) = store.variables(registry, View::Published) {
                     keys.extend(versions.into_iter().map(|version| version.key));

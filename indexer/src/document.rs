@@ -1,8 +1,8 @@
 //! Turning a variable version into a search document.
 
 use catalog::{RegistryKind, VariableVersion};
-use chrono::NaiveDate;
 use chrono::Datelike;
+use chrono::NaiveDate;
 use tantivy::TantivyDocument;
 use tantivy::schema::Facet;
 
@@ -14,7 +14,12 @@ pub(crate) fn day_number(date: NaiveDate) -> i64 {
 }
 
 /// The document for one version. `current` marks the version researchers see now.
-pub(crate) fn variable_document(fields: &Fields, version: &VariableVersion, kind: RegistryKind, current: bool) -> TantivyDocument {
+pub(crate) fn variable_document(
+    fields: &Fields,
+    version: &VariableVersion,
+    kind: RegistryKind,
+    current: bool,
+) -> TantivyDocument {
     let definition = &version.definition;
     let mut doc = TantivyDocument::default();
     doc.add_text(fields.doc_id, format!("{}@{}", version.key, version.version));

@@ -55,9 +55,16 @@ impl SearchIndex {
     /// Opens the index in `path`, creating it if there is none. The user's synonym file
     /// (`synonyms.txt` beside the index) extends the built-in vocabulary.
     pub fn open(path: &Path) -> Result<SearchIndex> {
-        let failure = |err: &dyn std::fmt::Display| Error::Index { path: path.to_owned(), source: IndexError(err.to_string()) };
+        let failure = |err: &dyn std::fmt::Display| Error::Index {
+            path: path.to_owned(),
+            source: IndexError(err.to_string()),
+        };
         std::fs::create_dir_all(path).map_err(|err| failure(&err))?;
-        let extra = path.parent().map(|dir| dir.join("synonyms.txt")).and_then(|file| std::fs::read_to_string(file).ok()).unwrap_or_default();
+        let extra = path
+            .parent()
+            .map(|dir| dir.join("synonyms.txt"))
+            .and_then(|file| std::fs::read_to_string(file).ok())
+            .unwrap_or_default();
         let (schema, fields) = Fields::schema();
         let directory = MmapDirectory::open(path).map_err(|err| failure(&err))?;
         let index = Index::open_or_create(directory, schema).map_err(|err| failure(&err))?;
@@ -67,17 +74,36 @@ impl SearchIndex {
     /// An index in memory, for tests and benchmarks.
     pub fn in_memory() -> Result<SearchIndex> {
         let (schema, fields) = Fields::schema();
-        SearchIndex::with_index(Path::new(":memory:"), Index::create_in_ram(schema), fields, Vocabulary::default())
+        SearchIndex::with_index(
+            Path::new(":memory:"),
+            Index::create_in_ram(schema),
+            fields,
+            Vocabulary::default(),
+        )
     }
 
-    fn with_index(path: &Path, index: Index, fields: Fields, vocabulary: Vocabulary) -> Result<SearchIndex> {
+    fn with_index(
+        path: &Path,
+        index: Index,
+        fields: Fields,
+        vocabulary: Vocabulary,
+    ) -> Result<SearchIndex> {
         vocabulary.register(&index);
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()
-            .map_err(|err: tantivy::TantivyError| Error::Index { path: path.to_owned(), source: IndexError(err.to_string()) })?;
-        Ok(SearchIndex { path: path.to_owned(), index, reader, fields, vocabulary, writer: Mutex::new(None) })
+        let reader =
+            index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(
+                |err: tantivy::TantivyError| Error::Index {
+                    path: path.to_owned(),
+                    source: IndexError(err.to_string()),
+                },
+            )?;
+        Ok(SearchIndex {
+            path: path.to_owned(),
+            index,
+            reader,
+            fields,
+            vocabulary,
+            writer: Mutex::new(None),
+        })
     }
 
     fn failure(&self, err: &dyn std::fmt::Display) -> Error {
@@ -85,7 +111,11 @@ impl SearchIndex {
     }
 
     /// Runs `work` with the index writer, creating it on first use.
-    fn with_writer<T>(&self, memory: usize, work: impl FnOnce(&mut IndexWriter) -> Result<T>) -> Result<T> {
+    fn with_writer<T>(
+        &self,
+        memory: usize,
+        work: impl FnOnce(&mut IndexWriter) -> Result<T>,
+    ) -> Result<T> {
         let mut guard = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if guard.is_none() {
             *guard = Some(self.index.writer(memory).map_err(|err| self.failure(&err))?);

@@ -2,7 +2,9 @@
 //! typo tolerance), quoted phrases, prefixes (`røyk*`) and field filters (`registry:hunt`).
 
 use tantivy::Term;
-use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
@@ -58,7 +60,10 @@ pub(crate) struct ParsedQuery {
 impl ParsedQuery {
     pub(crate) fn parse(query: &str) -> Result<ParsedQuery> {
         if query.chars().count() > MAX_QUERY_CHARS {
-            return Err(Error::BadQuery { query: query.chars().take(40).collect::<String>() + "…", reason: format!("a query may have at most {MAX_QUERY_CHARS} characters") });
+            return Err(Error::BadQuery {
+                query: query.chars().take(40).collect::<String>() + "…",
+                reason: format!("a query may have at most {MAX_QUERY_CHARS} characters"),
+            });
         }
         let mut parsed = ParsedQuery::default();
         let mut rest = query.trim();
@@ -82,7 +87,9 @@ impl ParsedQuery {
                 continue;
             }
             let word = token.trim_matches(|c: char| !c.is_alphanumeric() && c != '*');
-            if let Some(prefix) = word.strip_suffix('*').filter(|p| !p.is_empty() && !p.contains('*')) {
+            if let Some(prefix) =
+                word.strip_suffix('*').filter(|p| !p.is_empty() && !p.contains('*'))
+            {
                 parsed.prefixes.push(prefix.to_owned());
             } else if !word.trim_matches('*').is_empty() {
                 parsed.words.push(word.trim_matches('*').to_owned());
@@ -114,6 +121,8 @@ fn weighted_fields(fields: &Fields) -> [(Field, &'static str, f32); 10] {
     ]
 }
 
+/// The first fields of `weighted_fields`: name, labels, descriptions and questions.
+const SYNONYM_FIELDS: usize = 7;
 /// How much a synonym counts against the word the user typed.
 const SYNONYM_WEIGHT: f32 = 0.6;
 /// How much a piece of an identifier or compound, or its synonyms, counts.
@@ -126,55 +135,126 @@ const FUZZY_WEIGHT: f32 = 0.4;
 ///
 /// `is_known` says whether a folded word occurs in the index: typo tolerance only applies to
 /// words that do not, so that "height" does not also find "weight".
-pub(crate) fn text_query(parsed: &ParsedQuery, fields: &Fields, vocabulary: &Vocabulary, is_known: &dyn Fn(&str) -> bool) -> Box<dyn Query> {
-    let mut analyzers: Vec<(Field, TextAnalyzer, f32)> =
-        weighted_fields(fields).into_iter().map(|(field, name, boost)| (field, vocabulary.analyzer(name), boost)).collect();
+pub(crate) fn text_query(
+    parsed: &ParsedQuery,
+    fields: &Fields,
+    vocabulary: &Vocabulary,
+    is_known: &dyn Fn(&str) -> bool,
+) -> Box<dyn Query> {
+    let mut analyzers: Vec<(Field, TextAnalyzer, f32)> = weighted_fields(fields)
+        .into_iter()
+        .map(|(field, name, boost)| (field, vocabulary.analyzer(name), boost))
+        .collect();
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for word in &parsed.words {
-        let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let folded = analyzer::fold(word);
+        let known = is_known(&folded);
         let mut variants: Vec<(String, f32)> = vec![(word.clone(), 1.0)];
-        variants.extend(vocabulary.synonyms(word).into_iter().map(|synonym| (synonym, SYNONYM_WEIGHT)));
+        let mut synonyms = vocabulary.synonyms(word);
+        if synonyms.is_empty() && !known {
+            synonyms = vocabulary.near_synonyms(word);
+        }
+        variants.extend(synonyms.into_iter().map(|synonym| (synonym, SYNONYM_WEIGHT)));
         for part in vocabulary.parts_of(word) {
-            variants.extend(vocabulary.synonyms(&part).into_iter().map(|synonym| (synonym, PART_WEIGHT)));
+            variants.extend(
+                vocabulary.synonyms(&part).into_iter().map(|synonym| (synonym, PART_WEIGHT)),
+            );
             variants.push((part, PART_WEIGHT));
         }
+        // Many variants analyze to the same term (røyk, røyker, røyke all stem to "røyk"): each
+        // (field, term) becomes one clause, with the best weight any variant gave it.
+        let mut terms: Vec<(Field, String, f32)> = Vec::new();
+        let mut phrases: Vec<Box<dyn Query>> = Vec::new();
         for (index, (variant, weight)) in variants.into_iter().enumerate() {
-            // The user's own word may match by its compound parts; a synonym only as a whole
-            // word, or "tobakksbruk" would find every variable about "bruk".
-            let whole_words = index > 0;
-            for (field, analyzer, boost) in &mut analyzers {
-                if let Some(query) = analyzed_query(analyzer, *field, &variant, whole_words) {
-                    alternatives.push((Occur::Should, Box::new(BoostQuery::new(query, *boost * weight))));
+            // The user's own word may match by its compound parts, in every field; a synonym only
+            // as a whole word, and not among answer options, where synonyms mostly add noise
+            // ("tobakksbruk" would otherwise find every variable about "bruk").
+            let is_synonym = index > 0;
+            let n_fields = if is_synonym { SYNONYM_FIELDS } else { analyzers.len() };
+            for (field, analyzer, boost) in analyzers.iter_mut().take(n_fields) {
+                match analyzed(analyzer, &variant, is_synonym) {
+                    Analyzed::Terms(found) => {
+                        for text in found {
+                            let weight = *boost * weight;
+                            match terms.iter_mut().find(|(f, t, _)| f == field && *t == text) {
+                                Some(existing) => existing.2 = existing.2.max(weight),
+                                None => terms.push((*field, text, weight)),
+                            }
+                        }
+                    }
+                    Analyzed::Phrase(words) => {
+                        let phrase = PhraseQuery::new(
+                            words.iter().map(|text| Term::from_field_text(*field, text)).collect(),
+                        );
+                        phrases.push(Box::new(BoostQuery::new(Box::new(phrase), *boost * weight)));
+                    }
+                    Analyzed::Nothing => {}
                 }
             }
         }
-        let folded = analyzer::fold(word);
+        let mut alternatives: Vec<(Occur, Box<dyn Query>)> = terms
+            .into_iter()
+            .map(|(field, text, weight)| {
+                let query = TermQuery::new(
+                    Term::from_field_text(field, &text),
+                    IndexRecordOption::WithFreqs,
+                );
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(query), weight)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        alternatives.extend(phrases.into_iter().map(|phrase| (Occur::Should, phrase)));
         let n_chars = folded.chars().count();
-        if n_chars >= 5 && !is_known(&folded) {
+        if n_chars >= 5 && !known {
             // Typo tolerance for longer words only: short words have too many neighbours.
             let distance = if n_chars >= 9 { 2 } else { 1 };
             for field in [fields.label_folded, fields.name] {
-                let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, &folded), distance, true);
-                alternatives.push((Occur::Should, Box::new(BoostQuery::new(Box::new(fuzzy), FUZZY_WEIGHT))));
+                let fuzzy =
+                    FuzzyTermQuery::new(Term::from_field_text(field, &folded), distance, true);
+                alternatives.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(fuzzy), FUZZY_WEIGHT)),
+                ));
             }
         }
         clauses.push((Occur::Should, Box::new(BooleanQuery::new(alternatives))));
     }
     for phrase in &parsed.phrases {
+        // A quoted phrase means these words as written: the unstemmed, folded fields.
         let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (field, analyzer, boost) in &mut analyzers {
-            if let Some(query) = analyzed_query(analyzer, *field, phrase, true) {
-                alternatives.push((Occur::Should, Box::new(BoostQuery::new(query, *boost))));
-            }
+        let exact =
+            [fields.name, fields.label_folded, fields.text_folded, fields.categories_folded];
+        for (field, analyzer, boost) in
+            analyzers.iter_mut().filter(|(field, _, _)| exact.contains(field))
+        {
+            let query: Box<dyn Query> = match analyzed(analyzer, phrase, true) {
+                Analyzed::Terms(found) => Box::new(TermQuery::new(
+                    Term::from_field_text(*field, &found[0]),
+                    IndexRecordOption::WithFreqs,
+                )),
+                Analyzed::Phrase(words) => Box::new(PhraseQuery::new(
+                    words.iter().map(|text| Term::from_field_text(*field, text)).collect(),
+                )),
+                Analyzed::Nothing => continue,
+            };
+            alternatives.push((Occur::Should, Box::new(BoostQuery::new(query, *boost))));
         }
         clauses.push((Occur::Should, Box::new(BooleanQuery::new(alternatives))));
     }
     for prefix in &parsed.prefixes {
         let pattern = format!("{}.*", escape_regex(&analyzer::fold(prefix)));
         let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (field, boost) in [(fields.name, 3.0), (fields.label_folded, 2.0), (fields.text_folded, 0.8), (fields.categories_folded, 0.4)] {
+        for (field, boost) in [
+            (fields.name, 3.0),
+            (fields.label_folded, 2.0),
+            (fields.text_folded, 0.8),
+            (fields.categories_folded, 0.4),
+        ] {
             if let Ok(regex) = RegexQuery::from_pattern(&pattern, field) {
-                alternatives.push((Occur::Should, Box::new(BoostQuery::new(Box::new(regex), boost))));
+                alternatives
+                    .push((Occur::Should, Box::new(BoostQuery::new(Box::new(regex), boost))));
             }
         }
         clauses.push((Occur::Should, Box::new(BooleanQuery::new(alternatives))));
@@ -182,30 +262,36 @@ pub(crate) fn text_query(parsed: &ParsedQuery, fields: &Fields, vocabulary: &Voc
     Box::new(BooleanQuery::new(clauses))
 }
 
-/// The query for `text` in one field: one term, the parts of a compound (any of them, unless
-/// `whole_words`), or a phrase when the text is several words.
-fn analyzed_query(analyzer: &mut TextAnalyzer, field: Field, text: &str, whole_words: bool) -> Option<Box<dyn Query>> {
+/// What a text becomes in one field.
+enum Analyzed {
+    /// One word: its term, or the parts of a compound and the whole (any of them may match).
+    Terms(Vec<String>),
+    /// Several words: the whole word at each position, in order.
+    Phrase(Vec<String>),
+    /// Nothing searchable.
+    Nothing,
+}
+
+/// Analyzes `text` with a field's analyzer. With `whole_words`, a compound gives only itself,
+/// not its parts.
+fn analyzed(analyzer: &mut TextAnalyzer, text: &str, whole_words: bool) -> Analyzed {
     let mut positions: Vec<(usize, Vec<String>)> = Vec::new();
     let mut stream = analyzer.token_stream(text);
     while let Some(token) = tantivy::tokenizer::TokenStream::next(&mut stream) {
         match positions.last_mut() {
-            Some((position, terms)) if *position == token.position => terms.push(token.text.clone()),
+            Some((position, terms)) if *position == token.position => {
+                terms.push(token.text.clone())
+            }
             _ => positions.push((token.position, vec![token.text.clone()])),
         }
     }
-    let term = |text: &str| Term::from_field_text(field, text);
-    match positions.as_slice() {
-        [] => None,
-        [(_, terms)] => {
-            let terms = if whole_words { &terms[terms.len() - 1..] } else { &terms[..] };
-            let alternatives: Vec<(Occur, Box<dyn Query>)> = terms
-                .iter()
-                .map(|text| (Occur::Should, Box::new(TermQuery::new(term(text), IndexRecordOption::WithFreqs)) as Box<dyn Query>))
-                .collect();
-            Some(Box::new(BooleanQuery::new(alternatives)))
-        }
-        // Several words: a phrase of the whole words (the last term at each position).
-        many => Some(Box::new(PhraseQuery::new(many.iter().map(|(_, terms)| term(terms.last().expect("a position has a term"))).collect()))),
+    match positions.as_mut_slice() {
+        [] => Analyzed::Nothing,
+        [(_, terms)] if whole_words => Analyzed::Terms(terms.split_off(terms.len() - 1)),
+        [(_, terms)] => Analyzed::Terms(std::mem::take(terms)),
+        many => Analyzed::Phrase(
+            many.iter_mut().map(|(_, terms)| terms.pop().expect("a position has a term")).collect(),
+        ),
     }
 }
 
@@ -236,15 +322,26 @@ mod tests {
     }
     #[test]
     fn unknown_field_is_a_word() {
-        check("colour:blue", r#"ParsedQuery { words: ["colour:blue"], phrases: [], prefixes: [], filters: [] }"#);
+        check(
+            "colour:blue",
+            r#"ParsedQuery { words: ["colour:blue"], phrases: [], prefixes: [], filters: [] }"#,
+        );
     }
     #[test]
     fn punctuation_is_dropped() {
-        check("røyker?", r#"ParsedQuery { words: ["røyker"], phrases: [], prefixes: [], filters: [] }"#);
+        check(
+            "røyker?",
+            r#"ParsedQuery { words: ["røyker"], phrases: [], prefixes: [], filters: [] }"#,
+        );
     }
     #[test]
     fn overlong_query_is_refused() {
         let long = "a".repeat(501);
-        assert!(ParsedQuery::parse(&long).unwrap_err().to_string().ends_with("a query may have at most 500 characters"));
+        assert!(
+            ParsedQuery::parse(&long)
+                .unwrap_err()
+                .to_string()
+                .ends_with("a query may have at most 500 characters")
+        );
     }
 }

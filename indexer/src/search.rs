@@ -76,7 +76,11 @@ impl Highlight {
         let mut out = String::new();
         let mut at = 0;
         for &(from, to) in &self.ranges {
-            if from < at || to > self.text.len() || !self.text.is_char_boundary(from) || !self.text.is_char_boundary(to) {
+            if from < at
+                || to > self.text.len()
+                || !self.text.is_char_boundary(from)
+                || !self.text.is_char_boundary(to)
+            {
                 continue;
             }
             out.push_str(&self.text[at..from]);
@@ -164,12 +168,15 @@ impl SearchIndex {
         let fields = &self.fields;
         let searcher = self.reader.searcher();
         let is_known = |folded: &str| {
-            [fields.label_folded, fields.name, fields.text_folded]
-                .into_iter()
-                .any(|field| searcher.doc_freq(&Term::from_field_text(field, folded)).is_ok_and(|n| n > 0))
+            [fields.label_folded, fields.name, fields.text_folded].into_iter().any(|field| {
+                searcher.doc_freq(&Term::from_field_text(field, folded)).is_ok_and(|n| n > 0)
+            })
         };
-        let text: Box<dyn Query> =
-            if parsed.is_filter_only() { Box::new(AllQuery) } else { text_query(&parsed, fields, &self.vocabulary, &is_known) };
+        let text: Box<dyn Query> = if parsed.is_filter_only() {
+            Box::new(AllQuery)
+        } else {
+            text_query(&parsed, fields, &self.vocabulary, &is_known)
+        };
 
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text.box_clone())];
         let term = |field: Field, value: &str| -> Box<dyn Query> {
@@ -183,43 +190,73 @@ impl SearchIndex {
             clauses.push((Occur::Must, term(field.field(fields), value)));
         }
         if !request.registries.is_empty() {
-            let any: Vec<(Occur, Box<dyn Query>)> = request.registries.iter().map(|r| (Occur::Should, term(fields.registry, r))).collect();
+            let any: Vec<(Occur, Box<dyn Query>)> = request
+                .registries
+                .iter()
+                .map(|r| (Occur::Should, term(fields.registry, r)))
+                .collect();
             clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
         }
         if !request.all_versions {
-            clauses.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_u64(fields.current, 1), IndexRecordOption::Basic))));
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_u64(fields.current, 1),
+                    IndexRecordOption::Basic,
+                )),
+            ));
         }
         if let Some((from, to)) = request.period {
             // Collected at some time in [from, to]: started by `to` and not ended before `from`.
             if let Some(to) = to {
                 let bound = Term::from_field_i64(fields.period_from, day_number(to));
-                clauses.push((Occur::Must, Box::new(RangeQuery::new(std::ops::Bound::Unbounded, std::ops::Bound::Included(bound)))));
+                clauses.push((
+                    Occur::Must,
+                    Box::new(RangeQuery::new(
+                        std::ops::Bound::Unbounded,
+                        std::ops::Bound::Included(bound),
+                    )),
+                ));
             }
             if let Some(from) = from {
                 let bound = Term::from_field_i64(fields.period_to, day_number(from));
-                clauses.push((Occur::Must, Box::new(RangeQuery::new(std::ops::Bound::Included(bound), std::ops::Bound::Unbounded))));
+                clauses.push((
+                    Occur::Must,
+                    Box::new(RangeQuery::new(
+                        std::ops::Bound::Included(bound),
+                        std::ops::Bound::Unbounded,
+                    )),
+                ));
             }
         }
         let query = BooleanQuery::new(clauses);
 
-        let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset).order_by_score();
+        let top =
+            TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset).order_by_score();
         let mut facet_collector = FacetCollector::for_field("facets");
         for group in FACET_GROUPS {
             facet_collector.add_facet(format!("/{group}").as_str());
         }
         let (top_docs, total, facet_counts) = if request.facets {
-            let (top_docs, total, counts) = searcher.search(&query, &(top, Count, facet_collector)).map_err(|err| self.failure(&err))?;
+            let (top_docs, total, counts) = searcher
+                .search(&query, &(top, Count, facet_collector))
+                .map_err(|err| self.failure(&err))?;
             (top_docs, total, Some(counts))
         } else {
-            let (top_docs, total) = searcher.search(&query, &(top, Count)).map_err(|err| self.failure(&err))?;
+            let (top_docs, total) =
+                searcher.search(&query, &(top, Count)).map_err(|err| self.failure(&err))?;
             (top_docs, total, None)
         };
-        let hits = if request.limit == 0 { Vec::new() } else { self.hits(&searcher, &*text, &top_docs)? };
+        let hits =
+            if request.limit == 0 { Vec::new() } else { self.hits(&searcher, &*text, &top_docs)? };
         let facets = facet_counts.map(|counts| {
             let group = |name: &str| -> Vec<FacetCount> {
                 let mut values: Vec<FacetCount> = counts
                     .get(format!("/{name}").as_str())
-                    .map(|(facet, count)| FacetCount { value: facet.to_path().last().map(|v| (*v).to_owned()).unwrap_or_default(), count })
+                    .map(|(facet, count)| FacetCount {
+                        value: facet.to_path().last().map(|v| (*v).to_owned()).unwrap_or_default(),
+                        count,
+                    })
                     .collect();
                 values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
                 values
@@ -240,10 +277,21 @@ impl SearchIndex {
         Ok(SearchResult { total, hits, facets })
     }
 
-    fn hits(&self, searcher: &Searcher, text: &dyn Query, top_docs: &[(f32, DocAddress)]) -> Result<Vec<Hit>> {
+    fn hits(
+        &self,
+        searcher: &Searcher,
+        text: &dyn Query,
+        top_docs: &[(f32, DocAddress)],
+    ) -> Result<Vec<Hit>> {
         let fields = &self.fields;
-        let snippet_fields =
-            [(fields.label_nb, "label"), (fields.label_en, "label_en"), (fields.text_nb, "description"), (fields.text_en, "description_en"), (fields.categories_nb, "categories"), (fields.categories_en, "categories_en")];
+        let snippet_fields = [
+            (fields.label_nb, "label"),
+            (fields.label_en, "label_en"),
+            (fields.text_nb, "description"),
+            (fields.text_en, "description_en"),
+            (fields.categories_nb, "categories"),
+            (fields.categories_en, "categories_en"),
+        ];
         let mut generators = Vec::new();
         for (field, name) in snippet_fields {
             if let Ok(mut generator) = SnippetGenerator::create(searcher, text, field) {
@@ -254,11 +302,17 @@ impl SearchIndex {
         let mut hits = Vec::with_capacity(top_docs.len());
         for &(score, address) in top_docs {
             let doc: TantivyDocument = searcher.doc(address).map_err(|err| self.failure(&err))?;
-            let text_of = |field: Field| doc.get_first(field).and_then(|value| value.as_str()).map(str::to_owned);
+            let text_of = |field: Field| {
+                doc.get_first(field).and_then(|value| value.as_str()).map(str::to_owned)
+            };
             let date_of = |field: Field, open: i64| {
-                doc.get_first(field).and_then(|value| value.as_i64()).filter(|day| *day != open).and_then(|day| {
-                    NaiveDate::from_ymd_opt(1970, 1, 1).and_then(|epoch| epoch.checked_add_signed(chrono::Duration::days(day)))
-                })
+                doc.get_first(field)
+                    .and_then(|value| value.as_i64())
+                    .filter(|day| *day != open)
+                    .and_then(|day| {
+                        NaiveDate::from_ymd_opt(1970, 1, 1)
+                            .and_then(|epoch| epoch.checked_add_signed(chrono::Duration::days(day)))
+                    })
             };
             let highlight = generators.iter().find_map(|(generator, name)| {
                 let snippet = generator.snippet_from_doc(&doc);
@@ -266,13 +320,17 @@ impl SearchIndex {
                     field: name,
                     text: snippet.fragment().to_owned(),
                     // A compound and its parts are highlighted over the same bytes; merge them.
-                    ranges: tantivy::snippet::collapse_overlapped_ranges(snippet.highlighted()).into_iter().map(|range| (range.start, range.end)).collect(),
+                    ranges: tantivy::snippet::collapse_overlapped_ranges(snippet.highlighted())
+                        .into_iter()
+                        .map(|range| (range.start, range.end))
+                        .collect(),
                 })
             });
             hits.push(Hit {
                 key: text_of(fields.key).unwrap_or_default(),
                 registry: text_of(fields.registry).unwrap_or_default(),
-                version: doc.get_first(fields.version).and_then(|value| value.as_u64()).unwrap_or(0) as u32,
+                version: doc.get_first(fields.version).and_then(|value| value.as_u64()).unwrap_or(0)
+                    as u32,
                 current: doc.get_first(fields.current).and_then(|value| value.as_u64()) == Some(1),
                 label: text_of(fields.label_nb).or_else(|| text_of(fields.label_en)),
                 data_type: text_of(fields.data_type).unwrap_or_default(),

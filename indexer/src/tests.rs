@@ -1,18 +1,30 @@
 //! Index tests on a real store: catching up after imports, filters, facets, phrases, prefixes.
 
 use catalog::{
-    Category, DataType, ImportRequest, IncomingVariable, LocalizedText, Period, Registry, RegistryId, RegistryKind,
-    SourceFile, Store, ValueDomain, VariableDefinition, VariableKey,
+    Category, DataType, ImportRequest, IncomingVariable, LocalizedText, Period, Registry,
+    RegistryId, RegistryKind, SourceFile, Store, ValueDomain, VariableDefinition, VariableKey,
 };
 use chrono::NaiveDate;
 
 use crate::{SearchIndex, SearchRequest};
 
-fn variable(registry: &str, name: &str, label: &str, options: &[&str], from: i32) -> IncomingVariable {
+fn variable(
+    registry: &str,
+    name: &str,
+    label: &str,
+    options: &[&str],
+    from: i32,
+) -> IncomingVariable {
     let categories = options
         .iter()
         .enumerate()
-        .map(|(i, option)| Category { code: (i + 1).to_string(), label: LocalizedText::nb(option), missing: false, order: i as u32, period: Period::default() })
+        .map(|(i, option)| Category {
+            code: (i + 1).to_string(),
+            label: LocalizedText::nb(option),
+            missing: false,
+            order: i as u32,
+            period: Period::default(),
+        })
         .collect();
     IncomingVariable {
         key: VariableKey::new(RegistryId::new(registry).unwrap(), name).unwrap(),
@@ -20,7 +32,11 @@ fn variable(registry: &str, name: &str, label: &str, options: &[&str], from: i32
             label: LocalizedText::nb(label),
             value_domain: ValueDomain { categories, ..ValueDomain::default() },
             period: Period { from: NaiveDate::from_ymd_opt(from, 1, 1), to: None },
-            ..VariableDefinition::of_type(if options.is_empty() { DataType::Integer } else { DataType::Categorical })
+            ..VariableDefinition::of_type(if options.is_empty() {
+                DataType::Integer
+            } else {
+                DataType::Categorical
+            })
         },
         source: SourceFile { path: "test".into(), format: "test".into() },
     }
@@ -29,26 +45,46 @@ fn variable(registry: &str, name: &str, label: &str, options: &[&str], from: i32
 fn import(store: &Store, variables: Vec<IncomingVariable>) {
     let registries = ["hunt", "mfr"]
         .iter()
-        .map(|id| Registry { kind: if *id == "hunt" { RegistryKind::Survey } else { RegistryKind::Central }, ..Registry::unnamed(RegistryId::new(id).unwrap()) })
+        .map(|id| Registry {
+            kind: if *id == "hunt" { RegistryKind::Survey } else { RegistryKind::Central },
+            ..Registry::unnamed(RegistryId::new(id).unwrap())
+        })
         .collect();
-    let request = ImportRequest { registries, variables, files: Vec::new(), warnings: Vec::new(), full: false, draft: false, who: "test".into() };
+    let request = ImportRequest {
+        registries,
+        variables,
+        files: Vec::new(),
+        warnings: Vec::new(),
+        full: false,
+        draft: false,
+        who: "test".into(),
+    };
     store.import(request).unwrap();
 }
 
 fn catalog() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("store")).unwrap();
-    import(&store, vec![
-        variable("hunt", "RoykStatus", "Røyker du?", &["Nei, aldri", "Ja, daglig"], 1984),
-        variable("mfr", "ROYK_BEGYNNELSE", "Mors røyking ved svangerskapets begynnelse", &["Nei", "Daglig"], 1999),
-        variable("hunt", "Vekt", "Kroppsvekt", &[], 1984),
-    ]);
+    import(
+        &store,
+        vec![
+            variable("hunt", "RoykStatus", "Røyker du?", &["Nei, aldri", "Ja, daglig"], 1984),
+            variable(
+                "mfr",
+                "ROYK_BEGYNNELSE",
+                "Mors røyking ved svangerskapets begynnelse",
+                &["Nei", "Daglig"],
+                1999,
+            ),
+            variable("hunt", "Vekt", "Kroppsvekt", &[], 1984),
+        ],
+    );
     (dir, store)
 }
 
 #[track_caller]
-fn check(index: &SearchIndex, request: SearchRequest, expect: &str) {
-    let result = index.search(&request).unwrap();
+fn check(index: &SearchIndex, request: &SearchRequest, expect: &str) {
+    let result = index.search(request).unwrap();
     let got: Vec<String> = result.hits.iter().map(|hit| hit.key.clone()).collect();
     assert_eq!(got.join(" "), expect);
 }
@@ -58,8 +94,17 @@ fn an_import_is_searchable_after_catching_up() {
     let (dir, store) = catalog();
     let index = SearchIndex::open(&dir.path().join("index")).unwrap();
     assert_eq!(index.catch_up(&store).unwrap().to.0, 1);
-    check(&index, SearchRequest::new("røyk"), "hunt/RoykStatus mfr/ROYK_BEGYNNELSE");
-    import(&store, vec![variable("mfr", "ROYK_SLUTT", "Mors røyking ved svangerskapets slutt", &["Nei"], 1999)]);
+    check(&index, &SearchRequest::new("røyk"), "hunt/RoykStatus mfr/ROYK_BEGYNNELSE");
+    import(
+        &store,
+        vec![variable(
+            "mfr",
+            "ROYK_SLUTT",
+            "Mors røyking ved svangerskapets slutt",
+            &["Nei"],
+            1999,
+        )],
+    );
     let caught_up = index.catch_up(&store).unwrap();
     assert_eq!((caught_up.from.0, caught_up.to.0, caught_up.variables), (1, 2, 1));
     assert_eq!(index.search(&SearchRequest::new("røyk")).unwrap().total, 3);
@@ -73,12 +118,25 @@ fn a_crash_between_store_and_index_loses_nothing() {
         let index = SearchIndex::open(&dir.path().join("index")).unwrap();
         index.catch_up(&store).unwrap();
     }
-    import(&store, vec![variable("mfr", "ROYK_SLUTT", "Mors røyking ved svangerskapets slutt", &["Nei"], 1999)]);
+    import(
+        &store,
+        vec![variable(
+            "mfr",
+            "ROYK_SLUTT",
+            "Mors røyking ved svangerskapets slutt",
+            &["Nei"],
+            1999,
+        )],
+    );
     let reopened = SearchIndex::open(&dir.path().join("index")).unwrap();
     assert_eq!(reopened.last_applied().unwrap().0, 1);
     reopened.catch_up(&store).unwrap();
     assert_eq!(reopened.last_applied().unwrap().0, 2);
-    check(&reopened, SearchRequest::new("svangerskapets slutt"), "mfr/ROYK_SLUTT mfr/ROYK_BEGYNNELSE");
+    check(
+        &reopened,
+        &SearchRequest::new("svangerskapets slutt"),
+        "mfr/ROYK_SLUTT mfr/ROYK_BEGYNNELSE",
+    );
 }
 
 #[test]
@@ -86,16 +144,23 @@ fn filters_narrow_and_facets_count() {
     let (_dir, store) = catalog();
     let index = SearchIndex::in_memory().unwrap();
     index.catch_up(&store).unwrap();
-    check(&index, SearchRequest { registries: vec!["mfr".into()], ..SearchRequest::new("røyk") }, "mfr/ROYK_BEGYNNELSE");
-    check(&index, SearchRequest::new("røyk registry:hunt"), "hunt/RoykStatus");
-    check(&index, SearchRequest::new("type:integer"), "hunt/Vekt");
+    check(
+        &index,
+        &SearchRequest { registries: vec!["mfr".into()], ..SearchRequest::new("røyk") },
+        "mfr/ROYK_BEGYNNELSE",
+    );
+    check(&index, &SearchRequest::new("røyk registry:hunt"), "hunt/RoykStatus");
+    check(&index, &SearchRequest::new("type:integer"), "hunt/Vekt");
     let period = Some((NaiveDate::from_ymd_opt(1985, 1, 1), NaiveDate::from_ymd_opt(1990, 12, 31)));
-    check(&index, SearchRequest { period, ..SearchRequest::new("røyk") }, "hunt/RoykStatus");
-    let result = index.search(&SearchRequest { facets: true, ..SearchRequest::new("røyk") }).unwrap();
+    check(&index, &SearchRequest { period, ..SearchRequest::new("røyk") }, "hunt/RoykStatus");
+    let result =
+        index.search(&SearchRequest { facets: true, ..SearchRequest::new("røyk") }).unwrap();
     let facets = result.facets.unwrap();
-    let registry: Vec<String> = facets.registry.iter().map(|f| format!("{} {}", f.value, f.count)).collect();
+    let registry: Vec<String> =
+        facets.registry.iter().map(|f| format!("{} {}", f.value, f.count)).collect();
     assert_eq!(registry, ["hunt 1", "mfr 1"]);
-    let kinds: Vec<String> = facets.kind.iter().map(|f| format!("{} {}", f.value, f.count)).collect();
+    let kinds: Vec<String> =
+        facets.kind.iter().map(|f| format!("{} {}", f.value, f.count)).collect();
     assert_eq!(kinds, ["central 1", "survey 1"]);
 }
 
@@ -104,11 +169,14 @@ fn phrases_prefixes_and_highlights() {
     let (_dir, store) = catalog();
     let index = SearchIndex::in_memory().unwrap();
     index.catch_up(&store).unwrap();
-    check(&index, SearchRequest::new("\"svangerskapets begynnelse\""), "mfr/ROYK_BEGYNNELSE");
-    check(&index, SearchRequest::new("kroppsv*"), "hunt/Vekt");
+    check(&index, &SearchRequest::new("\"svangerskapets begynnelse\""), "mfr/ROYK_BEGYNNELSE");
+    check(&index, &SearchRequest::new("kroppsv*"), "hunt/Vekt");
     let result = index.search(&SearchRequest::new("royking")).unwrap();
     let hit = result.hits.iter().find(|hit| hit.key == "mfr/ROYK_BEGYNNELSE").unwrap();
-    assert_eq!(hit.highlight.as_ref().unwrap().marked("[", "]"), "Mors [røyking] ved svangerskapets begynnelse");
+    assert_eq!(
+        hit.highlight.as_ref().unwrap().marked("[", "]"),
+        "Mors [røyking] ved svangerskapets begynnelse"
+    );
 }
 
 #[test]
@@ -116,5 +184,9 @@ fn paging_skips_earlier_hits() {
     let (_dir, store) = catalog();
     let index = SearchIndex::in_memory().unwrap();
     index.catch_up(&store).unwrap();
-    check(&index, SearchRequest { limit: 1, offset: 1, ..SearchRequest::new("røyk") }, "mfr/ROYK_BEGYNNELSE");
+    check(
+        &index,
+        &SearchRequest { limit: 1, offset: 1, ..SearchRequest::new("røyk") },
+        "mfr/ROYK_BEGYNNELSE",
+    );
 }

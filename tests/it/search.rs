@@ -10,7 +10,12 @@ fn demo() -> Workspace {
 
 fn keys(ws: &Workspace, args: &[&str]) -> Vec<String> {
     let result = ws.json(args);
-    result["hits"].as_array().unwrap().iter().map(|hit| hit["key"].as_str().unwrap().to_owned()).collect()
+    result["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hit| hit["key"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 /// "røyk" finds every smoking variable of every registry, and so do its folded, stemmed,
@@ -32,14 +37,22 @@ fn every_spelling_of_røyk_finds_every_smoking_variable() {
 fn hits_show_the_matched_words() {
     let ws = demo();
     let out = ws.ok(&["search", "røyk", "--limit", "3"]);
-    assert_contains(&out, &["13 variables match \"røyk\" (showing 1-3)", "kreftreg/ROYKESTATUS  categorical  2015–", "«Røykestatus» ved diagnose"]);
+    assert_contains(
+        &out,
+        &[
+            "13 variables match \"røyk\" (showing 1-3)",
+            "kreftreg/ROYKESTATUS  categorical  2015–",
+            "«Røykestatus» ved diagnose",
+        ],
+    );
 }
 
 /// The hand-judged searches in `fixtures/search/judged.tsv`.
 #[test]
 fn judged_searches_find_what_a_researcher_expects() {
     let ws = demo();
-    let judged = std::fs::read_to_string(crate::util::repo().join("fixtures/search/judged.tsv")).unwrap();
+    let judged =
+        std::fs::read_to_string(crate::util::repo().join("fixtures/search/judged.tsv")).unwrap();
     let mut n_queries = 0;
     for line in judged.lines().filter(|line| !line.starts_with('#') && !line.trim().is_empty()) {
         let mut columns = line.split('\t');
@@ -49,10 +62,16 @@ fn judged_searches_find_what_a_researcher_expects() {
         let found = keys(&ws, &["search", query, "--limit", "30"]);
         let depth = relevant.len().max(10);
         for key in &relevant {
-            assert!(found.iter().take(depth).any(|hit| hit == key), "`{query}`: `{key}` is not among the first {depth} hits: {found:?}");
+            assert!(
+                found.iter().take(depth).any(|hit| hit == key),
+                "`{query}`: `{key}` is not among the first {depth} hits: {found:?}"
+            );
         }
         for key in &excluded {
-            assert!(!found.iter().take(10).any(|hit| hit == key), "`{query}`: `{key}` should not be among the first ten: {found:?}");
+            assert!(
+                !found.iter().take(10).any(|hit| hit == key),
+                "`{query}`: `{key}` should not be among the first ten: {found:?}"
+            );
         }
         n_queries += 1;
     }
@@ -77,22 +96,44 @@ fn filters_and_facets() {
         assert!(!early.contains(&key.to_owned()), "{key} was not collected before 2001: {early:?}");
     }
     let out = ws.ok(&["search", "røyk", "--facets"]);
-    assert_contains(&out, &["registry  mfr 3 · tromso 3 · hjerneslag 2 · hunt 2 · kreftreg 2 ·\n            hjerteinfarkt 1", "kind      central 5 · survey 5 · quality 3", "status    published 13"]);
-    assert_contains(&ws.fails(&["search", "røyk", "--period", "2000"], 1), &["`2000` is not a period; expected FROM..TO, such as 2010..2020"]);
+    assert_contains(
+        &out,
+        &[
+            "registry  mfr 3 · tromso 3 · hjerneslag 2 · hunt 2 · kreftreg 2 ·\n            hjerteinfarkt 1",
+            "kind      central 5 · survey 5 · quality 3",
+            "status    published 13",
+        ],
+    );
+    assert_contains(
+        &ws.fails(&["search", "røyk", "--period", "2000"], 1),
+        &["`2000` is not a period; expected FROM..TO, such as 2010..2020"],
+    );
 }
 
 #[test]
 fn an_import_is_searchable_at_once() {
     let ws = Workspace::new().with_catalog();
     assert!(keys(&ws, &["search", "angiografi"]).is_empty());
-    ws.ok(&["import", "--full", "--registry", "hjerteinfarkt", "fixtures/catalog/hjerteinfarkt_klokebok_2024.csv"]);
+    ws.ok(&[
+        "import",
+        "--full",
+        "--registry",
+        "hjerteinfarkt",
+        "fixtures/catalog/hjerteinfarkt_klokebok_2024.csv",
+    ]);
     assert_eq!(keys(&ws, &["search", "angiografi"]), ["hjerteinfarkt/BEHANDLING_ANGIOGRAFI_DATO"]);
 }
 
 #[test]
 fn drafts_stay_out_of_search_until_published() {
     let ws = Workspace::new().with_catalog();
-    ws.ok(&["import", "--draft", "--registry", "hjerteinfarkt", "fixtures/catalog/hjerteinfarkt_klokebok_2024.csv"]);
+    ws.ok(&[
+        "import",
+        "--draft",
+        "--registry",
+        "hjerteinfarkt",
+        "fixtures/catalog/hjerteinfarkt_klokebok_2024.csv",
+    ]);
     assert!(keys(&ws, &["search", "angiografi"]).is_empty());
     ws.ok(&["publish", "hjerteinfarkt"]);
     assert_eq!(keys(&ws, &["search", "angiografi"]), ["hjerteinfarkt/BEHANDLING_ANGIOGRAFI_DATO"]);
@@ -111,7 +152,10 @@ fn older_versions_on_request() {
 fn reindex_rebuilds_a_damaged_index() {
     let ws = demo();
     std::fs::write(ws.data_dir().join("index/meta.json"), "not json").unwrap();
-    assert_contains(&ws.fails(&["search", "røyk"], 1), &["failed to open the search index at", "run `varkat reindex`"]);
+    assert_contains(
+        &ws.fails(&["search", "røyk"], 1),
+        &["failed to open the search index at", "run `varkat reindex`"],
+    );
     assert_contains(&ws.ok(&["reindex"]), &["indexed 40 variables", "up to change 6"]);
     assert_eq!(keys(&ws, &["search", "røyk", "--limit", "30"]).len(), 13);
 }

@@ -77,6 +77,8 @@ fn a_catalog_written_by_format_1_still_restores() {
     let out = ws.ok(&["import", "fixtures/store/v1/catalog.json"]);
     assert_contains(&out, &["restored the whole catalog: 6 registries, 45 versions, 6 changes"]);
     assert_contains(&ws.ok(&["history", "hjerteinfarkt/INNLEGGELSE_ROYKER"]), &["2 versions"]);
-    let original = std::fs::read_to_string(crate::util::repo().join("fixtures/store/v1/catalog.json")).unwrap();
+    let original =
+        std::fs::read_to_string(crate::util::repo().join("fixtures/store/v1/catalog.json"))
+            .unwrap();
     assert_eq!(ws.ok(&["export", "--all"]), original);
 }

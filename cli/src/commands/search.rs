@@ -11,17 +11,25 @@ use crate::args::SearchArgs;
 
 /// Reads `FROM..TO`, where each end is a year or a date and either may be left out.
 fn parse_period(text: &str) -> anyhow::Result<(Option<NaiveDate>, Option<NaiveDate>)> {
-    let (from, to) = text.split_once("..").with_context(|| format!("`{text}` is not a period; expected FROM..TO, such as 2010..2020"))?;
+    let (from, to) = text.split_once("..").with_context(|| {
+        format!("`{text}` is not a period; expected FROM..TO, such as 2010..2020")
+    })?;
     let end = |part: &str, last_day: bool| -> anyhow::Result<Option<NaiveDate>> {
         let part = part.trim();
         if part.is_empty() {
             return Ok(None);
         }
         if let Ok(year) = part.parse::<i32>() {
-            let date = if last_day { NaiveDate::from_ymd_opt(year, 12, 31) } else { NaiveDate::from_ymd_opt(year, 1, 1) };
+            let date = if last_day {
+                NaiveDate::from_ymd_opt(year, 12, 31)
+            } else {
+                NaiveDate::from_ymd_opt(year, 1, 1)
+            };
             return date.map(Some).with_context(|| format!("`{part}` is not a year"));
         }
-        NaiveDate::parse_from_str(part, "%Y-%m-%d").map(Some).with_context(|| format!("`{part}` is not a year or a date (YYYY-MM-DD)"))
+        NaiveDate::parse_from_str(part, "%Y-%m-%d")
+            .map(Some)
+            .with_context(|| format!("`{part}` is not a year or a date (YYYY-MM-DD)"))
     };
     Ok((end(from, false)?, end(to, true)?))
 }
@@ -56,14 +64,25 @@ fn render(request: &SearchRequest, result: &SearchResult) -> String {
     } else {
         format!(" (showing {}-{})", request.offset + 1, request.offset + result.hits.len())
     };
-    let _ = writeln!(out, "{} variable{} match \"{}\"{shown}", result.total, if result.total == 1 { "" } else { "s" }, request.query);
+    let _ = writeln!(
+        out,
+        "{} variable{} match \"{}\"{shown}",
+        result.total,
+        if result.total == 1 { "" } else { "s" },
+        request.query
+    );
     for hit in &result.hits {
         let period = match (hit.period_from, hit.period_to) {
             (None, None) => String::new(),
-            (from, to) => format!("{}–{}", from.map(|d| d.format("%Y").to_string()).unwrap_or_default(), to.map(|d| d.format("%Y").to_string()).unwrap_or_default()),
+            (from, to) => format!(
+                "{}–{}",
+                from.map(|d| d.format("%Y").to_string()).unwrap_or_default(),
+                to.map(|d| d.format("%Y").to_string()).unwrap_or_default()
+            ),
         };
         let version = if hit.current { String::new() } else { format!("@{}", hit.version) };
-        let status = if hit.status == "published" { String::new() } else { format!(" [{}]", hit.status) };
+        let status =
+            if hit.status == "published" { String::new() } else { format!(" [{}]", hit.status) };
         let _ = writeln!(out, "\n  {}{version}  {}  {period}{status}", hit.key, hit.data_type);
         let label = hit.label.as_deref().unwrap_or("");
         match &hit.highlight {
@@ -71,7 +90,12 @@ fn render(request: &SearchRequest, result: &SearchResult) -> String {
                 let _ = writeln!(out, "    {}", highlight.marked("«", "»"));
             }
             Some(highlight) => {
-                let _ = writeln!(out, "    {label}\n    {}: {}", highlight.field.replace('_', " "), highlight.marked("«", "»"));
+                let _ = writeln!(
+                    out,
+                    "    {label}\n    {}: {}",
+                    highlight.field.replace('_', " "),
+                    highlight.marked("«", "»")
+                );
             }
             None => {
                 let _ = writeln!(out, "    {label}");
@@ -97,7 +121,11 @@ fn render(request: &SearchRequest, result: &SearchResult) -> String {
 }
 
 fn facet_line(counts: &[FacetCount]) -> String {
-    let line = counts.iter().map(|count| format!("{} {}", count.value, count.count)).collect::<Vec<_>>().join(" · ");
+    let line = counts
+        .iter()
+        .map(|count| format!("{} {}", count.value, count.count))
+        .collect::<Vec<_>>()
+        .join(" · ");
     textwrap::fill(&line, 68).replace('\n', "\n            ")
 }
 
@@ -107,14 +135,17 @@ pub(crate) fn reindex(context: &Context) -> anyhow::Result<()> {
     let path = indexer::index_dir(&context.data_dir);
     // A damaged index is no loss: it is rebuilt from the store.
     if indexer::SearchIndex::open(&path).is_err() {
-        std::fs::remove_dir_all(&path).with_context(|| format!("failed to remove the damaged index at `{}`", path.display()))?;
+        std::fs::remove_dir_all(&path).with_context(|| {
+            format!("failed to remove the damaged index at `{}`", path.display())
+        })?;
     }
     let index = crate::open_index(&context.data_dir)?;
     let bar = if context.output.quiet || context.output.json {
         indicatif::ProgressBar::hidden()
     } else {
         indicatif::ProgressBar::new(0).with_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} variables ({elapsed})").expect("the template is valid"),
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} variables ({elapsed})")
+                .expect("the template is valid"),
         )
     };
     let started = std::time::Instant::now();
@@ -124,7 +155,10 @@ pub(crate) fn reindex(context: &Context) -> anyhow::Result<()> {
     })?;
     bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
-    context.output.text(&format!("indexed {n} variables in {seconds:.1} s, up to change {}\n", index.last_applied()?));
+    context.output.text(&format!(
+        "indexed {n} variables in {seconds:.1} s, up to change {}\n",
+        index.last_applied()?
+    ));
     context.output.json(&serde_json::json!({ "variables": n, "seconds": seconds, "last_change": index.last_applied()?.0 }));
     Ok(())
 }
