@@ -85,6 +85,7 @@ fn child(registry: &str, files: &[String]) {
         format: None,
         registry: (!registry.is_empty()).then(|| RegistryId::new(registry).expect("a slug")),
         encoding: Encoding::Auto,
+        language: importers::Language::Norwegian,
     };
     let batch = importers::read(&inputs, &options).expect("the input imports");
     let parsed = start.elapsed();

@@ -37,7 +37,7 @@ pub(crate) struct GlobalArgs {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Import codebooks: varkat JSON, Opal/Maelstrom dictionaries, OQR klokebok.
+    /// Import codebooks: varkat JSON, Opal/Maelstrom, OQR klokebok, MRS kodebok, REDCap, UK Biobank.
     Import(ImportArgs),
     /// List the registries and how many variables each has.
     Registries,
@@ -74,12 +74,15 @@ pub(crate) struct ImportArgs {
     /// The registry, for formats that do not name it (klokebok), or to override the file's.
     #[arg(long, value_name = "ID")]
     pub(crate) registry: Option<String>,
-    /// The format: varkat-json, opal or klokebok [default: told from the content].
+    /// The format: varkat-json, opal, klokebok, mrs-kodebok, redcap, ukbiobank [default: told from the content].
     #[arg(long, value_name = "FORMAT")]
     pub(crate) format: Option<String>,
     /// The text encoding: utf-8 (also UTF-16 with a byte order mark) or latin1.
     #[arg(long, value_name = "ENCODING", default_value = "utf-8")]
     pub(crate) encoding: String,
+    /// The language of labels in formats that do not say (REDCap): nb or en.
+    #[arg(long, value_name = "LANGUAGE", default_value = "nb")]
+    pub(crate) language: String,
     /// The files are the registry's whole codebook: retire variables they lack.
     #[arg(long)]
     pub(crate) full: bool,

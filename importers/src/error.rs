@@ -78,7 +78,7 @@ pub enum ImportErrorKind {
         first_line: u64,
     },
     /// A variable defined by two files of the same import.
-    #[error("variable `{key}` is also defined in `{first_file}`")]
+    #[error("variable `{key}` is also defined, differently, in `{first_file}`")]
     DefinedInTwoFiles {
         /// The variable.
         key: String,
@@ -115,6 +115,17 @@ pub enum ImportErrorKind {
         /// What the format allows.
         expected: &'static str,
     },
+    /// An answer option that is not written as the format writes options.
+    #[error("answer option `{found}` is not written as {expected}")]
+    BadOption {
+        /// What the file says.
+        found: String,
+        /// How options are written in this format.
+        expected: &'static str,
+    },
+    /// An answer option before any variable it could belong to.
+    #[error("answer option before any variable; expected a variable row above it")]
+    OptionWithoutVariable,
     /// A value that should be a date.
     #[error("`{0}` is not a date; expected YYYY-MM-DD or DD.MM.YYYY")]
     BadDate(String),

@@ -57,18 +57,6 @@ const KNOWN_UNUSED: &[&str] = &[
 
 const TYPES: &str = "Tallvariabel, Listevariabel, Dynamisk Listevariabel, Avkrysningsboks, Datovariabel, Tidsvariabel, Tekstvariabel, Stor tekstvariabel, Skjult variabel, Statusvariabel";
 
-/// Answer labels that registries use for "no answer"; such options are flagged missing.
-const MISSING_LABELS: &[&str] = &[
-    "ukjent",
-    "vet ikke",
-    "ikke svart",
-    "ikke utfylt",
-    "ikke oppgitt",
-    "mangler",
-    "ikke registrert",
-    "ubesvart",
-];
-
 struct Columns {
     name: Column,
     label: Column,
@@ -362,12 +350,9 @@ fn add_row(
     variable.codes.insert(code.to_owned(), (row.line, label.clone()));
     variable.periods.push(period);
     let categories = &mut variable.definition.value_domain.categories;
-    let normalized = label.trim().trim_end_matches(['.', ':']).to_lowercase();
     categories.push(Category {
         code: code.to_owned(),
-        missing: MISSING_LABELS.iter().any(|missing| {
-            normalized == *missing || normalized.starts_with(&format!("{missing}/"))
-        }),
+        missing: values::is_missing_label(&label),
         label: norwegian(Some(&label).filter(|l| !l.is_empty()).map(String::as_str)),
         order: categories.len() as u32,
         period,

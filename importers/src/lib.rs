@@ -9,8 +9,11 @@ mod encoding;
 mod error;
 mod klokebok;
 mod location;
+mod mrs_kodebok;
 mod opal;
+mod redcap;
 mod table;
+mod ukbiobank;
 mod values;
 pub mod varkat_json;
 
@@ -33,11 +36,24 @@ pub enum Format {
     Opal,
     /// The OQR/MRS "klokebok" of Norwegian quality registries.
     Klokebok,
+    /// The older MRS "kodebok" (`Feltnavn;Variabelnavn;Felttype`, options as `;0 = Ikke svart`).
+    MrsKodebok,
+    /// A REDCap data dictionary.
+    Redcap,
+    /// The UK Biobank data dictionary showcase.
+    UkBiobank,
 }
 
 impl Format {
     /// Every format, for messages.
-    pub const ALL: [Format; 3] = [Format::VarkatJson, Format::Opal, Format::Klokebok];
+    pub const ALL: [Format; 6] = [
+        Format::VarkatJson,
+        Format::Opal,
+        Format::Klokebok,
+        Format::MrsKodebok,
+        Format::Redcap,
+        Format::UkBiobank,
+    ];
 
     /// The format's name on the command line and in provenance.
     pub fn name(self) -> &'static str {
@@ -45,6 +61,9 @@ impl Format {
             Format::VarkatJson => varkat_json::FORMAT,
             Format::Opal => opal::FORMAT,
             Format::Klokebok => klokebok::FORMAT,
+            Format::MrsKodebok => mrs_kodebok::FORMAT,
+            Format::Redcap => redcap::FORMAT,
+            Format::UkBiobank => ukbiobank::FORMAT,
         }
     }
 }
@@ -89,6 +108,29 @@ pub struct ReadOptions {
     pub registry: Option<RegistryId>,
     /// The text encoding.
     pub encoding: Encoding,
+    /// The language of labels in formats that do not say (REDCap): `nb` or `en`.
+    pub language: Language,
+}
+
+/// The language of labels, for formats that do not say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Language {
+    /// Norwegian.
+    #[default]
+    Norwegian,
+    /// English.
+    English,
+}
+
+impl FromStr for Language {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Language, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "nb" | "no" | "nn" | "norwegian" => Ok(Language::Norwegian),
+            "en" | "english" => Ok(Language::English),
+            _ => Err(format!("`{s}` is not a language varkat keeps labels in; expected nb or en")),
+        }
+    }
 }
 
 /// What a table's content says it is.
@@ -98,6 +140,9 @@ enum Detected {
     OpalVariables,
     OpalCategories,
     Klokebok,
+    MrsKodebok,
+    Redcap,
+    UkBiobank,
 }
 
 fn detect(text: &str, file: &str) -> Result<Detected, ImportError> {
@@ -111,6 +156,15 @@ fn detect(text: &str, file: &str) -> Result<Detected, ImportError> {
         let has = |name: &str| headers.iter().any(|header| header.eq_ignore_ascii_case(name));
         if has("variabel_id") || (has("ledetekst") && has("listeverdier")) {
             return Ok(Detected::Klokebok);
+        }
+        if mrs_kodebok::is_kodebok(headers) {
+            return Ok(Detected::MrsKodebok);
+        }
+        if redcap::is_dictionary(headers) {
+            return Ok(Detected::Redcap);
+        }
+        if ukbiobank::is_showcase(headers) {
+            return Ok(Detected::UkBiobank);
         }
         if opal::is_variables_table(headers) {
             return Ok(Detected::OpalVariables);
@@ -153,6 +207,9 @@ pub fn read(files: &[InputFile], options: &ReadOptions) -> Result<ImportBatch, I
         let kind = match (options.format, detect(text, path)) {
             (Some(Format::VarkatJson), _) => Ok(Detected::VarkatJson),
             (Some(Format::Klokebok), _) => Ok(Detected::Klokebok),
+            (Some(Format::MrsKodebok), _) => Ok(Detected::MrsKodebok),
+            (Some(Format::Redcap), _) => Ok(Detected::Redcap),
+            (Some(Format::UkBiobank), _) => Ok(Detected::UkBiobank),
             (Some(Format::Opal), Ok(Detected::OpalCategories)) => Ok(Detected::OpalCategories),
             (Some(Format::Opal), _) => Ok(Detected::OpalVariables),
             (None, detected) => detected,
@@ -175,6 +232,12 @@ pub fn read(files: &[InputFile], options: &ReadOptions) -> Result<ImportBatch, I
         match kind {
             Detected::VarkatJson => absorb(varkat_json::read(text, path), &mut errors),
             Detected::Klokebok => absorb(klokebok::read(text, path, registry), &mut errors),
+            Detected::MrsKodebok => absorb(mrs_kodebok::read(text, path, registry), &mut errors),
+            Detected::Redcap => {
+                let language = if options.language == Language::English { "en" } else { "nb" };
+                absorb(redcap::read(text, path, registry, language), &mut errors);
+            }
+            Detected::UkBiobank => absorb(ukbiobank::read(text, path, registry), &mut errors),
             Detected::OpalVariables => {
                 let categories = detected
                     .iter()
@@ -196,7 +259,7 @@ pub fn read(files: &[InputFile], options: &ReadOptions) -> Result<ImportBatch, I
             Detected::OpalCategories => {}
         }
     }
-    check_unique_across_files(&batch, &mut errors);
+    check_unique_across_files(&mut batch, &mut errors);
     match ImportErrors::from_vec(errors) {
         Some(errors) => Err(errors),
         None => Ok(batch),
@@ -213,21 +276,33 @@ fn owner_of(index: usize, variables_tables: &[usize]) -> Option<usize> {
         .copied()
 }
 
-fn check_unique_across_files(batch: &ImportBatch, errors: &mut Vec<ImportError>) {
-    let mut first_file = std::collections::HashMap::new();
-    for variable in &batch.variables {
-        if let Some(first) = first_file.insert(&variable.key, &variable.source.path)
-            && *first != variable.source.path
-        {
+fn check_unique_across_files(batch: &mut ImportBatch, errors: &mut Vec<ImportError>) {
+    // Forms of one registry often repeat shared variables (the patient's sex on every form):
+    // the same definition twice is kept once; two different definitions are an error.
+    let mut first: std::collections::HashMap<
+        catalog::VariableKey,
+        (String, catalog::VariableDefinition),
+    > = std::collections::HashMap::new();
+    batch.variables.retain(|variable| match first.get(&variable.key) {
+        None => {
+            first.insert(
+                variable.key.clone(),
+                (variable.source.path.clone(), variable.definition.clone()),
+            );
+            true
+        }
+        Some((_, definition)) if *definition == variable.definition => false,
+        Some((first_file, _)) => {
             errors.push(ImportError::new(
                 Location::file(&variable.source.path),
                 ImportErrorKind::DefinedInTwoFiles {
                     key: variable.key.to_string(),
-                    first_file: first.clone(),
+                    first_file: first_file.clone(),
                 },
             ));
+            false
         }
-    }
+    });
 }
 
 #[cfg(test)]

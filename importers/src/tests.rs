@@ -25,9 +25,14 @@ fn render_case(dir: &Path, stem: &str, files: &[PathBuf]) -> String {
     let registry_slug = stem.split('.').next().unwrap();
     let options = ReadOptions {
         format: None,
-        registry: Some(RegistryId::new(registry_slug).unwrap())
-            .filter(|_| dir.starts_with(fixtures().join("klokebok"))),
+        // Formats that do not name their registry get the case's name.
+        registry: Some(RegistryId::new(registry_slug).unwrap()).filter(|_| {
+            ["klokebok", "mrs-kodebok", "redcap"]
+                .iter()
+                .any(|format| dir.starts_with(fixtures().join(format)))
+        }),
         encoding: if stem.ends_with(".latin1") { Encoding::Latin1 } else { Encoding::Auto },
+        language: Language::Norwegian,
     };
     match read(&inputs, &options) {
         Ok(batch) => {
@@ -104,11 +109,35 @@ fn varkat_json_rejected() {
     run("varkat-json", "err");
 }
 #[test]
+fn mrs_kodebok_accepted() {
+    run("mrs-kodebok", "ok");
+}
+#[test]
+fn mrs_kodebok_rejected() {
+    run("mrs-kodebok", "err");
+}
+#[test]
+fn redcap_accepted() {
+    run("redcap", "ok");
+}
+#[test]
+fn redcap_rejected() {
+    run("redcap", "err");
+}
+#[test]
+fn ukbiobank_accepted() {
+    run("ukbiobank", "ok");
+}
+#[test]
+fn ukbiobank_rejected() {
+    run("ukbiobank", "err");
+}
+#[test]
 fn unknown_format_is_refused() {
     let input = InputFile { path: "notes.txt".into(), bytes: b"just some notes\n".to_vec() };
     let err = read(&[input], &ReadOptions::default()).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "notes.txt:1: cannot tell the format of this file (it starts with `just some notes`); give --format (varkat-json, opal, klokebok)\n1 error found; nothing was imported"
+        "notes.txt:1: cannot tell the format of this file (it starts with `just some notes`); give --format (varkat-json, opal, klokebok, mrs-kodebok, redcap, ukbiobank)\n1 error found; nothing was imported"
     );
 }

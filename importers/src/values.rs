@@ -31,6 +31,27 @@ pub(crate) fn flag(text: &str) -> Result<bool, ImportErrorKind> {
     }
 }
 
+/// Answer labels that Norwegian registries use for "no answer"; formats without a missing
+/// flag mark such options missing.
+const MISSING_LABELS: &[&str] = &[
+    "ukjent",
+    "vet ikke",
+    "ikke svart",
+    "ikke utfylt",
+    "ikke oppgitt",
+    "mangler",
+    "ikke registrert",
+    "ubesvart",
+];
+
+/// True when an answer label means the answer is missing.
+pub(crate) fn is_missing_label(label: &str) -> bool {
+    let normalized = label.trim().trim_end_matches(['.', ':']).to_lowercase();
+    MISSING_LABELS
+        .iter()
+        .any(|missing| normalized == *missing || normalized.starts_with(&format!("{missing}/")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

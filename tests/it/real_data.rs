@@ -19,94 +19,136 @@ fn shared() -> Option<PathBuf> {
     Some(dir)
 }
 
-/// What a steward sees when importing each file of `data/real/norwegian`, in import order.
-/// `args` are the import options; `expect` is text the output must contain.
-const NORWEGIAN: &[(&str, &[&str], Result<&str, &str>)] = &[
+/// What a steward sees when importing each real file, in import order: the import options, and
+/// text the output must contain (`Ok`) or the reason it is refused (`Err`). Every file of the
+/// folders listed in `CHECKED` must be here.
+const REAL_FILES: &[(&str, &[&str], Result<&str, &str>)] = &[
     (
-        "rapporteket-ablanor/klokeboken.csv",
+        "norwegian/rapporteket-ablanor/klokeboken.csv",
         &["--registry", "ablanor", "--full"],
         Ok("184 new, 0 changed, 0 retired, 0 unchanged"),
     ),
     (
-        "rapporteket-ablanor/AblaNor_klokeboken_29.11.2023.csv",
+        "norwegian/rapporteket-ablanor/AblaNor_klokeboken_29.11.2023.csv",
         &["--registry", "ablanor", "--full"],
         Ok("52 new, 5 changed, 3 retired, 176 unchanged"),
     ),
     (
-        "rapporteket-ablanor/ablanor_klokeboken_16.01.2024_v002.csv",
+        "norwegian/rapporteket-ablanor/ablanor_klokeboken_16.01.2024_v002.csv",
         &["--registry", "ablanor", "--full"],
         Ok("54 new, 10 changed, 2 retired, 222 unchanged"),
     ),
     // Definitions of variables derived in R code: not a codebook of collected variables.
     (
-        "rapporteket-ablanor/def_utledete_var.txt",
+        "norwegian/rapporteket-ablanor/def_utledete_var.txt",
         &["--registry", "ablanor"],
         Err("missing required column `variabel_id`"),
     ),
     // The real file gives code 3 two meanings ("etc..." and "Annen avdeling på sykehuset").
     (
-        "rapporteket-noric/NORIC_klokeboken_18.03.2025.csv",
+        "norwegian/rapporteket-noric/NORIC_klokeboken_18.03.2025.csv",
         &["--registry", "noric"],
         Err(
             "category code `3` appears twice in variable `INITIALCARE_TRANSFERREDFROM` (first on line 1099 as `etc...`)",
         ),
     ),
     (
-        "rapporteket-noric/klokebokNoric20230511_tilRapporteket.xlsx",
+        "norwegian/rapporteket-noric/klokebokNoric20230511_tilRapporteket.xlsx",
         &["--registry", "noric"],
         Err("this is a spreadsheet (.xlsx or .ods); save its sheets as CSV and import those"),
     ),
     (
-        "rapporteket-noric/definisjoner_utledete_variabler_noric.xlsx",
+        "norwegian/rapporteket-noric/definisjoner_utledete_variabler_noric.xlsx",
         &["--registry", "noric"],
         Err("this is a spreadsheet"),
     ),
     // An extract without `variabel_id`, some variables repeated on two forms: imported, with warnings.
     (
-        "rapporteket-smerte/kb_smerte_uttrekk.csv",
+        "norwegian/rapporteket-smerte/kb_smerte_uttrekk.csv",
         &["--registry", "smerte"],
         Ok("431 new, 0 changed, 0 retired, 0 unchanged"),
     ),
-    // The MRS-style kodebok is not a klokebok; its importer is another issue's work.
+    // The MRS kodebok's three forms share the patient's variables; form 2 words one of them
+    // differently (WorkingPercent: "%stilling", not "Status prosent"), so it adds a version.
     (
-        "rapporteket-nnrr/kodebok16122016_1a.csv",
+        "norwegian/rapporteket-nnrr/kodebok16122016_1a.csv",
         &["--registry", "nnrr", "--encoding", "latin1"],
-        Err(
-            "cannot tell the format of this file (it starts with `Feltnavn;Variabelnavn;Felttype;Obligator`)",
-        ),
+        Ok("172 new, 0 changed, 0 retired, 0 unchanged"),
     ),
     (
-        "rapporteket-nnrr/kodebok16122016_1b.csv",
+        "norwegian/rapporteket-nnrr/kodebok16122016_1b.csv",
         &["--registry", "nnrr", "--encoding", "latin1"],
-        Err("cannot tell the format of this file"),
+        Ok("90 new, 0 changed, 0 retired, 2 unchanged"),
     ),
     (
-        "rapporteket-nnrr/kodebok16122016_2.csv",
+        "norwegian/rapporteket-nnrr/kodebok16122016_2.csv",
         &["--registry", "nnrr", "--encoding", "latin1"],
-        Err("cannot tell the format of this file"),
+        Ok("26 new, 1 changed, 0 retired, 35 unchanged"),
     ),
     (
-        "rapporteket-nnrr/Kodebok_test16122016.xlsx",
+        "norwegian/rapporteket-nnrr/Kodebok_test16122016.xlsx",
         &["--registry", "nnrr"],
         Err("this is a spreadsheet"),
     ),
+    // Descriptive fields (headings shown on the form) are not variables: 33 rows, 22 variables.
+    (
+        "redcap/iedea/IeDEA_tblCENTER_2020-06-30.csv",
+        &["--registry", "iedea", "--language", "en"],
+        Ok("22 new, 0 changed, 0 retired, 0 unchanged"),
+    ),
+    // REDCap project files (CDISC ODM XML), not data dictionaries.
+    (
+        "redcap/iedea/Harmonist0ADataModel_2017-12-21_1147.REDCap.xml",
+        &["--registry", "iedea"],
+        Err("cannot tell the format of this file"),
+    ),
+    (
+        "redcap/iedea/Harmonist0BCodeLists_2017-12-21_1148.REDCap.xml",
+        &["--registry", "iedea"],
+        Err("cannot tell the format of this file"),
+    ),
+    (
+        "ukbiobank/Data_Dictionary_Showcase.tsv",
+        &[],
+        Ok("7847 new, 0 changed, 0 retired, 0 unchanged"),
+    ),
+    // PHESANT's analysis settings per field and per coding: configuration, not a dictionary.
+    (
+        "ukbiobank/outcome-info.tsv",
+        &[],
+        Err(
+            "cannot tell the format of this file (it starts with `FieldID TRAIT_OF_INTEREST EXCLUDED CAT_M`)",
+        ),
+    ),
+    (
+        "ukbiobank/data-coding-ordinal-info.txt",
+        &[],
+        Err(
+            "cannot tell the format of this file (it starts with `dataCode,ordinal,ordering,reassignments,`)",
+        ),
+    ),
 ];
 
+/// The folders of `data/real` whose every file `REAL_FILES` accounts for.
+const CHECKED: &[&str] = &["norwegian", "redcap", "ukbiobank"];
+
 #[test]
-fn every_norwegian_codebook_is_accounted_for() {
+fn every_real_codebook_is_accounted_for() {
     let Some(shared) = shared() else { return };
-    let dir = shared.join("data/real/norwegian");
-    let mut on_disk: Vec<String> = walk(&dir)
-        .into_iter()
+    let dir = shared.join("data/real");
+    let mut on_disk: Vec<String> = CHECKED
+        .iter()
+        .flat_map(|folder| walk(&dir.join(folder)))
         .map(|p| p.strip_prefix(&dir).unwrap().to_string_lossy().into_owned())
         .collect();
     on_disk.sort();
-    let mut listed: Vec<String> = NORWEGIAN.iter().map(|(file, _, _)| (*file).to_owned()).collect();
+    let mut listed: Vec<String> =
+        REAL_FILES.iter().map(|(file, _, _)| (*file).to_owned()).collect();
     listed.sort();
-    assert_eq!(on_disk, listed, "a file in data/real/norwegian has no expected outcome here");
+    assert_eq!(on_disk, listed, "a file in data/real has no expected outcome here");
 
     let ws = Workspace::new();
-    for (file, options, expected) in NORWEGIAN {
+    for (file, options, expected) in REAL_FILES {
         let path = dir.join(file);
         let mut args = vec!["import"];
         args.extend_from_slice(options);
@@ -117,6 +159,26 @@ fn every_norwegian_codebook_is_accounted_for() {
             Err(reason) => assert_contains(&ws.fails(&args, 3), &[reason, "nothing was imported"]),
         }
     }
+}
+
+#[test]
+fn nnrr_forms_that_disagree_are_refused_together() {
+    let Some(shared) = shared() else { return };
+    let dir = shared.join("data/real/norwegian/rapporteket-nnrr");
+    let ws = Workspace::new();
+    let files: Vec<String> =
+        ["kodebok16122016_1a.csv", "kodebok16122016_1b.csv", "kodebok16122016_2.csv"]
+            .iter()
+            .map(|f| dir.join(f).to_string_lossy().into_owned())
+            .collect();
+    let mut args = vec!["import", "--registry", "nnrr", "--encoding", "latin1"];
+    args.extend(files.iter().map(String::as_str));
+    assert_contains(
+        &ws.fails(&args, 3),
+        &["variable `nnrr/WorkingPercent` is also defined, differently, in"],
+    );
+    args.truncate(args.len() - 1);
+    assert_contains(&ws.ok(&args), &["262 new, 0 changed, 0 retired, 0 unchanged"]);
 }
 
 /// The three AblaNor versions, imported in date order, show a steward what changed between

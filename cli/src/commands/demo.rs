@@ -94,6 +94,7 @@ pub(crate) fn run(context: &Context, data_dir_given: bool) -> anyhow::Result<()>
             format: None,
             registry: step.registry.map(RegistryId::new).transpose()?,
             encoding: step.encoding,
+            language: importers::Language::Norwegian,
         };
         let batch = importers::read(&inputs, &options)?;
         let outcome = store.import(batch.into_request(step.full, false, &context.who))?;

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use anyhow::Context as _;
 use catalog::{ImportPlan, PlannedVersion, RegistryId};
-use importers::{Encoding, Format, InputFile, ReadOptions};
+use importers::{Encoding, Format, InputFile, Language, ReadOptions};
 use serde::Serialize;
 
 use crate::Context;
@@ -35,6 +35,7 @@ pub(crate) fn run(context: &Context, args: &ImportArgs) -> anyhow::Result<()> {
             .map_err(anyhow::Error::msg)?,
         registry: args.registry.as_deref().map(RegistryId::new).transpose()?,
         encoding: args.encoding.parse::<Encoding>().map_err(anyhow::Error::msg)?,
+        language: args.language.parse::<Language>().map_err(anyhow::Error::msg)?,
     };
     let store = context.open_store()?;
     let progress = Progress::start(!context.output.quiet && !context.output.json, "reading");
