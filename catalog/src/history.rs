@@ -1,7 +1,7 @@
 //! Deciding what an import does to a registry's history: which variables are new, which
 //! changed, which are retired by a `--full` import, and which are left alone.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
@@ -97,9 +97,31 @@ pub fn plan_import(
     };
     let retiring_source = incoming.first().map(|variable| variable.source.clone());
     let mut seen = BTreeSet::new();
+    // A file may hold several versions of one variable, oldest first (DDI's verStmt): each
+    // after the first follows the one planned before it.
+    let mut planned: HashMap<VariableKey, (VersionNo, VariableDefinition)> = HashMap::new();
     for variable in incoming {
         seen.insert(variable.key.clone());
+        if let Some((previous, definition)) = planned.get(&variable.key) {
+            if *definition == variable.definition {
+                continue;
+            }
+            let previous = *previous;
+            let version = previous.next();
+            planned.insert(variable.key.clone(), (version, variable.definition.clone()));
+            plan.changed.push(PlannedVersion {
+                previous: Some(previous),
+                key: variable.key,
+                version,
+                status,
+                replaces_draft: false,
+                definition: variable.definition,
+                source: variable.source,
+            });
+            continue;
+        }
         let Some(latest) = current.get(&variable.key) else {
+            planned.insert(variable.key.clone(), (VersionNo::FIRST, variable.definition.clone()));
             plan.new.push(PlannedVersion {
                 key: variable.key,
                 version: VersionNo::FIRST,
@@ -112,10 +134,12 @@ pub fn plan_import(
             continue;
         };
         if latest.status != Status::Retired && latest.definition == variable.definition {
+            planned.insert(variable.key.clone(), (latest.version, variable.definition.clone()));
             plan.unchanged += 1;
             continue;
         }
         let version = next_version(latest);
+        planned.insert(variable.key.clone(), (version, variable.definition.clone()));
         plan.changed.push(PlannedVersion {
             key: variable.key,
             version,
@@ -278,6 +302,16 @@ mod tests {
             true,
             false,
             "new: hunt/SNUS@1; changed: ; retired: hunt/ROYK@2; unchanged: 0",
+        );
+    }
+    #[test]
+    fn versions_in_one_file_follow_each_other() {
+        check(
+            &[],
+            &[incoming("SIVST", "Sivilstand"), incoming("SIVST", "Sivilstand/samlivsform")],
+            false,
+            false,
+            "new: hunt/SIVST@1; changed: hunt/SIVST@2; retired: ; unchanged: 0",
         );
     }
     #[test]

@@ -49,6 +49,22 @@ pub enum ImportErrorKind {
     /// A spreadsheet (a ZIP archive), which this varkat does not read yet.
     #[error("this is a spreadsheet (.xlsx or .ods); save its sheets as CSV and import those")]
     Spreadsheet,
+    /// A format varkat recognises but does not read yet.
+    #[error("this is {what}, which varkat does not read yet; {instead}")]
+    Unsupported {
+        /// The format found.
+        what: String,
+        /// What to do instead.
+        instead: &'static str,
+    },
+    /// A file of a known kind that holds no variable definitions.
+    #[error("this is {what}, not a data dictionary; {instead}")]
+    NotADictionary {
+        /// What the file is.
+        what: &'static str,
+        /// What to import instead.
+        instead: &'static str,
+    },
     /// A delimited file that the CSV reader cannot read.
     #[error("malformed CSV: {0}")]
     MalformedCsv(String),
@@ -126,6 +142,43 @@ pub enum ImportErrorKind {
     /// An answer option before any variable it could belong to.
     #[error("answer option before any variable; expected a variable row above it")]
     OptionWithoutVariable,
+    /// XML that is not well formed.
+    #[error("malformed XML: {0}")]
+    Xml(String),
+    /// A DOCTYPE declaration.
+    #[error(
+        "DOCTYPE declarations are refused: they can define entities that expand without end or fetch files; remove the DOCTYPE"
+    )]
+    XmlDoctype,
+    /// An entity other than XML's predefined five.
+    #[error("entity `&{0};` is not one of XML's five predefined entities")]
+    XmlEntity(String),
+    /// Elements nested too deeply.
+    #[error("elements nested deeper than {limit}")]
+    XmlTooDeep {
+        /// The limit.
+        limit: usize,
+    },
+    /// One text node too long.
+    #[error("a text longer than {limit} bytes")]
+    XmlTextTooLong {
+        /// The limit.
+        limit: usize,
+    },
+    /// A reference to an element that the file does not have.
+    #[error("`{reference}` refers to {what} that this file does not define")]
+    DanglingReference {
+        /// The reference.
+        reference: String,
+        /// What kind of element it should name.
+        what: &'static str,
+    },
+    /// An answer option without a code.
+    #[error("an answer option of variable `{variable}` has no code")]
+    EmptyCategoryCode {
+        /// The variable.
+        variable: String,
+    },
     /// A value that should be a date.
     #[error("`{0}` is not a date; expected YYYY-MM-DD or DD.MM.YYYY")]
     BadDate(String),

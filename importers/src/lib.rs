@@ -5,6 +5,8 @@
 //! caller hands the batch to `catalog::Store::import`, which writes all of it or nothing.
 
 mod batch;
+mod dbgap;
+mod ddi_codebook;
 mod encoding;
 mod error;
 mod klokebok;
@@ -16,6 +18,7 @@ mod table;
 mod ukbiobank;
 mod values;
 pub mod varkat_json;
+mod xml;
 
 use std::fmt;
 use std::str::FromStr;
@@ -42,17 +45,23 @@ pub enum Format {
     Redcap,
     /// The UK Biobank data dictionary showcase.
     UkBiobank,
+    /// DDI-Codebook 2.5 XML.
+    DdiCodebook,
+    /// A dbGaP data dictionary (`data_dict.xml`).
+    Dbgap,
 }
 
 impl Format {
     /// Every format, for messages.
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 8] = [
         Format::VarkatJson,
         Format::Opal,
         Format::Klokebok,
         Format::MrsKodebok,
         Format::Redcap,
         Format::UkBiobank,
+        Format::DdiCodebook,
+        Format::Dbgap,
     ];
 
     /// The format's name on the command line and in provenance.
@@ -64,6 +73,8 @@ impl Format {
             Format::MrsKodebok => mrs_kodebok::FORMAT,
             Format::Redcap => redcap::FORMAT,
             Format::UkBiobank => ukbiobank::FORMAT,
+            Format::DdiCodebook => ddi_codebook::FORMAT,
+            Format::Dbgap => dbgap::FORMAT,
         }
     }
 }
@@ -143,11 +154,31 @@ enum Detected {
     MrsKodebok,
     Redcap,
     UkBiobank,
+    DdiCodebook,
+    Dbgap,
 }
 
 fn detect(text: &str, file: &str) -> Result<Detected, ImportError> {
     let start = text.trim_start();
-    if start.starts_with('{') {
+    if start.starts_with('<') {
+        match ddi_codebook::root_element(start, file)?.as_deref() {
+            Some("codeBook") => return Ok(Detected::DdiCodebook),
+            Some("data_table") => return Ok(Detected::Dbgap),
+            Some(
+                root @ ("DDIInstance" | "FragmentInstance" | "ResourcePackage" | "LogicalProduct"
+                | "Fragment"),
+            ) => {
+                return Err(ImportError::new(
+                    Location::line(file, 1),
+                    ImportErrorKind::Unsupported {
+                        what: format!("DDI-Lifecycle 3 (`{root}`)"),
+                        instead: "export the study as DDI-Codebook 2.5",
+                    },
+                ));
+            }
+            _ => {}
+        }
+    } else if start.starts_with('{') {
         if start.contains("\"varkat_format\"") {
             return Ok(Detected::VarkatJson);
         }
@@ -210,6 +241,8 @@ pub fn read(files: &[InputFile], options: &ReadOptions) -> Result<ImportBatch, I
             (Some(Format::MrsKodebok), _) => Ok(Detected::MrsKodebok),
             (Some(Format::Redcap), _) => Ok(Detected::Redcap),
             (Some(Format::UkBiobank), _) => Ok(Detected::UkBiobank),
+            (Some(Format::DdiCodebook), _) => Ok(Detected::DdiCodebook),
+            (Some(Format::Dbgap), _) => Ok(Detected::Dbgap),
             (Some(Format::Opal), Ok(Detected::OpalCategories)) => Ok(Detected::OpalCategories),
             (Some(Format::Opal), _) => Ok(Detected::OpalVariables),
             (None, detected) => detected,
@@ -238,6 +271,8 @@ pub fn read(files: &[InputFile], options: &ReadOptions) -> Result<ImportBatch, I
                 absorb(redcap::read(text, path, registry, language), &mut errors);
             }
             Detected::UkBiobank => absorb(ukbiobank::read(text, path, registry), &mut errors),
+            Detected::DdiCodebook => absorb(ddi_codebook::read(text, path, registry), &mut errors),
+            Detected::Dbgap => absorb(dbgap::read(text, path, registry), &mut errors),
             Detected::OpalVariables => {
                 let categories = detected
                     .iter()
@@ -291,6 +326,8 @@ fn check_unique_across_files(batch: &mut ImportBatch, errors: &mut Vec<ImportErr
             );
             true
         }
+        // One file may hold several versions of a variable (DDI's verStmt).
+        Some((first_file, _)) if *first_file == variable.source.path => true,
         Some((_, definition)) if *definition == variable.definition => false,
         Some((first_file, _)) => {
             errors.push(ImportError::new(

@@ -133,11 +133,27 @@ fn ukbiobank_rejected() {
     run("ukbiobank", "err");
 }
 #[test]
+fn ddi_codebook_accepted() {
+    run("ddi-codebook", "ok");
+}
+#[test]
+fn ddi_codebook_rejected() {
+    run("ddi-codebook", "err");
+}
+#[test]
+fn dbgap_accepted() {
+    run("dbgap", "ok");
+}
+#[test]
+fn dbgap_rejected() {
+    run("dbgap", "err");
+}
+#[test]
 fn unknown_format_is_refused() {
     let input = InputFile { path: "notes.txt".into(), bytes: b"just some notes\n".to_vec() };
     let err = read(&[input], &ReadOptions::default()).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "notes.txt:1: cannot tell the format of this file (it starts with `just some notes`); give --format (varkat-json, opal, klokebok, mrs-kodebok, redcap, ukbiobank)\n1 error found; nothing was imported"
+        "notes.txt:1: cannot tell the format of this file (it starts with `just some notes`); give --format (varkat-json, opal, klokebok, mrs-kodebok, redcap, ukbiobank, ddi-codebook, dbgap)\n1 error found; nothing was imported"
     );
 }

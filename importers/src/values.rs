@@ -31,8 +31,8 @@ pub(crate) fn flag(text: &str) -> Result<bool, ImportErrorKind> {
     }
 }
 
-/// Answer labels that Norwegian registries use for "no answer"; formats without a missing
-/// flag mark such options missing.
+/// Answer labels that registries use for "no answer", in Norwegian and English; formats
+/// without a missing flag mark such options missing.
 const MISSING_LABELS: &[&str] = &[
     "ukjent",
     "vet ikke",
@@ -42,6 +42,12 @@ const MISSING_LABELS: &[&str] = &[
     "mangler",
     "ikke registrert",
     "ubesvart",
+    "unknown",
+    "missing",
+    "don't know",
+    "refused",
+    "not answered",
+    "not stated",
 ];
 
 /// True when an answer label means the answer is missing.

@@ -127,10 +127,207 @@ const REAL_FILES: &[(&str, &[&str], Result<&str, &str>)] = &[
             "cannot tell the format of this file (it starts with `dataCode,ordinal,ordering,reassignments,`)",
         ),
     ),
+    // IPUMS extracts have no IDNo, so each names its registry.
+    (
+        "ddi-codebook/ipums/atus_00025.xml",
+        &["--registry", "atus_00025"],
+        Ok("28 new, 0 changed, 0 retired, 0 unchanged"),
+    ),
+    (
+        "ddi-codebook/ipums/cps_00097.xml",
+        &["--registry", "cps_00097"],
+        Ok("14 new, 0 changed, 0 retired, 0 unchanged"),
+    ),
+    (
+        "ddi-codebook/ipums/cps_00111.xml",
+        &["--registry", "cps_00111"],
+        Ok("12 new, 0 changed, 0 retired, 0 unchanged"),
+    ),
+    (
+        "ddi-codebook/ipums/cps_00157.xml",
+        &["--registry", "cps_00157"],
+        Ok("8 new, 0 changed, 0 retired, 0 unchanged"),
+    ),
+    (
+        "ddi-codebook/ipums/cps_00160.xml",
+        &["--registry", "cps_00160"],
+        Ok("15 new, 0 changed, 0 retired, 0 unchanged"),
+    ),
+    (
+        "ddi-codebook/ipums/ipumsi_00987.xml",
+        &["--registry", "ipumsi_00987"],
+        Ok("15 new, 0 changed, 0 retired, 0 unchanged"),
+    ),
+    (
+        "ddi-codebook/ipums/mtus_00002.xml",
+        &["--registry", "mtus_00002"],
+        Ok("27 new, 0 changed, 0 retired, 0 unchanged"),
+    ),
+    (
+        "ddi-codebook/ipums/usa_00468.xml",
+        &["--registry", "usa_00468"],
+        Ok("10 new, 0 changed, 0 retired, 0 unchanged"),
+    ),
+    // An IHGIS table list (datasets and table variables of aggregate census data), not a codebook.
+    (
+        "ddi-codebook/ipums/ihgis0014_datadict.csv",
+        &[],
+        Err(
+            "cannot tell the format of this file (it starts with `dataset,table,table_var,label,data_year,`)",
+        ),
+    ),
+    // Summary statistics and value labels exported from a Stata file: not a data dictionary format.
+    (
+        "ddi-lifecycle/closer-extract2ddi/bsa83.dta.vars.csv",
+        &[],
+        Err(
+            "cannot tell the format of this file (it starts with `name,label,valid,invalid,min,max,mean,st`)",
+        ),
+    ),
+    (
+        "ddi-lifecycle/closer-extract2ddi/bsa83.dta_var_values.csv",
+        &[],
+        Err("cannot tell the format of this file"),
+    ),
+    (
+        "ddi-lifecycle/closer-extract2ddi/ddi-codebook-2.5_test-file-data-types.xml",
+        &["--registry", "closer"],
+        Ok("14 new, 0 changed, 0 retired, 0 unchanged"),
+    ),
+    (
+        "ddi-lifecycle/closer-extract2ddi/logicalProduct.xml",
+        &[],
+        Err("this is DDI-Lifecycle 3 (`LogicalProduct`), which varkat does not read yet"),
+    ),
+    (
+        "ddi-lifecycle/closer-extract2ddi/test-file-3.2.xml",
+        &[],
+        Err("this is DDI-Lifecycle 3 (`DDIInstance`), which varkat does not read yet"),
+    ),
+    (
+        "ddi-lifecycle/closer-extract2ddi/test-file-3.3.xml",
+        &[],
+        Err("this is DDI-Lifecycle 3 (`FragmentInstance`), which varkat does not read yet"),
+    ),
+    (
+        "ddi-lifecycle/closer-extract2ddi/test-file-data-types.ddi32.rp.xml",
+        &[],
+        Err("this is DDI-Lifecycle 3 (`DDIInstance`), which varkat does not read yet"),
+    ),
+    // The tables of one study share SUBJECT_ID, defined alike, so later tables find it unchanged.
+    (
+        "dbgap/topmed-dcc-example/phs001985.v1.pht009920.v1.Test_Study_1_Subject.data_dict.xml",
+        &[],
+        Ok("2 new, 0 changed, 0 retired, 0 unchanged"),
+    ),
+    (
+        "dbgap/topmed-dcc-example/phs001985.v1.pht009920.v1.p1.Test_Study_1_Subject.var_report.xml",
+        &[],
+        Err(
+            "this is a dbGaP variable report (statistics), not a data dictionary; import the matching data_dict.xml",
+        ),
+    ),
+    (
+        "dbgap/topmed-dcc-example/phs001985.v1.pht009921.v1.Test_Study_1_Sample.data_dict.xml",
+        &[],
+        Ok("1 new, 0 changed, 0 retired, 1 unchanged"),
+    ),
+    (
+        "dbgap/topmed-dcc-example/phs001985.v1.pht009921.v1.p1.Test_Study_1_Sample.var_report.xml",
+        &[],
+        Err(
+            "this is a dbGaP variable report (statistics), not a data dictionary; import the matching data_dict.xml",
+        ),
+    ),
+    (
+        "dbgap/topmed-dcc-example/phs001985.v1.pht009922.v1.Test_Study_1_Subject_Phenotypes.data_dict.xml",
+        &[],
+        Ok("3 new, 0 changed, 0 retired, 1 unchanged"),
+    ),
+    (
+        "dbgap/topmed-dcc-example/phs001985.v1.pht009922.v1.p1.Test_Study_1_Subject_Phenotypes.var_report.xml",
+        &[],
+        Err(
+            "this is a dbGaP variable report (statistics), not a data dictionary; import the matching data_dict.xml",
+        ),
+    ),
+    (
+        "dbgap/topmed-dcc-example/phs001985.v1.pht009923.v1.Test_Study_1_Sample_Attributes.data_dict.xml",
+        &[],
+        Ok("3 new, 0 changed, 0 retired, 1 unchanged"),
+    ),
+    (
+        "dbgap/topmed-dcc-example/phs001985.v1.pht009923.v1.p1.Test_Study_1_Sample_Attributes.var_report.xml",
+        &[],
+        Err(
+            "this is a dbGaP variable report (statistics), not a data dictionary; import the matching data_dict.xml",
+        ),
+    ),
+    (
+        "dbgap/topmed-dcc-example/phs001986.v1.pht009924.v1.Test_Study_2_Subject.data_dict.xml",
+        &[],
+        Ok("2 new, 0 changed, 0 retired, 0 unchanged"),
+    ),
+    (
+        "dbgap/topmed-dcc-example/phs001986.v1.pht009924.v1.p1.Test_Study_2_Subject.var_report.xml",
+        &[],
+        Err(
+            "this is a dbGaP variable report (statistics), not a data dictionary; import the matching data_dict.xml",
+        ),
+    ),
+    (
+        "dbgap/topmed-dcc-example/phs001986.v1.pht009925.v1.Test_Study_2_Sample.data_dict.xml",
+        &[],
+        Ok("1 new, 0 changed, 0 retired, 1 unchanged"),
+    ),
+    (
+        "dbgap/topmed-dcc-example/phs001986.v1.pht009925.v1.p1.Test_Study_2_Sample.var_report.xml",
+        &[],
+        Err(
+            "this is a dbGaP variable report (statistics), not a data dictionary; import the matching data_dict.xml",
+        ),
+    ),
+    (
+        "dbgap/topmed-dcc-example/phs001986.v1.pht009926.v1.Test_Study_2_Subject_Phenotypes.data_dict.xml",
+        &[],
+        Ok("2 new, 0 changed, 0 retired, 1 unchanged"),
+    ),
+    (
+        "dbgap/topmed-dcc-example/phs001986.v1.pht009926.v1.p1.Test_Study_2_Subject_Phenotypes.var_report.xml",
+        &[],
+        Err(
+            "this is a dbGaP variable report (statistics), not a data dictionary; import the matching data_dict.xml",
+        ),
+    ),
+    (
+        "dbgap/topmed-dcc-example/phs001986.v1.pht009927.v1.Test_Study_2_Sample_Attributes.data_dict.xml",
+        &[],
+        Ok("3 new, 0 changed, 0 retired, 1 unchanged"),
+    ),
+    (
+        "dbgap/topmed-dcc-example/phs001986.v1.pht009927.v1.p1.Test_Study_2_Sample_Attributes.var_report.xml",
+        &[],
+        Err(
+            "this is a dbGaP variable report (statistics), not a data dictionary; import the matching data_dict.xml",
+        ),
+    ),
+    (
+        "dbgap/topmed-dcc-example/phs001986.v1.pht009955.v1.Test_Study_2_Ages_Subject_Phenotypes.data_dict.xml",
+        &[],
+        Ok("1 new, 0 changed, 0 retired, 1 unchanged"),
+    ),
+    (
+        "dbgap/topmed-dcc-example/phs001986.v1.pht009955.v1.p1.Test_Study_2_Ages_Subject_Phenotypes.var_report.xml",
+        &[],
+        Err(
+            "this is a dbGaP variable report (statistics), not a data dictionary; import the matching data_dict.xml",
+        ),
+    ),
 ];
 
 /// The folders of `data/real` whose every file `REAL_FILES` accounts for.
-const CHECKED: &[&str] = &["norwegian", "redcap", "ukbiobank"];
+const CHECKED: &[&str] =
+    &["norwegian", "redcap", "ukbiobank", "ddi-codebook", "ddi-lifecycle", "dbgap"];
 
 #[test]
 fn every_real_codebook_is_accounted_for() {

@@ -1,0 +1,222 @@
+//! Reads dbGaP data dictionaries (`data_dict.xml`): a `data_table` of `variable`s, each with
+//! `name`, `description`, `type`, `unit`, logical bounds and coded `value`s. The study id
+//! (`phs001985` of `phs001985.v1`) names the registry unless `--registry` is given. A
+//! `var_report.xml` has the same root but holds statistics, not definitions, and is refused.
+
+use catalog::{
+    Category, DataType, IncomingVariable, LocalizedText, NumericRange, Period, RegistryId,
+    SourceFile, VariableDefinition, VariableKey,
+};
+
+use crate::batch::ImportBatch;
+use crate::error::{ImportError, ImportErrorKind, ImportErrors};
+use crate::location::Location;
+use crate::values;
+use crate::xml::{XmlEvent, XmlReader, attribute};
+
+/// The format's name in provenance and messages.
+pub(crate) const FORMAT: &str = "dbgap";
+
+const TYPES: &str = "string, integer, decimal, encoded value, enum_integer, date";
+
+struct VariableBuilder {
+    location: Location,
+    name: Option<String>,
+    description: Option<String>,
+    data_type: Option<String>,
+    unit: Option<String>,
+    min: Option<f64>,
+    max: Option<f64>,
+    values: Vec<(String, String, Location)>,
+    value_code: Option<(String, Location)>,
+}
+
+/// Reads a dbGaP data dictionary.
+pub(crate) fn read(
+    text: &str,
+    file: &str,
+    registry: Option<&RegistryId>,
+) -> Result<ImportBatch, ImportErrors> {
+    let mut reader = XmlReader::new(text, file);
+    let mut errors = Vec::new();
+    let mut study: Option<String> = None;
+    let mut builders: Vec<VariableBuilder> = Vec::new();
+    let mut current: Option<VariableBuilder> = None;
+    let mut text_buffer = String::new();
+    loop {
+        let event = match reader.next() {
+            Ok(Some(event)) => event,
+            Ok(None) => break,
+            Err(err) => {
+                errors.push(err);
+                break;
+            }
+        };
+        match event {
+            XmlEvent::Start { name, attributes, location } => {
+                text_buffer.clear();
+                match name.as_str() {
+                    "data_table" => {
+                        if attribute(&attributes, "dataset_id").is_some() {
+                            return Err(ImportErrors::one(
+                                location,
+                                ImportErrorKind::NotADictionary {
+                                    what: "a dbGaP variable report (statistics)",
+                                    instead: "import the matching data_dict.xml",
+                                },
+                            ));
+                        }
+                        study = attribute(&attributes, "study_id")
+                            .map(|id| id.split('.').next().unwrap_or(id).to_owned());
+                    }
+                    "variable" => {
+                        current = Some(VariableBuilder {
+                            location,
+                            name: None,
+                            description: None,
+                            data_type: None,
+                            unit: None,
+                            min: None,
+                            max: None,
+                            values: Vec::new(),
+                            value_code: None,
+                        });
+                    }
+                    "value" => {
+                        if let Some(variable) = current.as_mut() {
+                            variable.value_code = attribute(&attributes, "code")
+                                .map(|code| (code.to_owned(), location));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            XmlEvent::Text(piece) => text_buffer.push_str(&piece),
+            XmlEvent::End { name } => {
+                let value = std::mem::take(&mut text_buffer).trim().to_owned();
+                if name == "variable" {
+                    builders.extend(current.take());
+                    continue;
+                }
+                let Some(variable) = current.as_mut() else { continue };
+                let some = |text: String| Some(text).filter(|t| !t.is_empty());
+                match name.as_str() {
+                    "name" => variable.name = some(value),
+                    "description" => variable.description = some(value),
+                    "type" => variable.data_type = some(value),
+                    "unit" => variable.unit = some(value),
+                    "logical_min" => variable.min = values::number(&value).ok(),
+                    "logical_max" => variable.max = values::number(&value).ok(),
+                    "value" => match variable.value_code.take() {
+                        Some((code, location)) => variable.values.push((code, value, location)),
+                        None => errors.push(ImportError::new(
+                            variable.location.clone().field("value/@code"),
+                            ImportErrorKind::EmptyCategoryCode {
+                                variable: variable.name.clone().unwrap_or_default(),
+                            },
+                        )),
+                    },
+                    _ => {}
+                }
+            }
+        }
+    }
+    let registry = match (registry, study) {
+        (Some(registry), _) => Some(registry.clone()),
+        (None, Some(study)) => match RegistryId::new(&study) {
+            Ok(id) => Some(id),
+            Err(_) => {
+                errors.push(ImportError::new(
+                    Location::file(file).field("data_table/@study_id"),
+                    ImportErrorKind::BadRegistryId(study),
+                ));
+                None
+            }
+        },
+        (None, None) => {
+            errors.push(ImportError::new(
+                Location::file(file),
+                ImportErrorKind::NoRegistry { format: FORMAT },
+            ));
+            None
+        }
+    };
+    let source = SourceFile { path: file.to_owned(), format: FORMAT.to_owned() };
+    let mut variables: Vec<IncomingVariable> = Vec::new();
+    for builder in builders {
+        let Some(name) = builder.name.clone() else {
+            errors.push(ImportError::new(
+                builder.location.clone().field("name"),
+                ImportErrorKind::EmptyName,
+            ));
+            continue;
+        };
+        let type_text = builder.data_type.clone().unwrap_or_default();
+        let data_type = match type_text.to_lowercase().as_str() {
+            "string" | "" => DataType::Text,
+            "integer" | "int" => DataType::Integer,
+            "decimal" | "float" | "double" | "numeric" => DataType::Decimal,
+            "encoded value" | "enum_integer" | "encoded" => DataType::Categorical,
+            "date" => DataType::Date,
+            _ => {
+                errors.push(ImportError::new(
+                    builder.location.clone().field("type"),
+                    ImportErrorKind::UnknownDataType { found: type_text.clone(), expected: TYPES },
+                ));
+                continue;
+            }
+        };
+        let mut categories: Vec<Category> = Vec::new();
+        for (code, label, location) in &builder.values {
+            if let Some(first) = categories.iter().find(|category| &category.code == code) {
+                errors.push(ImportError::new(
+                    location.clone().field("value/@code"),
+                    ImportErrorKind::DuplicateCategory {
+                        code: code.clone(),
+                        variable: name.clone(),
+                        first_line: builder.location.line.unwrap_or(1),
+                        first_label: first.label.best().unwrap_or("").to_owned(),
+                    },
+                ));
+                continue;
+            }
+            categories.push(Category {
+                code: code.clone(),
+                missing: values::is_missing_label(label),
+                label: LocalizedText { nb: None, en: Some(label.clone()) },
+                order: categories.len() as u32,
+                period: Period::default(),
+            });
+        }
+        let Some(registry) = &registry else { continue };
+        let key = match VariableKey::new(registry.clone(), &name) {
+            Ok(key) => key,
+            Err(err) => {
+                errors.push(ImportError::new(
+                    builder.location.clone().field("name"),
+                    ImportErrorKind::InvalidName(err.to_string()),
+                ));
+                continue;
+            }
+        };
+        let mut definition = VariableDefinition {
+            label: LocalizedText { nb: None, en: builder.description.clone() },
+            unit: builder.unit.clone(),
+            ..VariableDefinition::of_type(if categories.iter().any(|c| !c.missing) {
+                DataType::Categorical
+            } else {
+                data_type
+            })
+        };
+        definition.value_domain.categories = categories;
+        if builder.min.is_some() || builder.max.is_some() {
+            definition.value_domain.range =
+                Some(NumericRange { min: builder.min, max: builder.max });
+        }
+        variables.push(IncomingVariable { key, definition, source: source.clone() });
+    }
+    if let Some(errors) = ImportErrors::from_vec(errors) {
+        return Err(errors);
+    }
+    Ok(ImportBatch { variables, files: vec![source], ..ImportBatch::default() })
+}

@@ -1,0 +1,362 @@
+//! Reads DDI-Codebook 2.5 XML, the archive world's standard: the study or registry from
+//! `stdyDscr`, and from `dataDscr` each `var` with its `labl`, `qstn/qstnLit`, `txt`, `catgry`
+//! (`catValu`, `labl`, `@missing`), `varFormat`, `valrng`, `notes` and `verStmt/version`.
+//! Languages come from `xml:lang`. Several `var`s with one name are versions of one variable,
+//! imported oldest first.
+
+use catalog::{
+    Category, CodeSystemBinding, CodeSystemId, DataType, IncomingVariable, LocalizedText,
+    NumericRange, Period, Registry, RegistryId, RegistryKind, SourceFile, VariableDefinition,
+    VariableKey,
+};
+
+use crate::batch::{ImportBatch, Warning};
+use crate::error::{ImportError, ImportErrorKind, ImportErrors};
+use crate::location::Location;
+use crate::values;
+use crate::xml::{XmlEvent, XmlReader, attribute};
+
+/// The format's name in provenance and messages.
+pub(crate) const FORMAT: &str = "ddi-codebook";
+
+/// The local name of the first element of an XML text; an error for a DOCTYPE or broken XML
+/// before it.
+pub(crate) fn root_element(text: &str, file: &str) -> Result<Option<String>, ImportError> {
+    let mut reader = XmlReader::new(text, file);
+    loop {
+        match reader.next()? {
+            Some(XmlEvent::Start { name, .. }) => return Ok(Some(name)),
+            Some(_) => {}
+            None => return Ok(None),
+        }
+    }
+}
+
+/// One `var` as it is read.
+struct VarBuilder {
+    name: String,
+    location: Location,
+    version: u32,
+    definition: VariableDefinition,
+    decimals: Option<u32>,
+    format: Option<(String, Option<String>)>,
+    category: Option<(Option<String>, LocalizedText, bool, Location)>,
+    note_location: Option<Location>,
+}
+
+fn set(text: &mut LocalizedText, language: &str, value: &str) {
+    let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
+    if value.is_empty() {
+        return;
+    }
+    let slot = if language.starts_with("en") { &mut text.en } else { &mut text.nb };
+    if slot.is_none() {
+        *slot = Some(value);
+    }
+}
+
+/// Reads a DDI-Codebook document. `registry` overrides the study's `IDNo`.
+pub(crate) fn read(
+    text: &str,
+    file: &str,
+    registry: Option<&RegistryId>,
+) -> Result<ImportBatch, ImportErrors> {
+    let mut reader = XmlReader::new(text, file);
+    let mut errors: Vec<ImportError> = Vec::new();
+    let mut warnings: Vec<Warning> = Vec::new();
+    let mut path: Vec<String> = Vec::new();
+    let mut languages: Vec<String> = Vec::new();
+    let mut text_buffer = String::new();
+    let mut study_title = LocalizedText::default();
+    let mut study_id: Option<String> = None;
+    let mut abstract_text = LocalizedText::default();
+    let mut vars: Vec<VarBuilder> = Vec::new();
+    let mut current: Option<VarBuilder> = None;
+    // Where each (variable, code) was first seen, for messages about a repeated code.
+    let mut first_lines: std::collections::HashMap<(String, String), u64> =
+        std::collections::HashMap::new();
+    // The `type` of the `notes` element being read: `unit`, `validity`, `code_system`, ...
+    let mut note_kind: Option<String> = None;
+    loop {
+        let event = match reader.next() {
+            Ok(Some(event)) => event,
+            Ok(None) => break,
+            Err(err) => {
+                errors.push(err);
+                break;
+            }
+        };
+        match event {
+            XmlEvent::Start { name, attributes, location } => {
+                let inherited = languages.last().cloned().unwrap_or_else(|| "nb".to_owned());
+                languages.push(attribute(&attributes, "lang").map_or(inherited, str::to_owned));
+                text_buffer.clear();
+                match (name.as_str(), path.last().map(String::as_str)) {
+                    ("var", _) => {
+                        let Some(var_name) =
+                            attribute(&attributes, "name").filter(|n| !n.trim().is_empty())
+                        else {
+                            errors.push(ImportError::new(
+                                location.clone().field("var/@name"),
+                                ImportErrorKind::EmptyName,
+                            ));
+                            path.push(name);
+                            continue;
+                        };
+                        current = Some(VarBuilder {
+                            name: var_name.trim().to_owned(),
+                            location: location.clone(),
+                            version: 1,
+                            definition: VariableDefinition::of_type(DataType::Text),
+                            decimals: attribute(&attributes, "dcml").and_then(|d| d.parse().ok()),
+                            format: None,
+                            category: None,
+                            note_location: None,
+                        });
+                    }
+                    ("catgry", Some("var")) => {
+                        if let Some(var) = current.as_mut() {
+                            let missing = attribute(&attributes, "missing")
+                                .is_some_and(|m| m.eq_ignore_ascii_case("y"));
+                            var.category =
+                                Some((None, LocalizedText::default(), missing, location.clone()));
+                        }
+                    }
+                    ("varFormat", Some("var")) => {
+                        if let Some(var) = current.as_mut() {
+                            var.format = Some((
+                                attribute(&attributes, "type").unwrap_or("").to_owned(),
+                                attribute(&attributes, "formatname").map(str::to_owned),
+                            ));
+                        }
+                    }
+                    ("range", Some("valrng")) => {
+                        if let Some(var) = current.as_mut() {
+                            let bound = |key| {
+                                attribute(&attributes, key).and_then(|v| values::number(v).ok())
+                            };
+                            let (min, max) = (bound("min"), bound("max"));
+                            if min.is_some() || max.is_some() {
+                                var.definition.value_domain.range = Some(NumericRange { min, max });
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+                if name == "notes" {
+                    note_kind = attribute(&attributes, "type").map(str::to_owned);
+                    if let Some(var) = current.as_mut() {
+                        var.note_location = Some(location.clone());
+                    }
+                }
+                path.push(name);
+            }
+            XmlEvent::Text(piece) => text_buffer.push_str(&piece),
+            XmlEvent::End { name } => {
+                let language = languages.pop().unwrap_or_else(|| "nb".to_owned());
+                path.pop();
+                let parent = path.last().map(String::as_str);
+                let value = std::mem::take(&mut text_buffer);
+                let value = value.trim();
+                let in_study = path.iter().any(|p| p == "stdyDscr");
+                match (name.as_str(), parent) {
+                    ("titl", Some("titlStmt")) if in_study => {
+                        set(&mut study_title, &language, value)
+                    }
+                    ("IDNo", Some("titlStmt")) if in_study && study_id.is_none() => {
+                        study_id = Some(value.to_owned())
+                    }
+                    ("abstract", _) if in_study => set(&mut abstract_text, &language, value),
+                    ("var", _) => vars.extend(current.take()),
+                    _ => {}
+                }
+                let Some(var) = current.as_mut() else { continue };
+                match (name.as_str(), parent) {
+                    ("labl", Some("var")) => set(&mut var.definition.label, &language, value),
+                    ("txt", Some("var")) => set(&mut var.definition.description, &language, value),
+                    ("qstnLit", Some("qstn")) => {
+                        set(&mut var.definition.question, &language, value)
+                    }
+                    ("catValu", Some("catgry")) => {
+                        if let Some(category) = var.category.as_mut() {
+                            category.0 = Some(value.to_owned());
+                        }
+                    }
+                    ("labl", Some("catgry")) => {
+                        if let Some(category) = var.category.as_mut() {
+                            set(&mut category.1, &language, value);
+                        }
+                    }
+                    ("catgry", Some("var")) => {
+                        if let Some((code, label, missing, at)) = var.category.take() {
+                            let Some(code) = code.filter(|c| !c.is_empty()) else {
+                                errors.push(ImportError::new(
+                                    at.field("catValu"),
+                                    ImportErrorKind::EmptyCategoryCode {
+                                        variable: var.name.clone(),
+                                    },
+                                ));
+                                continue;
+                            };
+                            let categories = &mut var.definition.value_domain.categories;
+                            if let Some(first) = categories.iter().find(|c| c.code == code) {
+                                errors.push(ImportError::new(
+                                    at.field("catValu"),
+                                    ImportErrorKind::DuplicateCategory {
+                                        code: code.clone(),
+                                        variable: var.name.clone(),
+                                        first_line: first_lines
+                                            .get(&(var.name.clone(), code.clone()))
+                                            .copied()
+                                            .unwrap_or(1),
+                                        first_label: first.label.best().unwrap_or("").to_owned(),
+                                    },
+                                ));
+                                continue;
+                            }
+                            first_lines
+                                .insert((var.name.clone(), code.clone()), at.line.unwrap_or(1));
+                            categories.push(Category {
+                                code,
+                                label,
+                                missing,
+                                order: categories.len() as u32,
+                                period: Period::default(),
+                            });
+                        }
+                    }
+                    ("version", Some("verStmt")) => {
+                        var.version = value.parse().unwrap_or(var.version)
+                    }
+                    ("notes", Some("var")) => match note_kind.take().as_deref() {
+                        Some("unit") if !value.is_empty() => {
+                            var.definition.unit = Some(value.to_owned())
+                        }
+                        Some("validity") => {
+                            let at =
+                                var.note_location.clone().unwrap_or_else(|| var.location.clone());
+                            var.definition.period = validity(value, &at, &mut errors);
+                        }
+                        Some("code_system") if !value.is_empty() => {
+                            var.definition.value_domain.code_system = Some(CodeSystemBinding {
+                                system: CodeSystemId(value.to_owned()),
+                                version: None,
+                            });
+                        }
+                        _ => {}
+                    },
+                    _ => {}
+                }
+            }
+        }
+    }
+    if let Some(errors) = ImportErrors::from_vec(errors) {
+        return Err(errors);
+    }
+
+    let registry_id = match (registry, study_id.as_deref()) {
+        (Some(registry), _) => registry.clone(),
+        (None, Some(id)) => match RegistryId::new(id) {
+            Ok(id) => id,
+            Err(_) => {
+                return Err(ImportErrors::one(
+                    Location::file(file).field("stdyDscr/citation/titlStmt/IDNo"),
+                    ImportErrorKind::BadRegistryId(id.to_owned()),
+                ));
+            }
+        },
+        (None, None) => {
+            return Err(ImportErrors::one(
+                Location::file(file),
+                ImportErrorKind::NoRegistry { format: FORMAT },
+            ));
+        }
+    };
+    let source = SourceFile { path: file.to_owned(), format: FORMAT.to_owned() };
+    // Versions of one variable, oldest first; otherwise the file's order.
+    let mut order: Vec<usize> = (0..vars.len()).collect();
+    order.sort_by_key(|&index| {
+        (vars.iter().position(|v| v.name == vars[index].name), vars[index].version)
+    });
+    let mut variables = Vec::with_capacity(vars.len());
+    let mut errors = Vec::new();
+    for index in order {
+        let var = &vars[index];
+        let key = match VariableKey::new(registry_id.clone(), &var.name) {
+            Ok(key) => key,
+            Err(err) => {
+                errors.push(ImportError::new(
+                    var.location.clone(),
+                    ImportErrorKind::InvalidName(err.to_string()),
+                ));
+                continue;
+            }
+        };
+        let mut definition = var.definition.clone();
+        definition.data_type = data_type(var);
+        variables.push(IncomingVariable { key, definition, source: source.clone() });
+    }
+    if let Some(errors) = ImportErrors::from_vec(errors) {
+        return Err(errors);
+    }
+    if variables.is_empty() {
+        warnings.push(Warning {
+            location: Location::file(file),
+            message: "no `var` elements in `dataDscr`".into(),
+        });
+    }
+    let registries = match (registry, study_title.best()) {
+        (None, Some(title)) => vec![Registry {
+            id: registry_id.clone(),
+            name: title.to_owned(),
+            kind: RegistryKind::Other,
+            owner: None,
+            description: abstract_text.best().map(str::to_owned),
+        }],
+        _ => Vec::new(),
+    };
+    Ok(ImportBatch { registries, variables, warnings, files: vec![source], dump: None })
+}
+
+/// `valid_from=1999-06-01; valid_to=2008-12-31`, as registries write collection periods in notes.
+fn validity(text: &str, location: &Location, errors: &mut Vec<ImportError>) -> Period {
+    let mut period = Period::default();
+    for part in text.split(';') {
+        let Some((key, value)) = part.split_once('=') else { continue };
+        let value = value.trim();
+        if value.is_empty() {
+            continue;
+        }
+        match values::date(value) {
+            Ok(date) if key.trim() == "valid_from" => period.from = Some(date),
+            Ok(date) if key.trim() == "valid_to" => period.to = Some(date),
+            Ok(_) => {}
+            Err(kind) => errors.push(ImportError::new(location.clone().field("notes"), kind)),
+        }
+    }
+    period
+}
+
+fn data_type(var: &VarBuilder) -> DataType {
+    if var.definition.value_domain.categories.iter().any(|category| !category.missing) {
+        return DataType::Categorical;
+    }
+    let (kind, format_name) = var.format.clone().unwrap_or_default();
+    match format_name.as_deref().map(str::to_lowercase).as_deref() {
+        Some("integer") => return DataType::Integer,
+        Some("decimal" | "float" | "double") => return DataType::Decimal,
+        Some("date") => return DataType::Date,
+        Some("datetime" | "time") => return DataType::Datetime,
+        Some("boolean") => return DataType::Boolean,
+        _ => {}
+    }
+    match kind.as_str() {
+        "character" => DataType::Text,
+        "numeric" => match var.decimals {
+            Some(0) => DataType::Integer,
+            _ => DataType::Decimal,
+        },
+        _ if var.definition.value_domain.range.is_some() => DataType::Decimal,
+        _ => DataType::Text,
+    }
+}

@@ -1,0 +1,243 @@
+//! Safe, located XML reading on top of quick-xml, shared by the XML importers.
+//!
+//! quick-xml neither interprets DTDs nor expands entities; this module refuses a DOCTYPE outright
+//! (it is how entity bombs and external fetches arrive), resolves only XML's five predefined
+//! entities and character references, limits nesting depth and the size of one text, and turns
+//! byte offsets into line and column for every element, so that errors can point at them.
+
+use quick_xml::Reader;
+use quick_xml::events::Event;
+
+use crate::error::{ImportError, ImportErrorKind};
+use crate::location::Location;
+
+/// Elements may nest this deep; real codebooks use about ten levels.
+const MAX_DEPTH: usize = 256;
+/// One text node may hold this many bytes; a codebook's longest note is a few kilobytes.
+const MAX_TEXT_BYTES: usize = 1 << 20;
+
+/// One step through an XML document.
+#[derive(Debug)]
+pub(crate) enum XmlEvent {
+    /// An element opens (an empty element gives `Start` and then `End`).
+    Start {
+        /// Its local name, without a namespace prefix.
+        name: String,
+        /// Its attributes by local name, entities resolved.
+        attributes: Vec<(String, String)>,
+        /// Where it starts.
+        location: Location,
+    },
+    /// An element closes.
+    End {
+        /// Its local name.
+        name: String,
+    },
+    /// Text, entities resolved; one element's text may come in several pieces.
+    Text(String),
+}
+
+/// Reads events from a whole document held in memory.
+pub(crate) struct XmlReader<'a> {
+    reader: Reader<&'a [u8]>,
+    text: &'a str,
+    file: &'a str,
+    depth: usize,
+    pending_end: Option<String>,
+    /// The last offset turned into a line, and that line's number and start, so that positions
+    /// are found by counting only the bytes since the last one.
+    line_cursor: (usize, u64, usize),
+}
+
+impl<'a> XmlReader<'a> {
+    pub(crate) fn new(text: &'a str, file: &'a str) -> XmlReader<'a> {
+        let mut reader = Reader::from_str(text);
+        reader.config_mut().expand_empty_elements = false;
+        XmlReader { reader, text, file, depth: 0, pending_end: None, line_cursor: (0, 1, 0) }
+    }
+
+    /// The line and column of a byte offset; offsets must not go backwards.
+    pub(crate) fn location(&mut self, offset: usize) -> Location {
+        let offset = offset.min(self.text.len());
+        let (from, mut line, mut line_start) = self.line_cursor;
+        if offset >= from {
+            for (index, byte) in self.text.as_bytes()[from..offset].iter().enumerate() {
+                if *byte == b'\n' {
+                    line += 1;
+                    line_start = from + index + 1;
+                }
+            }
+            self.line_cursor = (offset, line, line_start);
+        }
+        let column =
+            self.text.get(line_start..offset).map_or(1, |before| before.chars().count() as u64 + 1);
+        Location { column: Some(column), ..Location::line(self.file, line) }
+    }
+
+    fn error(&mut self, offset: usize, kind: ImportErrorKind) -> ImportError {
+        let location = self.location(offset);
+        ImportError::new(location, kind)
+    }
+
+    /// The next event, `None` at the end of the document.
+    pub(crate) fn next(&mut self) -> Result<Option<XmlEvent>, ImportError> {
+        if let Some(name) = self.pending_end.take() {
+            self.depth -= 1;
+            return Ok(Some(XmlEvent::End { name }));
+        }
+        loop {
+            let offset = self.reader.buffer_position() as usize;
+            let event = match self.reader.read_event() {
+                Ok(event) => event,
+                Err(err) => {
+                    let at = self.reader.error_position() as usize;
+                    return Err(self.error(at, ImportErrorKind::Xml(err.to_string())));
+                }
+            };
+            match event {
+                Event::Start(start) | Event::Empty(start) if self.depth >= MAX_DEPTH => {
+                    let _ = start;
+                    return Err(
+                        self.error(offset, ImportErrorKind::XmlTooDeep { limit: MAX_DEPTH })
+                    );
+                }
+                Event::Start(start) => {
+                    self.depth += 1;
+                    let location = self.location(offset);
+                    return Ok(Some(XmlEvent::Start {
+                        name: local(start.local_name().as_ref()),
+                        attributes: self.attributes(&start, offset)?,
+                        location,
+                    }));
+                }
+                Event::Empty(start) => {
+                    self.depth += 1;
+                    let location = self.location(offset);
+                    let name = local(start.local_name().as_ref());
+                    self.pending_end = Some(name.clone());
+                    return Ok(Some(XmlEvent::Start {
+                        name,
+                        attributes: self.attributes(&start, offset)?,
+                        location,
+                    }));
+                }
+                Event::End(end) => {
+                    self.depth = self.depth.saturating_sub(1);
+                    return Ok(Some(XmlEvent::End { name: local(end.local_name().as_ref()) }));
+                }
+                Event::Text(text) => {
+                    let content = text.xml10_content();
+                    if content.len() > MAX_TEXT_BYTES {
+                        return Err(self.error(
+                            offset,
+                            ImportErrorKind::XmlTextTooLong { limit: MAX_TEXT_BYTES },
+                        ));
+                    }
+                    return Ok(Some(XmlEvent::Text(content.into_owned())));
+                }
+                Event::CData(data) => {
+                    return Ok(Some(XmlEvent::Text(data.into_inner().into_owned())));
+                }
+                Event::GeneralRef(reference) => {
+                    let name = reference.xml10_content().into_owned();
+                    let resolved = if reference.is_char_ref() {
+                        reference.resolve_char_ref().ok().flatten().map(String::from)
+                    } else {
+                        quick_xml::escape::resolve_predefined_entity(&name).map(str::to_owned)
+                    };
+                    return match resolved {
+                        Some(text) => Ok(Some(XmlEvent::Text(text))),
+                        None => Err(self.error(offset, ImportErrorKind::XmlEntity(name))),
+                    };
+                }
+                Event::DocType(_) => return Err(self.error(offset, ImportErrorKind::XmlDoctype)),
+                Event::Eof => return Ok(None),
+                Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+            }
+        }
+    }
+
+    fn attributes(
+        &mut self,
+        start: &quick_xml::events::BytesStart<'_>,
+        offset: usize,
+    ) -> Result<Vec<(String, String)>, ImportError> {
+        let mut out = Vec::new();
+        for attribute in start.attributes() {
+            let attribute = attribute
+                .map_err(|err| self.error(offset, ImportErrorKind::Xml(err.to_string())))?;
+            let value = attribute
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map_err(|err| self.error(offset, ImportErrorKind::Xml(err.to_string())))?;
+            out.push((local(attribute.key.local_name().as_ref()), value.into_owned()));
+        }
+        Ok(out)
+    }
+}
+
+fn local(name: &str) -> String {
+    name.to_owned()
+}
+
+/// The value of an attribute by local name.
+pub(crate) fn attribute<'a>(attributes: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    attributes.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(text: &str) -> Result<Vec<String>, String> {
+        let mut reader = XmlReader::new(text, "t.xml");
+        let mut out = Vec::new();
+        loop {
+            match reader.next() {
+                Ok(Some(XmlEvent::Start { name, location, .. })) => out.push(format!(
+                    "<{name}>@{}:{}",
+                    location.line.unwrap(),
+                    location.column.unwrap()
+                )),
+                Ok(Some(XmlEvent::End { name })) => out.push(format!("</{name}>")),
+                Ok(Some(XmlEvent::Text(text))) => out.push(text),
+                Ok(None) => return Ok(out),
+                Err(err) => return Err(err.to_string()),
+            }
+        }
+    }
+
+    #[test]
+    fn predefined_entities_are_resolved() {
+        assert_eq!(
+            all("<a>Fødselsår &amp; måned&#33;</a>").unwrap().concat(),
+            "<a>@1:1Fødselsår & måned!</a>"
+        );
+    }
+    #[test]
+    fn doctype_is_refused() {
+        let bomb = "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [<!ENTITY lol \"lol\">]>\n<a>&lol;</a>";
+        assert_eq!(
+            all(bomb).unwrap_err(),
+            "t.xml:2:1: DOCTYPE declarations are refused: they can define entities that expand without end or fetch files; remove the DOCTYPE"
+        );
+    }
+    #[test]
+    fn unknown_entity_is_refused() {
+        assert_eq!(
+            all("<a>&nbsp;</a>").unwrap_err(),
+            "t.xml:1:4: entity `&nbsp;` is not one of XML's five predefined entities"
+        );
+    }
+    #[test]
+    fn deep_nesting_is_refused() {
+        let deep = "<a>".repeat(300);
+        assert!(all(&deep).unwrap_err().contains("elements nested deeper than 256"));
+    }
+    #[test]
+    fn empty_elements_open_and_close() {
+        assert_eq!(
+            all("<a>\n  <b x=\"1\"/></a>").unwrap(),
+            ["<a>@1:1", "\n  ", "<b>@2:3", "</b>", "</a>"]
+        );
+    }
+}
