@@ -50,12 +50,28 @@ pub(crate) fn variable_document(
     for decade in decades(definition.period) {
         doc.add_facet(fields.facets, kind_facet("period", &format!("{}s", decade * 10)));
     }
-    doc.add_text(fields.name, version.key.name());
     let mut add = |field, text: &Option<String>| {
         if let Some(text) = text {
             doc.add_text(field, text);
         }
     };
+    if !current {
+        // An earlier version's words go in one field that only `all_versions` searches.
+        add(
+            fields.earlier_label,
+            &definition.label.nb.clone().or_else(|| definition.label.en.clone()),
+        );
+        add(fields.earlier, &Some(version.key.name().to_owned()));
+        let texts = [&definition.label, &definition.question, &definition.description];
+        for text in
+            texts.into_iter().chain(definition.value_domain.categories.iter().map(|c| &c.label))
+        {
+            add(fields.earlier, &text.nb);
+            add(fields.earlier, &text.en);
+        }
+        return doc;
+    }
+    add(fields.name, &Some(version.key.name().to_owned()));
     add(fields.label_nb, &definition.label.nb);
     add(fields.label_en, &definition.label.en);
     add(fields.label_folded, &definition.label.nb);

@@ -3,7 +3,7 @@
 
 use tantivy::Term;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery,
+    BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
@@ -135,12 +135,18 @@ const FUZZY_WEIGHT: f32 = 0.4;
 ///
 /// `is_known` says whether a folded word occurs in the index: typo tolerance only applies to
 /// words that do not, so that "height" does not also find "weight".
-pub(crate) fn text_query(
+///
+/// The alternatives come back as one flat list of SHOULD clauses, which scores exactly like one
+/// nested clause per word (scores add up either way) but lets tantivy prune with block-max WAND
+/// when the list holds only terms. With `all_versions`, earlier versions' words count too.
+pub(crate) fn text_clauses(
     parsed: &ParsedQuery,
     fields: &Fields,
     vocabulary: &Vocabulary,
     is_known: &dyn Fn(&str) -> bool,
-) -> Box<dyn Query> {
+    all_versions: bool,
+) -> Vec<(Occur, Box<dyn Query>)> {
+    let mut folded_analyzer = vocabulary.analyzer(FOLDED);
     let mut analyzers: Vec<(Field, TextAnalyzer, f32)> = weighted_fields(fields)
         .into_iter()
         .map(|(field, name, boost)| (field, vocabulary.analyzer(name), boost))
@@ -170,6 +176,11 @@ pub(crate) fn text_query(
             // as a whole word, and not among answer options, where synonyms mostly add noise
             // ("tobakksbruk" would otherwise find every variable about "bruk").
             let is_synonym = index > 0;
+            if all_versions
+                && let Analyzed::Terms(found) = analyzed(&mut folded_analyzer, &variant, true)
+            {
+                terms.extend(found.into_iter().map(|text| (fields.earlier, text, weight)));
+            }
             let n_fields = if is_synonym { SYNONYM_FIELDS } else { analyzers.len() };
             for (field, analyzer, boost) in analyzers.iter_mut().take(n_fields) {
                 match analyzed(analyzer, &variant, is_synonym) {
@@ -219,13 +230,21 @@ pub(crate) fn text_query(
                 ));
             }
         }
-        clauses.push((Occur::Should, Box::new(BooleanQuery::new(alternatives))));
+        clauses.extend(alternatives);
     }
     for phrase in &parsed.phrases {
         // A quoted phrase means these words as written: the unstemmed, folded fields.
         let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let exact =
             [fields.name, fields.label_folded, fields.text_folded, fields.categories_folded];
+        if all_versions
+            && let Analyzed::Phrase(words) = analyzed(&mut folded_analyzer, phrase, true)
+        {
+            let query = PhraseQuery::new(
+                words.iter().map(|text| Term::from_field_text(fields.earlier, text)).collect(),
+            );
+            alternatives.push((Occur::Should, Box::new(query)));
+        }
         for (field, analyzer, boost) in
             analyzers.iter_mut().filter(|(field, _, _)| exact.contains(field))
         {
@@ -241,7 +260,7 @@ pub(crate) fn text_query(
             };
             alternatives.push((Occur::Should, Box::new(BoostQuery::new(query, *boost))));
         }
-        clauses.push((Occur::Should, Box::new(BooleanQuery::new(alternatives))));
+        clauses.extend(alternatives);
     }
     for prefix in &parsed.prefixes {
         let pattern = format!("{}.*", escape_regex(&analyzer::fold(prefix)));
@@ -251,15 +270,19 @@ pub(crate) fn text_query(
             (fields.label_folded, 2.0),
             (fields.text_folded, 0.8),
             (fields.categories_folded, 0.4),
+            (fields.earlier, if all_versions { 1.0 } else { 0.0 }),
         ] {
+            if boost == 0.0 {
+                continue;
+            }
             if let Ok(regex) = RegexQuery::from_pattern(&pattern, field) {
                 alternatives
                     .push((Occur::Should, Box::new(BoostQuery::new(Box::new(regex), boost))));
             }
         }
-        clauses.push((Occur::Should, Box::new(BooleanQuery::new(alternatives))));
+        clauses.extend(alternatives);
     }
-    Box::new(BooleanQuery::new(clauses))
+    clauses
 }
 
 /// What a text becomes in one field.

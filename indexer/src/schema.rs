@@ -33,6 +33,11 @@ pub(crate) struct Fields {
     pub(crate) categories_nb: Field,
     pub(crate) categories_en: Field,
     pub(crate) categories_folded: Field,
+    /// Everything searchable of an earlier version, folded: earlier versions match only when
+    /// asked for, without a filter that would keep the common query from pruning.
+    pub(crate) earlier: Field,
+    /// The label of an earlier version, for showing it.
+    pub(crate) earlier_label: Field,
 }
 
 impl Fields {
@@ -69,6 +74,8 @@ impl Fields {
             categories_nb: builder.add_text_field("categories_nb", text(NB, true)),
             categories_en: builder.add_text_field("categories_en", text(EN, true)),
             categories_folded: builder.add_text_field("categories_folded", text(FOLDED, false)),
+            earlier: builder.add_text_field("earlier", text(FOLDED, false)),
+            earlier_label: builder.add_text_field("earlier_label", STORED),
         };
         (builder.build(), fields)
     }

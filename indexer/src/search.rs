@@ -1,6 +1,8 @@
 //! Running a search: the query, its filters, the ranked hits with highlighted snippets, and
 //! facet counts.
 
+use std::ops::Bound;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
@@ -12,7 +14,7 @@ use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 use crate::SearchIndex;
 use crate::document::day_number;
 use crate::error::Result;
-use crate::query::{FilterField, ParsedQuery, text_query};
+use crate::query::{FilterField, ParsedQuery, text_clauses};
 
 /// What to search for.
 #[derive(Debug, Clone)]
@@ -150,14 +152,20 @@ pub struct Facets {
 /// Hits, their total and facet counts.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SearchResult {
-    /// How many versions matched in all.
+    /// How many variables matched in all; a lower bound when `total_exact` is false.
     pub total: usize,
+    /// False when a very common query was not counted to the end.
+    pub total_exact: bool,
     /// The requested page of hits, best first.
     pub hits: Vec<Hit>,
     /// Facet counts, when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub facets: Option<Facets>,
 }
+
+/// A query whose terms have at most this many postings in all is counted exactly; counting
+/// costs a pass over every one of them.
+const EXACT_COUNT_POSTINGS: u64 = 50_000;
 
 const FACET_GROUPS: [&str; 6] = ["registry", "kind", "type", "system", "status", "period"];
 
@@ -172,22 +180,25 @@ impl SearchIndex {
                 searcher.doc_freq(&Term::from_field_text(field, folded)).is_ok_and(|n| n > 0)
             })
         };
-        let text: Box<dyn Query> = if parsed.is_filter_only() {
-            Box::new(AllQuery)
+        let text_clauses = if parsed.is_filter_only() {
+            Vec::new()
         } else {
-            text_query(&parsed, fields, &self.vocabulary, &is_known)
+            text_clauses(&parsed, fields, &self.vocabulary, &is_known, request.all_versions)
         };
+        let text: Box<dyn Query> = Box::new(BooleanQuery::new(
+            text_clauses.iter().map(|(occur, query)| (*occur, query.box_clone())).collect(),
+        ));
 
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text.box_clone())];
         let term = |field: Field, value: &str| -> Box<dyn Query> {
             Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
         };
-        let mut filters: Vec<(FilterField, String)> = parsed.filters.clone();
-        filters.extend(request.data_type.iter().map(|t| (FilterField::DataType, t.clone())));
-        filters.extend(request.system.iter().map(|s| (FilterField::System, s.clone())));
-        filters.extend(request.kind.iter().map(|k| (FilterField::Kind, k.clone())));
-        for (field, value) in &filters {
-            clauses.push((Occur::Must, term(field.field(fields), value)));
+        let mut filters: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut filter_fields: Vec<(FilterField, String)> = parsed.filters.clone();
+        filter_fields.extend(request.data_type.iter().map(|t| (FilterField::DataType, t.clone())));
+        filter_fields.extend(request.system.iter().map(|s| (FilterField::System, s.clone())));
+        filter_fields.extend(request.kind.iter().map(|k| (FilterField::Kind, k.clone())));
+        for (field, value) in &filter_fields {
+            filters.push((Occur::Must, term(field.field(fields), value)));
         }
         if !request.registries.is_empty() {
             let any: Vec<(Occur, Box<dyn Query>)> = request
@@ -195,10 +206,29 @@ impl SearchIndex {
                 .iter()
                 .map(|r| (Occur::Should, term(fields.registry, r)))
                 .collect();
-            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+            filters.push((Occur::Must, Box::new(BooleanQuery::new(any))));
         }
-        if !request.all_versions {
-            clauses.push((
+        if let Some((from, to)) = request.period {
+            // Collected at some time in [from, to]: started by `to` and not ended before `from`.
+            if let Some(to) = to {
+                let bound = Term::from_field_i64(fields.period_from, day_number(to));
+                filters.push((
+                    Occur::Must,
+                    Box::new(RangeQuery::new(Bound::Unbounded, Bound::Included(bound))),
+                ));
+            }
+            if let Some(from) = from {
+                let bound = Term::from_field_i64(fields.period_to, day_number(from));
+                filters.push((
+                    Occur::Must,
+                    Box::new(RangeQuery::new(Bound::Included(bound), Bound::Unbounded)),
+                ));
+            }
+        }
+        // Earlier versions only match words through their own field; with no words to match,
+        // they are left out by a filter.
+        if parsed.is_filter_only() && !request.all_versions {
+            filters.push((
                 Occur::Must,
                 Box::new(TermQuery::new(
                     Term::from_field_u64(fields.current, 1),
@@ -206,47 +236,39 @@ impl SearchIndex {
                 )),
             ));
         }
-        if let Some((from, to)) = request.period {
-            // Collected at some time in [from, to]: started by `to` and not ended before `from`.
-            if let Some(to) = to {
-                let bound = Term::from_field_i64(fields.period_from, day_number(to));
-                clauses.push((
-                    Occur::Must,
-                    Box::new(RangeQuery::new(
-                        std::ops::Bound::Unbounded,
-                        std::ops::Bound::Included(bound),
-                    )),
-                ));
-            }
-            if let Some(from) = from {
-                let bound = Term::from_field_i64(fields.period_to, day_number(from));
-                clauses.push((
-                    Occur::Must,
-                    Box::new(RangeQuery::new(
-                        std::ops::Bound::Included(bound),
-                        std::ops::Bound::Unbounded,
-                    )),
-                ));
-            }
-        }
-        let query = BooleanQuery::new(clauses);
 
         let top =
             TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset).order_by_score();
-        let mut facet_collector = FacetCollector::for_field("facets");
-        for group in FACET_GROUPS {
-            facet_collector.add_facet(format!("/{group}").as_str());
-        }
-        let (top_docs, total, facet_counts) = if request.facets {
-            let (top_docs, total, counts) = searcher
-                .search(&query, &(top, Count, facet_collector))
-                .map_err(|err| self.failure(&err))?;
-            (top_docs, total, Some(counts))
-        } else {
-            let (top_docs, total) =
-                searcher.search(&query, &(top, Count)).map_err(|err| self.failure(&err))?;
-            (top_docs, total, None)
-        };
+        let (top_docs, total, total_exact, facet_counts) =
+            if filters.is_empty() && !text_clauses.is_empty() && !request.facets {
+                // Words alone: tantivy prunes the union for the top hits (block-max WAND), and the
+                // total is counted only when that is cheap, as search engines do.
+                let query = BooleanQuery::new(text_clauses);
+                let top_docs = searcher.search(&query, &top).map_err(|err| self.failure(&err))?;
+                let (total, exact) = self.total(&searcher, &query)?;
+                (top_docs, total, exact, None)
+            } else {
+                let mut clauses = filters;
+                clauses.push((
+                    Occur::Must,
+                    if parsed.is_filter_only() { Box::new(AllQuery) } else { text.box_clone() },
+                ));
+                let query = BooleanQuery::new(clauses);
+                if request.facets {
+                    let mut facet_collector = FacetCollector::for_field("facets");
+                    for group in FACET_GROUPS {
+                        facet_collector.add_facet(format!("/{group}").as_str());
+                    }
+                    let (top_docs, total, counts) = searcher
+                        .search(&query, &(top, Count, facet_collector))
+                        .map_err(|err| self.failure(&err))?;
+                    (top_docs, total, true, Some(counts))
+                } else {
+                    let (top_docs, total) =
+                        searcher.search(&query, &(top, Count)).map_err(|err| self.failure(&err))?;
+                    (top_docs, total, true, None)
+                }
+            };
         let hits =
             if request.limit == 0 { Vec::new() } else { self.hits(&searcher, &*text, &top_docs)? };
         let facets = facet_counts.map(|counts| {
@@ -274,7 +296,27 @@ impl SearchIndex {
                 },
             }
         });
-        Ok(SearchResult { total, hits, facets })
+        Ok(SearchResult { total, total_exact, hits, facets })
+    }
+
+    /// The number of documents a query matches: counted exactly when its terms' postings are
+    /// few, otherwise the largest term's document count, a lower bound.
+    fn total(&self, searcher: &Searcher, query: &BooleanQuery) -> Result<(usize, bool)> {
+        let mut terms = Vec::new();
+        query.query_terms(&mut |term, _| terms.push(term.clone()));
+        let mut postings = 0u64;
+        let mut largest = 0u64;
+        for term in &terms {
+            let n = searcher.doc_freq(term).map_err(|err| self.failure(&err))?;
+            postings += n;
+            largest = largest.max(n);
+        }
+        if postings <= EXACT_COUNT_POSTINGS {
+            let total = searcher.search(query, &Count).map_err(|err| self.failure(&err))?;
+            Ok((total, true))
+        } else {
+            Ok((largest as usize, false))
+        }
     }
 
     fn hits(
@@ -332,7 +374,9 @@ impl SearchIndex {
                 version: doc.get_first(fields.version).and_then(|value| value.as_u64()).unwrap_or(0)
                     as u32,
                 current: doc.get_first(fields.current).and_then(|value| value.as_u64()) == Some(1),
-                label: text_of(fields.label_nb).or_else(|| text_of(fields.label_en)),
+                label: text_of(fields.label_nb)
+                    .or_else(|| text_of(fields.label_en))
+                    .or_else(|| text_of(fields.earlier_label)),
                 data_type: text_of(fields.data_type).unwrap_or_default(),
                 status: text_of(fields.status).unwrap_or_default(),
                 period_from: date_of(fields.period_from, i64::MIN),

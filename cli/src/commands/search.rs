@@ -66,7 +66,8 @@ fn render(request: &SearchRequest, result: &SearchResult) -> String {
     };
     let _ = writeln!(
         out,
-        "{} variable{} match \"{}\"{shown}",
+        "{}{} variable{} match \"{}\"{shown}",
+        if result.total_exact { "" } else { "at least " },
         result.total,
         if result.total == 1 { "" } else { "s" },
         request.query
