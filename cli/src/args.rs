@@ -61,6 +61,8 @@ pub(crate) enum Command {
     Search(SearchArgs),
     /// Rebuild the search index from the store.
     Reindex,
+    /// Propose groups of variables that ask the same thing, around shared definitions.
+    Harmonize(HarmonizeArgs),
     /// Load the bundled example catalog into a fresh store and show what it holds.
     Demo,
 }
@@ -204,4 +206,21 @@ pub(crate) struct SearchArgs {
     /// Search older versions too, not only the current ones.
     #[arg(long)]
     pub(crate) all_versions: bool,
+}
+
+/// `varkat harmonize`.
+#[derive(Debug, Args)]
+pub(crate) struct HarmonizeArgs {
+    /// The catalog of shared definitions to map onto (the form of `definitions.json`, see docs/formats.md).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) definitions: PathBuf,
+    /// Only variables of this registry (may be given more than once).
+    #[arg(long, value_name = "ID")]
+    pub(crate) registry: Vec<String>,
+    /// Leave out proposals below this confidence (0 to 1).
+    #[arg(long, value_name = "X")]
+    pub(crate) min_confidence: Option<f64>,
+    /// Also write the groups and value mappings in the form the harmonization benchmark scores.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) export_groups: Option<PathBuf>,
 }

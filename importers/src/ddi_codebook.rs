@@ -347,6 +347,10 @@ fn data_type(var: &VarBuilder) -> DataType {
         Some("decimal" | "float" | "double") => return DataType::Decimal,
         Some("date") => return DataType::Date,
         Some("datetime" | "time") => return DataType::Datetime,
+        // Date patterns such as `YYYY-MM-DD` or `YYYY-MM-DDThh:mm`.
+        Some(pattern) if pattern.contains("yyyy") => {
+            return if pattern.contains("hh") { DataType::Datetime } else { DataType::Date };
+        }
         Some("boolean") => return DataType::Boolean,
         _ => {}
     }

@@ -14,6 +14,7 @@ mod location;
 mod mrs_kodebok;
 mod opal;
 mod redcap;
+pub mod shared_definitions;
 mod table;
 mod ukbiobank;
 mod values;

@@ -1,12 +1,14 @@
 //! How text becomes search terms: Norwegian and English stemming, diacritics folded into a second
 //! form, variable names split at camelCase, snake_case and digits, and Norwegian compounds split
-//! into the known words they are built from. The word lists are data (`indexer/data/`), extended by
+//! into the known words they are built from. The word lists are data (`vocabulary/` at the top of the repository, shared with harmonization), extended by
 //! the user's `synonyms.txt` in the data directory.
 //!
 //! Tantivy does not persist analyzers, so they are registered every time an index is opened.
 
 use std::collections::{HashMap, HashSet};
+
 use std::sync::Arc;
+use vocabulary::{split_compound, words};
 
 use tantivy::Index;
 use tantivy::tokenizer::{
@@ -22,9 +24,6 @@ pub(crate) const EN: &str = "varkat_en";
 pub(crate) const FOLDED: &str = "varkat_folded";
 /// Variable names: `RoykStatus2` → royk, status, 2; folded.
 pub(crate) const NAME: &str = "varkat_name";
-
-const SYNONYMS: &str = include_str!("../data/synonyms.txt");
-const COMPOUND_PARTS: &str = include_str!("../data/compound_parts.txt");
 
 /// The word lists search uses: synonym groups and compound parts.
 #[derive(Debug, Clone)]
@@ -44,7 +43,7 @@ impl Default for Vocabulary {
 impl Vocabulary {
     /// The built-in lists plus the user's synonym groups, in the same one-group-per-line form.
     pub fn with_extra_synonyms(extra: &str) -> Vocabulary {
-        let groups: Vec<Vec<String>> = SYNONYMS
+        let groups: Vec<Vec<String>> = vocabulary::SYNONYMS
             .lines()
             .chain(extra.lines())
             .map(str::trim)
@@ -56,7 +55,7 @@ impl Vocabulary {
                     .collect()
             })
             .collect();
-        let mut parts: HashSet<String> = COMPOUND_PARTS
+        let mut parts: HashSet<String> = vocabulary::COMPOUND_PARTS
             .lines()
             .map(str::trim)
             .filter(|line| !line.is_empty() && !line.starts_with('#'))
@@ -264,79 +263,6 @@ impl Tokenizer for WordTokenizer {
         }
         WordStream { tokens, index: usize::MAX }
     }
-}
-
-/// Byte ranges of the words of `text`: runs of letters and digits, and with `split_names`
-/// also the pieces of an identifier (`pasientKjonn`, `ROYK_STATUS2`, `HbA1c`).
-fn words(text: &str, split_names: bool) -> Vec<(usize, usize)> {
-    let mut ranges = Vec::new();
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut start: Option<usize> = None;
-    for (i, &(offset, c)) in chars.iter().enumerate() {
-        if !c.is_alphanumeric() {
-            if let Some(from) = start.take() {
-                ranges.push((from, offset));
-            }
-            continue;
-        }
-        if let (Some(from), true) = (start, split_names && i > 0) {
-            let previous = chars[i - 1].1;
-            let next_is_lower = chars.get(i + 1).is_some_and(|(_, n)| n.is_lowercase());
-            let boundary = (previous.is_lowercase() && c.is_uppercase())
-                || (previous.is_alphabetic() && c.is_numeric())
-                || (previous.is_numeric() && c.is_alphabetic())
-                || (previous.is_uppercase() && c.is_uppercase() && next_is_lower);
-            if boundary {
-                ranges.push((from, offset));
-                start = Some(offset);
-            }
-        }
-        start.get_or_insert(offset);
-    }
-    if let Some(from) = start {
-        ranges.push((from, text.len()));
-    }
-    ranges
-}
-
-/// The known parts of a compound word: `røykestatus` → røyk, status; `fødselsvekt` → fødsel,
-/// vekt. The left part may carry a linking -s- or -e-; the right part may itself be a compound.
-/// A word that does not split wholly into known parts gives nothing.
-fn split_compound(word: &str, parts: &HashSet<String>) -> Vec<String> {
-    let mut out = Vec::new();
-    if split_into(word, parts, &mut out) { out } else { Vec::new() }
-}
-
-/// Slices, not new strings, for the candidates: this runs for every word indexed.
-fn split_into(word: &str, parts: &HashSet<String>, out: &mut Vec<String>) -> bool {
-    let boundaries: Vec<usize> = word.char_indices().map(|(at, _)| at).collect();
-    if boundaries.len() < 6 {
-        return false;
-    }
-    for &split in boundaries[3..=boundaries.len() - 3].iter().rev() {
-        let (left, right) = word.split_at(split);
-        // Prefer the stem without its linking letter: "røyke|status" is "røyk" + "status".
-        let linked = left
-            .strip_suffix('s')
-            .or_else(|| left.strip_suffix('e'))
-            .filter(|stem| parts.contains(*stem));
-        let left = match linked {
-            Some(stem) => stem,
-            None if parts.contains(left) => left,
-            None => continue,
-        };
-        let mark = out.len();
-        out.push(left.to_owned());
-        if parts.contains(right) {
-            out.push(right.to_owned());
-            return true;
-        }
-        if split_into(right, parts, out) {
-            return true;
-        }
-        out.truncate(mark);
-    }
-    false
 }
 
 #[cfg(test)]

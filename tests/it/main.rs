@@ -10,6 +10,8 @@ mod demo;
 mod drafts;
 /// Export, re-import and whole-catalog backup and restore.
 mod export;
+/// Harmonization around shared definitions.
+mod harmonize;
 /// Versions, diffs, as-of reads and the change log.
 mod history;
 /// Importing codebooks: formats, encodings, re-imports, dry runs, `--full`, refused files.

@@ -9,14 +9,17 @@ use crate::util::repo;
 /// Which varkat crates each member may depend on (ARCHITECTURE.md says why).
 const ALLOWED: &[(&str, &[&str])] = &[
     ("catalog", &[]),
+    ("vocabulary", &[]),
     ("importers", &["catalog"]),
-    ("indexer", &["catalog"]),
-    ("cli", &["catalog", "importers", "indexer"]),
-    ("bench", &["catalog", "importers", "indexer"]),
+    ("indexer", &["catalog", "vocabulary"]),
+    ("harmonize", &["catalog", "vocabulary"]),
+    ("cli", &["catalog", "importers", "indexer", "harmonize"]),
+    ("bench", &["catalog", "importers", "indexer", "harmonize"]),
     ("tests", &["cli", "catalog"]),
 ];
 
-const VARKAT_CRATES: &[&str] = &["catalog", "importers", "indexer", "harmonize", "server", "cli"];
+const VARKAT_CRATES: &[&str] =
+    &["catalog", "vocabulary", "importers", "indexer", "harmonize", "server", "cli"];
 
 /// The dependency names of a manifest's `[dependencies]`, `[dev-dependencies]` and
 /// `[build-dependencies]` tables. Our manifests keep one dependency per line, so reading lines

@@ -3,6 +3,7 @@
 pub(crate) mod browse;
 pub(crate) mod demo;
 pub(crate) mod export;
+pub(crate) mod harmonize;
 pub(crate) mod history;
 pub(crate) mod import;
 pub(crate) mod publish;

@@ -1,0 +1,107 @@
+//! Harmonization quality on the labelled corpus in `../shared/data/harmonization-dev`: imports
+//! its seventeen DDI-Codebook files, proposes groups around `definitions.json`, writes them in the
+//! form `score.py` reads, runs the corpus's own scorer, prints its figures, and fails when
+//! pairwise F1 or value-mapping accuracy falls below the floors reached.
+//!
+//! Run with `cargo run -p bench --bin harmonize-quality`; `.ci/run` runs it when `../shared` is
+//! there. Needs `python3` for the scorer.
+
+use std::path::PathBuf;
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use catalog::{Status, Store, View};
+use importers::{InputFile, ReadOptions};
+
+/// Pairwise F1 this build reaches on the dev corpus, rounded down.
+const PAIRWISE_F1_FLOOR: f64 = 0.79;
+/// Value-mapping accuracy this build reaches on the dev corpus, rounded down.
+const VALUE_MAPPING_FLOOR: f64 = 0.69;
+
+#[expect(clippy::print_stdout, reason = "a measurement prints its figures")]
+fn main() -> ExitCode {
+    let shared = std::env::var_os("VARKAT_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("../shared"));
+    let corpus = shared.join("data/harmonization-dev");
+    let Ok(definitions_text) = std::fs::read_to_string(corpus.join("definitions.json")) else {
+        println!("skipped: {} not found (set VARKAT_SHARED)", corpus.display());
+        return ExitCode::SUCCESS;
+    };
+    let work = tempfile::tempdir().expect("a temporary directory");
+    let store = Store::open(&work.path().join("store")).expect("open the store");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(corpus.join("ddi"))
+        .expect("the DDI folder")
+        .map(|e| e.expect("an entry").path())
+        .collect();
+    files.sort();
+    for path in &files {
+        let input = InputFile {
+            path: path.display().to_string(),
+            bytes: std::fs::read(path).expect("read a DDI file"),
+        };
+        let batch =
+            importers::read(&[input], &ReadOptions::default()).expect("the DDI file imports");
+        store.import(batch.into_request(false, false, "quality")).expect("the import commits");
+    }
+    let definitions = importers::shared_definitions::read(&definitions_text, "definitions.json")
+        .expect("definitions.json reads");
+    let mut variables = Vec::new();
+    for registry in store.registries().expect("registries") {
+        variables.extend(
+            store
+                .variables(&registry.id, View::Published)
+                .expect("variables")
+                .into_iter()
+                .filter(|v| v.status != Status::Retired),
+        );
+    }
+    let started = Instant::now();
+    let proposal = harmonize::propose(&variables, &definitions, &harmonize::Options::default());
+    let elapsed = started.elapsed();
+    let prediction = work.path().join("prediction.json");
+    harmonize::write_score_export(
+        &proposal,
+        &mut std::fs::File::create(&prediction).expect("create the prediction"),
+    )
+    .expect("write the prediction");
+    println!(
+        "{} variables, {} definitions: {} groups in {:.2} s",
+        variables.len(),
+        definitions.len(),
+        proposal.groups.len(),
+        elapsed.as_secs_f64()
+    );
+    let output = Command::new("python3")
+        .arg(corpus.join("score.py"))
+        .arg(&prediction)
+        .arg(corpus.join("groups.json"))
+        .output();
+    let Some(output) = output.ok().filter(|output| output.status.success()) else {
+        println!("FAILED: could not run score.py with python3");
+        return ExitCode::FAILURE;
+    };
+    let report = String::from_utf8_lossy(&output.stdout);
+    print!("{report}");
+    let summary: serde_json::Value = report
+        .lines()
+        .last()
+        .and_then(|line| serde_json::from_str(line).ok())
+        .expect("score.py ends with a JSON summary");
+    let (f1, mapping) = (
+        summary["pairwise_f1"].as_f64().unwrap_or(0.0),
+        summary["value_mapping_accuracy"].as_f64().unwrap_or(0.0),
+    );
+    let mut ok = true;
+    if f1 < PAIRWISE_F1_FLOOR {
+        println!("FAILED: pairwise F1 {f1:.3} is below the floor {PAIRWISE_F1_FLOOR}");
+        ok = false;
+    }
+    if mapping < VALUE_MAPPING_FLOOR {
+        println!(
+            "FAILED: value-mapping accuracy {mapping:.3} is below the floor {VALUE_MAPPING_FLOOR}"
+        );
+        ok = false;
+    }
+    if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}

@@ -1,0 +1,38 @@
+//! The groups and value mappings in the form the harmonization benchmark's `score.py` reads.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::Proposal;
+
+#[derive(Serialize)]
+struct ScoreExport {
+    groups: Vec<Vec<String>>,
+    value_mappings: BTreeMap<String, BTreeMap<String, Option<String>>>,
+}
+
+/// Writes `{"groups": [[key, ...], ...], "value_mappings": {key: {code: target}}}`.
+pub fn write_score_export(proposal: &Proposal, out: &mut impl Write) -> io::Result<()> {
+    let groups = proposal
+        .groups
+        .iter()
+        .map(|group| group.members.iter().map(|member| member.key.to_string()).collect())
+        .collect();
+    let as_map = |values: &[catalog::ValueMapping]| -> BTreeMap<String, Option<String>> {
+        values.iter().map(|value| (value.source_code.clone(), value.target_code.clone())).collect()
+    };
+    let mut value_mappings: BTreeMap<String, BTreeMap<String, Option<String>>> = proposal
+        .groups
+        .iter()
+        .flat_map(|group| &group.members)
+        .filter(|member| !member.values.is_empty())
+        .map(|member| (member.key.to_string(), as_map(&member.values)))
+        .collect();
+    for (key, _, values) in &proposal.tentative_mappings {
+        value_mappings.entry(key.to_string()).or_insert_with(|| as_map(values));
+    }
+    serde_json::to_writer_pretty(&mut *out, &ScoreExport { groups, value_mappings })?;
+    writeln!(out)
+}

@@ -1,0 +1,185 @@
+//! Harmonization: here is a catalog and a catalog of shared definitions, tell me which variables
+//! ask the same thing, as which definition, and how their answer options map onto its values.
+//!
+//! Existing shared definitions come first: each variable is compared with the definitions that
+//! share a concept with it (an inverted index, so the cost grows with the catalog, not with its
+//! square), scored on label, question, name, description, answer options, type and unit, and
+//! assigned to the best one above a confidence floor. A definition gets at most one variable per
+//! registry. Every proposal carries its confidence and the reasons for it.
+//!
+//! This crate computes; it reads nothing and writes only to the writer it is given.
+
+mod export;
+mod mapping;
+mod score;
+mod text;
+
+use std::collections::{HashMap, HashSet};
+
+use catalog::{
+    DataType, LocalizedText, MappingRelation, RegistryId, SharedDefinition, SharedDefinitionId,
+    ValueMapping, VariableKey, VariableVersion, VersionNo,
+};
+use serde::Serialize;
+
+pub use export::write_score_export;
+
+/// How to propose.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Proposals below this confidence are left out.
+    pub min_confidence: f64,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { min_confidence: score::DEFAULT_MIN_CONFIDENCE }
+    }
+}
+
+/// A variable proposed as a member of a group.
+#[derive(Debug, Clone, Serialize)]
+pub struct Member {
+    /// The variable.
+    pub key: VariableKey,
+    /// The version compared.
+    pub version: VersionNo,
+    /// How sure the proposal is, from 0 to 1.
+    pub confidence: f64,
+    /// How the variable relates to the definition.
+    pub relation: MappingRelation,
+    /// Why, in words a reviewer can check.
+    pub reasons: Vec<String>,
+    /// Each answer option's code mapped onto the definition's value set.
+    pub values: Vec<ValueMapping>,
+}
+
+/// A proposed concept group: a shared definition and the variables that ask for it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProposedGroup {
+    /// The shared definition.
+    pub definition: SharedDefinitionId,
+    /// Its label.
+    pub label: LocalizedText,
+    /// Its members, best first, one per registry.
+    pub members: Vec<Member>,
+}
+
+/// What `propose` found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Proposal {
+    /// The groups, largest first.
+    pub groups: Vec<ProposedGroup>,
+    /// How many variables were considered.
+    pub variables: usize,
+    /// How many variable–definition pairs were scored (the rest shared no concept).
+    pub pairs_scored: usize,
+    /// For coded variables left out of every group but with a plausible definition, their
+    /// options mapped onto it: a reviewer who adds such a variable to a group finds its values
+    /// already mapped.
+    pub tentative_mappings: Vec<(VariableKey, SharedDefinitionId, Vec<ValueMapping>)>,
+}
+
+/// Proposes groups of `variables` around `definitions`.
+pub fn propose(
+    variables: &[VariableVersion],
+    definitions: &[SharedDefinition],
+    options: &Options,
+) -> Proposal {
+    let scorer = score::Scorer::new(definitions, variables);
+    let mut pairs_scored = 0;
+    // The best definition of each variable, if it is good enough.
+    let mut assigned: Vec<(usize, usize, score::Match)> = Vec::new();
+    let mut tentative: Vec<(usize, usize)> = Vec::new();
+    for (variable_index, variable) in variables.iter().enumerate() {
+        let candidates = scorer.candidates(variable_index);
+        pairs_scored += candidates.len();
+        let best = candidates
+            .into_iter()
+            .map(|definition_index| {
+                (definition_index, scorer.score(variable_index, variable, definition_index))
+            })
+            .max_by(|a, b| a.1.confidence.total_cmp(&b.1.confidence));
+        match best {
+            Some((definition_index, found)) if found.confidence >= options.min_confidence => {
+                assigned.push((variable_index, definition_index, found));
+            }
+            Some((definition_index, found))
+                if found.confidence >= options.min_confidence * TENTATIVE_SHARE =>
+            {
+                tentative.push((variable_index, definition_index));
+            }
+            _ => {}
+        }
+    }
+    // One variable per registry and definition: the most confident.
+    assigned.sort_by(|a, b| b.2.confidence.total_cmp(&a.2.confidence));
+    let mut taken: HashSet<(usize, RegistryId)> = HashSet::new();
+    let mut grouped: HashSet<usize> = HashSet::new();
+    let mut by_definition: HashMap<usize, Vec<Member>> = HashMap::new();
+    for (variable_index, definition_index, found) in assigned {
+        let variable = &variables[variable_index];
+        if !taken.insert((definition_index, variable.key.registry().clone())) {
+            tentative.push((variable_index, definition_index));
+            continue;
+        }
+        grouped.insert(variable_index);
+        let definition = &definitions[definition_index];
+        let values = mapping::map_values(&scorer, variable, definition);
+        let relation = relation(variable, definition, &values);
+        by_definition.entry(definition_index).or_default().push(Member {
+            key: variable.key.clone(),
+            version: variable.version,
+            confidence: (found.confidence * 100.0).round() / 100.0,
+            relation,
+            reasons: found.reasons,
+            values,
+        });
+    }
+    let mut groups: Vec<ProposedGroup> = by_definition
+        .into_iter()
+        .map(|(index, members)| ProposedGroup {
+            definition: definitions[index].id.clone(),
+            label: definitions[index].label.clone(),
+            members,
+        })
+        .collect();
+    groups.sort_by(|a, b| {
+        b.members.len().cmp(&a.members.len()).then_with(|| a.definition.cmp(&b.definition))
+    });
+    let tentative_mappings = tentative
+        .into_iter()
+        .filter(|(variable_index, _)| !grouped.contains(variable_index))
+        .map(|(variable_index, definition_index)| {
+            let (variable, definition) =
+                (&variables[variable_index], &definitions[definition_index]);
+            (
+                variable.key.clone(),
+                definition.id.clone(),
+                mapping::map_values(&scorer, variable, definition),
+            )
+        })
+        .filter(|(_, _, values)| !values.is_empty())
+        .collect();
+    Proposal { groups, variables: variables.len(), pairs_scored, tentative_mappings }
+}
+
+/// A variable whose best definition scores at least this share of the floor gets a tentative
+/// value mapping onto it, though no group.
+const TENTATIVE_SHARE: f64 = 0.6;
+
+/// Equivalent when every option has a value; narrower when options are left unmatched
+/// (a yes/no question against a richer value set reads as a narrower question).
+fn relation(
+    variable: &VariableVersion,
+    definition: &SharedDefinition,
+    values: &[ValueMapping],
+) -> MappingRelation {
+    let coded =
+        variable.definition.data_type == DataType::Categorical && !definition.value_set.is_empty();
+    if coded && values.iter().any(|value| value.target_code.is_none()) {
+        MappingRelation::Narrower
+    } else {
+        MappingRelation::Equivalent
+    }
+}

@@ -1,0 +1,265 @@
+//! Scoring a variable against a shared definition, signal by signal, each kept as a reason.
+
+use std::collections::HashMap;
+
+use catalog::{DataType, SharedDefinition, VariableVersion};
+
+use crate::mapping;
+use crate::text::{AnswerOptions, Concepts};
+
+/// Below this, a variable is left alone: its best definition is not convincing.
+pub(crate) const DEFAULT_MIN_CONFIDENCE: f64 = 0.48;
+
+/// How much each signal counts; they add up to 1.
+const LABEL_WEIGHT: f64 = 0.6;
+const DESCRIPTION_WEIGHT: f64 = 0.1;
+const VALUES_WEIGHT: f64 = 0.2;
+const TYPE_WEIGHT: f64 = 0.1;
+
+/// A scored match and its reasons.
+pub(crate) struct Match {
+    pub(crate) confidence: f64,
+    pub(crate) reasons: Vec<String>,
+}
+
+/// The concepts of every variable and definition, their weights, and an index from concept to
+/// the definitions that have it.
+pub(crate) struct Scorer<'a> {
+    pub(crate) concepts: Concepts,
+    pub(crate) options: AnswerOptions,
+    definitions: &'a [SharedDefinition],
+    definition_labels: Vec<Vec<String>>,
+    definition_texts: Vec<Vec<String>>,
+    variable_labels: Vec<Vec<String>>,
+    variable_texts: Vec<Vec<String>>,
+    /// The persons (father, mother) each definition and variable names, by group.
+    definition_subjects: Vec<Vec<usize>>,
+    variable_subjects: Vec<Vec<usize>>,
+    idf: HashMap<String, f64>,
+    index: HashMap<String, Vec<usize>>,
+}
+
+impl<'a> Scorer<'a> {
+    pub(crate) fn new(
+        definitions: &'a [SharedDefinition],
+        variables: &[VariableVersion],
+    ) -> Scorer<'a> {
+        let concepts = Concepts::new();
+        let localized = |text: &catalog::LocalizedText| {
+            let mut out = Vec::new();
+            if let Some(nb) = &text.nb {
+                out.extend(concepts.of(nb, false));
+            }
+            if let Some(en) = &text.en {
+                out.extend(concepts.of(en, true));
+            }
+            out.sort();
+            out.dedup();
+            out
+        };
+        let definition_labels: Vec<Vec<String>> =
+            definitions.iter().map(|d| localized(&d.label)).collect();
+        let definition_texts: Vec<Vec<String>> =
+            definitions.iter().map(|d| localized(&d.description)).collect();
+        let variable_labels: Vec<Vec<String>> = variables
+            .iter()
+            .map(|v| {
+                let mut tokens = localized(&v.definition.label);
+                tokens.extend(localized(&v.definition.question));
+                tokens.extend(concepts.of_name(v.key.name()));
+                tokens.sort();
+                tokens.dedup();
+                tokens
+            })
+            .collect();
+        let variable_texts: Vec<Vec<String>> =
+            variables.iter().map(|v| localized(&v.definition.description)).collect();
+        let subject_groups = vocabulary::groups(vocabulary::SUBJECTS);
+        let subjects_of = |texts: &[&catalog::LocalizedText]| -> Vec<usize> {
+            let words: Vec<String> = texts
+                .iter()
+                .flat_map(|text| [&text.nb, &text.en])
+                .flatten()
+                .flat_map(|text| {
+                    crate::text::normalize(text).split(' ').map(str::to_owned).collect::<Vec<_>>()
+                })
+                .collect();
+            (0..subject_groups.len())
+                .filter(|&g| {
+                    subject_groups[g].iter().any(|w| words.contains(&crate::text::normalize(w)))
+                })
+                .collect()
+        };
+        let definition_subjects = definitions.iter().map(|d| subjects_of(&[&d.label])).collect();
+        let variable_subjects = variables
+            .iter()
+            .map(|v| subjects_of(&[&v.definition.label, &v.definition.question]))
+            .collect();
+        // A concept that many variables share says little about which definition they ask for.
+        let mut document_frequency: HashMap<&str, usize> = HashMap::new();
+        for tokens in variable_labels.iter().chain(&definition_labels) {
+            for token in tokens {
+                *document_frequency.entry(token).or_default() += 1;
+            }
+        }
+        let n_documents = (variable_labels.len() + definition_labels.len()) as f64;
+        let idf = document_frequency
+            .into_iter()
+            .map(|(token, n)| (token.to_owned(), (n_documents / n as f64).ln() + 1.0))
+            .collect();
+        let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+        for (definition_index, tokens) in definition_labels.iter().enumerate() {
+            for token in tokens {
+                index.entry(token.clone()).or_default().push(definition_index);
+            }
+        }
+        Scorer {
+            options: AnswerOptions::new(),
+            concepts,
+            definitions,
+            definition_labels,
+            definition_texts,
+            variable_labels,
+            variable_texts,
+            definition_subjects,
+            variable_subjects,
+            idf,
+            index,
+        }
+    }
+
+    /// The definitions that share a label concept with a variable: the only ones worth scoring.
+    pub(crate) fn candidates(&self, variable_index: usize) -> Vec<usize> {
+        let mut out: Vec<usize> = self.variable_labels[variable_index]
+            .iter()
+            .filter_map(|token| self.index.get(token))
+            .flatten()
+            .copied()
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    fn weight(&self, token: &str) -> f64 {
+        self.idf.get(token).copied().unwrap_or(1.0)
+    }
+
+    /// How much of `a`'s concepts, each by its rarity, `b` has: 0 to 1.
+    fn coverage(&self, a: &[String], b: &[String]) -> f64 {
+        let total: f64 = a.iter().map(|token| self.weight(token)).sum();
+        if total == 0.0 {
+            return 0.0;
+        }
+        a.iter().filter(|token| b.contains(token)).map(|token| self.weight(token)).sum::<f64>()
+            / total
+    }
+
+    /// Weighted overlap of two concept sets, 0 to 1: how much of the definition's concept the
+    /// variable has, and, counting less, how much of the variable's words the definition
+    /// explains (variables add context such as "ved innleggelse" that definitions leave out).
+    fn overlap(&self, variable: &[String], definition: &[String]) -> f64 {
+        0.6 * self.coverage(definition, variable) + 0.4 * self.coverage(variable, definition)
+    }
+
+    pub(crate) fn score(
+        &self,
+        variable_index: usize,
+        variable: &VariableVersion,
+        definition_index: usize,
+    ) -> Match {
+        let definition = &self.definitions[definition_index];
+        let mut reasons = Vec::new();
+        let variable_label = &self.variable_labels[variable_index];
+        let mut label = self.overlap(variable_label, &self.definition_labels[definition_index]);
+        // A definition's description names the wordings it covers ("innlagt", "innskrevet").
+        let described: Vec<String> = self.definition_labels[definition_index]
+            .iter()
+            .chain(&self.definition_texts[definition_index])
+            .cloned()
+            .collect();
+        label = label.max(0.6 * self.coverage(variable_label, &described));
+        reasons.push(format!("labels {label:.2} after stemming and synonyms"));
+        let description = self.overlap(
+            &self.variable_texts[variable_index],
+            &self.definition_texts[definition_index],
+        );
+        if description > 0.0 {
+            reasons.push(format!("descriptions {description:.2}"));
+        }
+        let (types, type_reason) = type_fit(variable, definition);
+        reasons.push(type_reason);
+        let categories: Vec<_> =
+            variable.definition.value_domain.categories.iter().filter(|c| !c.missing).collect();
+        let values = if categories.is_empty() || definition.value_set.is_empty() {
+            types
+        } else {
+            let mapped = mapping::map_values(self, variable, definition);
+            let n_mapped = mapped
+                .iter()
+                .filter(|m| {
+                    m.target_code.is_some() && categories.iter().any(|c| c.code == m.source_code)
+                })
+                .count();
+            reasons.push(format!("answer options map {n_mapped} of {}", categories.len()));
+            n_mapped as f64 / categories.len() as f64
+        };
+        let mut confidence = LABEL_WEIGHT * label
+            + DESCRIPTION_WEIGHT * description
+            + VALUES_WEIGHT * values
+            + TYPE_WEIGHT * types;
+        if values == 0.0 && !categories.is_empty() && !definition.value_set.is_empty() {
+            confidence *= 0.6;
+        }
+        let (have, want) =
+            (&self.variable_subjects[variable_index], &self.definition_subjects[definition_index]);
+        if have.iter().any(|subject| !want.contains(subject)) {
+            reasons.push("asks about another person than the definition".into());
+            confidence *= 0.5;
+        } else if want.iter().any(|subject| !have.contains(subject)) {
+            reasons.push("does not name the person the definition is about".into());
+            confidence *= 0.7;
+        }
+        if let (Some(unit), Some(wanted)) = (&variable.definition.unit, &definition.unit) {
+            if crate::text::normalize(unit) == crate::text::normalize(wanted) {
+                reasons.push("same unit".into());
+            } else {
+                // Registries write one unit many ways ("slag/min", "beats/min"): only units
+                // with no part in common count against the variable.
+                let parts = |unit: &str| {
+                    crate::text::normalize(unit).split(' ').map(str::to_owned).collect::<Vec<_>>()
+                };
+                let (mine, theirs) = (parts(unit), parts(wanted));
+                reasons.push(format!("unit {unit}, the definition's {wanted}"));
+                if !mine.iter().any(|part| theirs.contains(part)) {
+                    confidence *= 0.8;
+                }
+            }
+        }
+        Match { confidence, reasons }
+    }
+}
+
+/// How well the variable's kind of value fits the definition's, 0 to 1, with the reason.
+fn type_fit(variable: &VariableVersion, definition: &SharedDefinition) -> (f64, String) {
+    use DataType::*;
+    let (have, want) = (variable.definition.data_type, definition.data_type);
+    let bound = variable.definition.value_domain.code_system.is_some();
+    let fit = match (have, want) {
+        _ if have == want => 1.0,
+        (Integer | Decimal, Integer | Decimal) => 1.0,
+        (Date | Datetime, Date | Datetime) => 1.0,
+        (Boolean, Categorical) | (Categorical, Boolean) => 0.8,
+        (Text, Categorical) if bound => 1.0,
+        (Integer, Categorical) if !variable.definition.value_domain.categories.is_empty() => 0.6,
+        _ => 0.0,
+    };
+    (
+        fit,
+        if fit == 1.0 {
+            format!("same kind of value ({have})")
+        } else {
+            format!("{have} against {want}")
+        },
+    )
+}

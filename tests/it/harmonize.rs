@@ -1,0 +1,109 @@
+//! Harmonizing the demo catalog around shared definitions, as standards staff do.
+
+use crate::util::{Workspace, assert_contains};
+
+fn demo() -> Workspace {
+    let ws = Workspace::new();
+    ws.ok(&["demo", "--data-dir", ws.data_dir().to_str().unwrap(), "--quiet"]);
+    ws
+}
+
+/// Every registry's way of asking about smoking lands in one group; the pregnancy questions,
+/// pack-years and the father's smoking stay apart; every answer option is mapped.
+#[test]
+fn smoking_variants_group_and_the_lookalikes_stay_apart() {
+    let ws = demo();
+    let proposal = ws.json(&["harmonize", "--definitions", "fixtures/harmonize/definitions.json"]);
+    let groups = proposal["groups"].as_array().unwrap();
+    let members = |id: &str| -> Vec<String> {
+        let group = groups
+            .iter()
+            .find(|g| g["definition"] == id)
+            .unwrap_or_else(|| panic!("no group {id}"));
+        let mut keys: Vec<String> = group["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["key"].as_str().unwrap().to_owned())
+            .collect();
+        keys.sort();
+        keys
+    };
+    assert_eq!(
+        members("smoking_status"),
+        [
+            "hjerneslag/INNKOMST_ROYKING",
+            "hjerteinfarkt/INNLEGGELSE_ROYKER",
+            "hunt/RoykStatus",
+            "kreftreg/ROYKESTATUS",
+            "tromso/SMOKE_STATUS"
+        ]
+    );
+    assert_eq!(members("smoking_pregnancy_start"), ["mfr/ROYK_BEGYNNELSE"]);
+    assert_eq!(members("smoking_pregnancy_end"), ["mfr/ROYK_SLUTT"]);
+    assert_eq!(members("pack_years"), ["kreftreg/PAKKEAAR"]);
+    let everywhere: Vec<&str> = groups
+        .iter()
+        .flat_map(|g| g["members"].as_array().unwrap())
+        .map(|m| m["key"].as_str().unwrap())
+        .collect();
+    assert!(!everywhere.contains(&"mfr/ROYK_FAR"), "the father's smoking is not the patient's");
+    let smoking = groups.iter().find(|g| g["definition"] == "smoking_status").unwrap();
+    for member in smoking["members"].as_array().unwrap() {
+        for value in member["values"].as_array().unwrap() {
+            assert!(
+                !value["target_code"].is_null(),
+                "{} code {} is unmapped",
+                member["key"],
+                value["source_code"]
+            );
+        }
+    }
+}
+
+#[test]
+fn proposals_say_why() {
+    let ws = demo();
+    let out = ws.ok(&["harmonize", "--definitions", "fixtures/harmonize/definitions.json"]);
+    assert_contains(
+        &out,
+        &[
+            "smoking_status  Røykestatus",
+            "hunt/RoykStatus",
+            "labels 1.00 after stemming and synonyms",
+            "answer options map 4 of 4",
+        ],
+    );
+}
+
+#[test]
+fn export_groups_writes_what_the_benchmark_scores() {
+    let ws = demo();
+    let file = ws.path("groups.json");
+    ws.ok(&[
+        "harmonize",
+        "--definitions",
+        "fixtures/harmonize/definitions.json",
+        "--export-groups",
+        file.to_str().unwrap(),
+    ]);
+    let export: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let first = export["groups"][0].as_array().unwrap();
+    assert!(first.len() >= 2);
+    assert_eq!(export["value_mappings"]["kreftreg/ROYKESTATUS"]["1"], "never");
+    assert_eq!(export["value_mappings"]["kreftreg/ROYKESTATUS"]["9"], "unknown");
+}
+
+#[test]
+fn a_registry_filter_limits_the_variables() {
+    let ws = demo();
+    let proposal = ws.json(&[
+        "harmonize",
+        "--definitions",
+        "fixtures/harmonize/definitions.json",
+        "--registry",
+        "hunt",
+    ]);
+    assert_eq!(proposal["variables"], 7);
+}
