@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
-use catalog::{Status, Store, View};
+use catalog::Store;
 use importers::{InputFile, ReadOptions};
 
 /// Pairwise F1 this build reaches on the dev corpus, rounded down.
@@ -20,9 +20,7 @@ const VALUE_MAPPING_FLOOR: f64 = 0.69;
 
 #[expect(clippy::print_stdout, reason = "a measurement prints its figures")]
 fn main() -> ExitCode {
-    let shared = std::env::var_os("VARKAT_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("../shared"));
+    let shared = bench::shared_dir();
     let corpus = shared.join("data/harmonization-dev");
     let Ok(definitions_text) = std::fs::read_to_string(corpus.join("definitions.json")) else {
         println!("skipped: {} not found (set VARKAT_SHARED)", corpus.display());
@@ -46,16 +44,7 @@ fn main() -> ExitCode {
     }
     let definitions = importers::shared_definitions::read(&definitions_text, "definitions.json")
         .expect("definitions.json reads");
-    let mut variables = Vec::new();
-    for registry in store.registries().expect("registries") {
-        variables.extend(
-            store
-                .variables(&registry.id, View::Published)
-                .expect("variables")
-                .into_iter()
-                .filter(|v| v.status != Status::Retired),
-        );
-    }
+    let variables = bench::live_variables(&store);
     let started = Instant::now();
     let proposal = harmonize::propose(&variables, &definitions, &harmonize::Options::default());
     let elapsed = started.elapsed();

@@ -29,9 +29,7 @@ fn main() {
         &[&variables, &categories],
     );
 
-    let shared = std::env::var_os("VARKAT_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("../shared"));
+    let shared = bench::shared_dir();
     let noric =
         shared.join("data/real/norwegian/rapporteket-noric/NORIC_klokeboken_18.03.2025.csv");
     match std::fs::read_to_string(&noric) {

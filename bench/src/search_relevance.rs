@@ -7,7 +7,6 @@
 //! there.
 
 use std::collections::HashSet;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use catalog::Store;
@@ -20,9 +19,7 @@ const NB_RECALL_FLOOR: f64 = 0.85;
 
 #[expect(clippy::print_stdout, reason = "a measurement prints its figures")]
 fn main() -> ExitCode {
-    let shared = std::env::var_os("VARKAT_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("../shared"));
+    let shared = bench::shared_dir();
     let corpus = shared.join("data/harmonization-dev");
     let Ok(groups_text) = std::fs::read_to_string(corpus.join("groups.json")) else {
         println!("skipped: {} not found (set VARKAT_SHARED)", corpus.display());

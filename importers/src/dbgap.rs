@@ -5,11 +5,11 @@
 
 use catalog::{
     Category, DataType, IncomingVariable, LocalizedText, NumericRange, Period, RegistryId,
-    SourceFile, VariableDefinition, VariableKey,
+    SourceFile, VariableDefinition,
 };
 
 use crate::batch::ImportBatch;
-use crate::error::{ImportError, ImportErrorKind, ImportErrors};
+use crate::error::{ImportError, ImportErrorKind, ImportErrors, variable_key};
 use crate::location::Location;
 use crate::values;
 use crate::xml::{XmlEvent, XmlReader, attribute};
@@ -189,15 +189,10 @@ pub(crate) fn read(
             });
         }
         let Some(registry) = &registry else { continue };
-        let key = match VariableKey::new(registry.clone(), &name) {
-            Ok(key) => key,
-            Err(err) => {
-                errors.push(ImportError::new(
-                    builder.location.clone().field("name"),
-                    ImportErrorKind::InvalidName(err.to_string()),
-                ));
-                continue;
-            }
+        let Ok(key) = variable_key(registry, &name, builder.location.clone().field("name"))
+            .map_err(|err| errors.push(err))
+        else {
+            continue;
         };
         let mut definition = VariableDefinition {
             label: LocalizedText { nb: None, en: builder.description.clone() },

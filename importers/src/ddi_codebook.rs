@@ -7,11 +7,10 @@
 use catalog::{
     Category, CodeSystemBinding, CodeSystemId, DataType, IncomingVariable, LocalizedText,
     NumericRange, Period, Registry, RegistryId, RegistryKind, SourceFile, VariableDefinition,
-    VariableKey,
 };
 
 use crate::batch::{ImportBatch, Warning};
-use crate::error::{ImportError, ImportErrorKind, ImportErrors};
+use crate::error::{ImportError, ImportErrorKind, ImportErrors, variable_key};
 use crate::location::Location;
 use crate::values;
 use crate::xml::{XmlEvent, XmlReader, attribute};
@@ -282,15 +281,10 @@ pub(crate) fn read(
     let mut errors = Vec::new();
     for index in order {
         let var = &vars[index];
-        let key = match VariableKey::new(registry_id.clone(), &var.name) {
-            Ok(key) => key,
-            Err(err) => {
-                errors.push(ImportError::new(
-                    var.location.clone(),
-                    ImportErrorKind::InvalidName(err.to_string()),
-                ));
-                continue;
-            }
+        let Ok(key) = variable_key(&registry_id, &var.name, var.location.clone())
+            .map_err(|err| errors.push(err))
+        else {
+            continue;
         };
         let mut definition = var.definition.clone();
         definition.data_type = data_type(var);

@@ -226,6 +226,16 @@ pub enum ImportErrorKind {
     },
 }
 
+/// The key of a variable a file names, or the located error saying why it cannot be one.
+pub(crate) fn variable_key(
+    registry: &catalog::RegistryId,
+    name: &str,
+    location: Location,
+) -> Result<catalog::VariableKey, ImportError> {
+    catalog::VariableKey::new(registry.clone(), name)
+        .map_err(|err| ImportError::new(location, ImportErrorKind::InvalidName(err.to_string())))
+}
+
 /// Every problem found in an import; never empty.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]

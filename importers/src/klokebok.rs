@@ -11,7 +11,7 @@ use catalog::{
 };
 
 use crate::batch::{ImportBatch, Warning};
-use crate::error::{ImportError, ImportErrorKind, ImportErrors};
+use crate::error::{ImportError, ImportErrorKind, ImportErrors, variable_key};
 use crate::location::Location;
 use crate::table::{Column, Row, Table};
 use crate::values;
@@ -160,15 +160,10 @@ pub(crate) fn read(
             add_row(&table, row, &columns, variable, period, &mut errors);
             continue;
         }
-        let key = match VariableKey::new(registry.clone(), name) {
-            Ok(key) => key,
-            Err(err) => {
-                errors.push(ImportError::new(
-                    table.at(row, columns.name),
-                    ImportErrorKind::InvalidName(err.to_string()),
-                ));
-                continue;
-            }
+        let Ok(key) = variable_key(registry, name, table.at(row, columns.name))
+            .map_err(|err| errors.push(err))
+        else {
+            continue;
         };
         let data_type_text = row.get(Some(columns.data_type)).unwrap_or("").to_owned();
         let data_type = match data_type_of(&data_type_text, row.get(columns.decimals)) {

@@ -5,11 +5,11 @@
 
 use catalog::{
     Category, DataType, IncomingVariable, LocalizedText, Period, RegistryId, SourceFile,
-    VariableDefinition, VariableKey,
+    VariableDefinition,
 };
 
 use crate::batch::ImportBatch;
-use crate::error::{ImportError, ImportErrorKind, ImportErrors};
+use crate::error::{ImportError, ImportErrorKind, ImportErrors, variable_key};
 use crate::location::Location;
 use crate::table::Table;
 use crate::values;
@@ -135,15 +135,10 @@ pub(crate) fn read(
             ));
             continue;
         }
-        let key = match VariableKey::new(registry.clone(), variable_name) {
-            Ok(key) => key,
-            Err(err) => {
-                errors.push(ImportError::new(
-                    table.at(row, name),
-                    ImportErrorKind::InvalidName(err.to_string()),
-                ));
-                continue;
-            }
+        let Ok(key) = variable_key(registry, variable_name, table.at(row, name))
+            .map_err(|err| errors.push(err))
+        else {
+            continue;
         };
         let definition = VariableDefinition {
             label: LocalizedText::nb(&field_label.split_whitespace().collect::<Vec<_>>().join(" ")),

@@ -4,11 +4,11 @@
 
 use catalog::{
     Category, DataType, IncomingVariable, LocalizedText, NumericRange, Period, RegistryId,
-    SourceFile, VariableDefinition, VariableKey,
+    SourceFile, VariableDefinition,
 };
 
 use crate::batch::ImportBatch;
-use crate::error::{ImportError, ImportErrorKind, ImportErrors};
+use crate::error::{ImportError, ImportErrorKind, ImportErrors, variable_key};
 use crate::location::Location;
 use crate::table::{Column, Row, Table};
 use crate::values;
@@ -127,15 +127,10 @@ pub(crate) fn read(
             ));
             continue;
         }
-        let key = match VariableKey::new(registry.clone(), variable_name) {
-            Ok(key) => key,
-            Err(err) => {
-                errors.push(ImportError::new(
-                    table.at(row, name),
-                    ImportErrorKind::InvalidName(err.to_string()),
-                ));
-                continue;
-            }
+        let Ok(key) = variable_key(registry, variable_name, table.at(row, name))
+            .map_err(|err| errors.push(err))
+        else {
+            continue;
         };
         let mut definition = VariableDefinition {
             label: text_in(row.get(Some(label)).unwrap_or("")),

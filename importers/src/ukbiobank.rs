@@ -4,11 +4,11 @@
 
 use catalog::{
     CodeSystemBinding, CodeSystemId, DataType, IncomingVariable, LocalizedText, RegistryId,
-    SourceFile, VariableDefinition, VariableKey,
+    SourceFile, VariableDefinition,
 };
 
 use crate::batch::ImportBatch;
-use crate::error::{ImportError, ImportErrorKind, ImportErrors};
+use crate::error::{ImportError, ImportErrorKind, ImportErrors, variable_key};
 use crate::table::Table;
 
 /// The format's name in provenance and messages.
@@ -85,15 +85,10 @@ pub(crate) fn read(
                 continue;
             }
         };
-        let key = match VariableKey::new(registry.clone(), id) {
-            Ok(key) => key,
-            Err(err) => {
-                errors.push(ImportError::new(
-                    table.at(row, field_id),
-                    ImportErrorKind::InvalidName(err.to_string()),
-                ));
-                continue;
-            }
+        let Ok(key) =
+            variable_key(&registry, id, table.at(row, field_id)).map_err(|err| errors.push(err))
+        else {
+            continue;
         };
         let english = |text: Option<&str>| LocalizedText { nb: None, en: text.map(str::to_owned) };
         let mut definition = VariableDefinition {

@@ -1,0 +1,23 @@
+//! What the benchmark and measurement binaries share: where the shared data is, and reading the
+//! catalog's variables out of a store.
+
+use std::path::PathBuf;
+
+use catalog::{Status, Store, VariableVersion, View};
+
+/// The shared data folder: `$VARKAT_SHARED`, else `../shared` beside the repository.
+pub fn shared_dir() -> PathBuf {
+    std::env::var_os("VARKAT_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("../shared"))
+}
+
+/// The current, not retired, published variables of every registry of a store.
+pub fn live_variables(store: &Store) -> Vec<VariableVersion> {
+    let mut variables = Vec::new();
+    for registry in store.registries().expect("the registries read") {
+        let versions = store.variables(&registry.id, View::Published).expect("the variables read");
+        variables.extend(versions.into_iter().filter(|version| version.status != Status::Retired));
+    }
+    variables
+}
