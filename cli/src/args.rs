@@ -210,10 +210,30 @@ pub(crate) struct SearchArgs {
 
 /// `varkat harmonize`.
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub(crate) struct HarmonizeArgs {
+    /// `report`: write the decision basis instead of listing the proposal.
+    #[command(subcommand)]
+    pub(crate) command: Option<HarmonizeCommand>,
+    /// What to harmonize.
+    #[command(flatten)]
+    pub(crate) propose: ProposeArgs,
+}
+
+/// What `varkat harmonize` can do besides proposing.
+#[derive(Debug, Subcommand)]
+pub(crate) enum HarmonizeCommand {
+    /// Write the decision basis: members side by side, wording differences, value mappings,
+    /// confidence and reasons, and the coverage of registries by shared definitions.
+    Report(ReportArgs),
+}
+
+/// What to harmonize.
+#[derive(Debug, Args)]
+pub(crate) struct ProposeArgs {
     /// The catalog of shared definitions to map onto (the form of `definitions.json`, see docs/formats.md).
-    #[arg(long, value_name = "FILE")]
-    pub(crate) definitions: PathBuf,
+    #[arg(long, value_name = "FILE", required = true)]
+    pub(crate) definitions: Option<PathBuf>,
     /// Only variables of this registry (may be given more than once).
     #[arg(long, value_name = "ID")]
     pub(crate) registry: Vec<String>,
@@ -223,4 +243,18 @@ pub(crate) struct HarmonizeArgs {
     /// Also write the groups and value mappings in the form the harmonization benchmark scores.
     #[arg(long, value_name = "FILE")]
     pub(crate) export_groups: Option<PathBuf>,
+}
+
+/// `varkat harmonize report`.
+#[derive(Debug, Args)]
+pub(crate) struct ReportArgs {
+    /// What to harmonize.
+    #[command(flatten)]
+    pub(crate) propose: ProposeArgs,
+    /// The report's format: html, md or csv.
+    #[arg(long, default_value = "html", value_parser = ["html", "md", "csv"])]
+    pub(crate) format: String,
+    /// Write to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
 }

@@ -11,6 +11,7 @@
 
 mod export;
 mod mapping;
+pub mod report;
 mod score;
 mod text;
 

@@ -107,3 +107,61 @@ fn a_registry_filter_limits_the_variables() {
     ]);
     assert_eq!(proposal["variables"], 7);
 }
+
+/// The decision basis shows the smoking group with every registry's variant side by side, the
+/// wording differences, every option's mapping, and the coverage matrix.
+#[test]
+fn report_shows_the_decision_basis() {
+    let ws = demo();
+    let markdown = ws.ok(&[
+        "harmonize",
+        "report",
+        "--definitions",
+        "fixtures/harmonize/definitions.json",
+        "--format",
+        "md",
+    ]);
+    assert_contains(
+        &markdown,
+        &[
+            "## Røykestatus (`smoking_status`)",
+            "Codes: http://loinc.org 72166-2",
+            "| hunt | RoykStatus | Røyker du? |  | categorical |  | 1 Nei, aldri; 2 Nei, sluttet; 3 Ja, av og til; 4 Ja, daglig | 0.96 | Equivalent |",
+            "- kreftreg/ROYKESTATUS: Røykestatus{+ ved diagnose+}",
+            "| hjerneslag/INNKOMST_ROYKING | 1 | Eks-røyker (sluttet for mer enn én måned siden) | ex | Tidligere røyker | Equivalent |",
+            "## Coverage: which registry has which concept",
+        ],
+    );
+    let file = ws.path("report.html");
+    ws.ok(&[
+        "harmonize",
+        "report",
+        "--definitions",
+        "fixtures/harmonize/definitions.json",
+        "--output",
+        file.to_str().unwrap(),
+    ]);
+    let html = std::fs::read_to_string(&file).unwrap();
+    assert_contains(
+        &html,
+        &[
+            "<h2>Røykestatus <small><code>smoking_status</code></small></h2>",
+            "<ins> ved diagnose</ins>",
+            "style=\"background:hsl(130,45%,",
+        ],
+    );
+    let csv = ws.ok(&[
+        "harmonize",
+        "report",
+        "--definitions",
+        "fixtures/harmonize/definitions.json",
+        "--format",
+        "csv",
+    ]);
+    assert_contains(
+        &csv,
+        &[
+            "smoking_status,kreftreg,ROYKESTATUS,0.80,Equivalent,1,Aldri røykt,never,Aldri røykt,Equivalent",
+        ],
+    );
+}

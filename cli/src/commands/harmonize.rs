@@ -1,20 +1,34 @@
-//! `varkat harmonize`: propose concept groups around shared definitions.
+//! `varkat harmonize` and `varkat harmonize report`: propose concept groups around shared
+//! definitions, and write the decision basis for reviewers.
 
 use std::fmt::Write;
 
 use anyhow::Context as _;
-use catalog::{RegistryId, Status, View};
+use catalog::{RegistryId, SharedDefinition, Status, VariableVersion, View};
+use harmonize::report::ReportInput;
 
 use crate::Context;
-use crate::args::HarmonizeArgs;
+use crate::args::{HarmonizeArgs, HarmonizeCommand, ProposeArgs, ReportArgs};
+use crate::output;
 
 /// Runs `varkat harmonize`.
 pub(crate) fn run(context: &Context, args: &HarmonizeArgs) -> anyhow::Result<()> {
+    match &args.command {
+        Some(HarmonizeCommand::Report(report_args)) => report(context, report_args),
+        None => propose(context, &args.propose),
+    }
+}
+
+/// The variables and definitions a proposal is made from, and the proposal.
+fn prepare(
+    context: &Context,
+    args: &ProposeArgs,
+) -> anyhow::Result<(Vec<VariableVersion>, Vec<SharedDefinition>, harmonize::Proposal)> {
     let store = context.open_store()?;
-    let text = std::fs::read_to_string(&args.definitions)
-        .with_context(|| format!("failed to read `{}`", args.definitions.display()))?;
-    let definitions =
-        importers::shared_definitions::read(&text, &args.definitions.display().to_string())?;
+    let path = args.definitions.as_ref().context("--definitions is required")?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("failed to read `{}`", path.display()))?;
+    let definitions = importers::shared_definitions::read(&text, &path.display().to_string())?;
     let registries: Vec<RegistryId> = if args.registry.is_empty() {
         store.registries()?.into_iter().map(|registry| registry.id).collect()
     } else {
@@ -29,8 +43,9 @@ pub(crate) fn run(context: &Context, args: &HarmonizeArgs) -> anyhow::Result<()>
                 .filter(|v| v.status != Status::Retired),
         );
     }
+    let defaults = harmonize::Options::default();
     let options = harmonize::Options {
-        min_confidence: args.min_confidence.unwrap_or(harmonize::Options::default().min_confidence),
+        min_confidence: args.min_confidence.unwrap_or(defaults.min_confidence),
     };
     let proposal = harmonize::propose(&variables, &definitions, &options);
     if let Some(path) = &args.export_groups {
@@ -39,6 +54,11 @@ pub(crate) fn run(context: &Context, args: &HarmonizeArgs) -> anyhow::Result<()>
         harmonize::write_score_export(&proposal, &mut file)
             .with_context(|| format!("failed to write `{}`", path.display()))?;
     }
+    Ok((variables, definitions, proposal))
+}
+
+fn propose(context: &Context, args: &ProposeArgs) -> anyhow::Result<()> {
+    let (_, _, proposal) = prepare(context, args)?;
     let mut out = String::new();
     let n_members: usize = proposal.groups.iter().map(|group| group.members.len()).sum();
     let _ = writeln!(
@@ -63,5 +83,23 @@ pub(crate) fn run(context: &Context, args: &HarmonizeArgs) -> anyhow::Result<()>
     }
     context.output.text(&out);
     context.output.json(&proposal);
+    Ok(())
+}
+
+fn report(context: &Context, args: &ReportArgs) -> anyhow::Result<()> {
+    let (variables, definitions, proposal) = prepare(context, &args.propose)?;
+    let input =
+        ReportInput { proposal: &proposal, variables: &variables, definitions: &definitions };
+    let mut bytes = Vec::new();
+    match args.format.as_str() {
+        "md" => harmonize::report::write_markdown(&input, &mut bytes)?,
+        "csv" => harmonize::report::write_csv(&input, &mut bytes)?,
+        _ => harmonize::report::write_html(&input, &mut bytes)?,
+    }
+    match &args.output {
+        Some(path) => std::fs::write(path, &bytes)
+            .with_context(|| format!("failed to write `{}`", path.display()))?,
+        None => output::write_stdout(&String::from_utf8_lossy(&bytes)),
+    }
     Ok(())
 }
