@@ -84,6 +84,7 @@ fn child(registry: &str, files: &[String]) {
         registry: (!registry.is_empty()).then(|| RegistryId::new(registry).expect("a slug")),
         encoding: Encoding::Auto,
         language: importers::Language::Norwegian,
+        code_system: None,
     };
     let batch = importers::read(&inputs, &options).expect("the input imports");
     let parsed = start.elapsed();

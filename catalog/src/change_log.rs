@@ -56,6 +56,9 @@ pub enum ChangeKind {
         /// True when the versions were kept as drafts.
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         draft: bool,
+        /// Code system versions added.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        code_systems: Vec<crate::code_systems::CodeSystemRef>,
     },
     /// A registry's drafts were published.
     Publish {
@@ -77,7 +80,15 @@ impl Change {
     /// A one-line summary for people: what the change did, with counts.
     pub fn summary(&self) -> String {
         match &self.kind {
-            ChangeKind::Import { files, new, changed, retired, draft, registries } => {
+            ChangeKind::Import {
+                files,
+                new,
+                changed,
+                retired,
+                draft,
+                registries,
+                code_systems,
+            } => {
                 let mut text = format!(
                     "import {} of {}: {} new, {} changed, {} retired",
                     self.import.map(|id| id.to_string()).unwrap_or_default(),
@@ -89,6 +100,13 @@ impl Change {
                 if !registries.is_empty() {
                     let names: Vec<&str> = registries.iter().map(RegistryId::as_str).collect();
                     text.push_str(&format!("; registries {}", names.join(", ")));
+                }
+                if !code_systems.is_empty() {
+                    let names: Vec<String> = code_systems
+                        .iter()
+                        .map(|c| format!("{}@{}", c.system, c.version))
+                        .collect();
+                    text.push_str(&format!("; code systems {}", names.join(", ")));
                 }
                 if *draft {
                     text.push_str(" (drafts)");

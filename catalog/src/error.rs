@@ -40,6 +40,16 @@ pub enum Error {
     /// `publish` or `discard` found nothing to do.
     #[error("registry `{0}` has no drafts")]
     NoDrafts(RegistryId),
+    /// A code system version the catalog has, given again with other content.
+    #[error(
+        "code system `{system}` version `{version}` is already in the catalog with other codes; give the new codes a new version"
+    )]
+    CodeSystemVersionDiffers {
+        /// The code system.
+        system: String,
+        /// The version.
+        version: String,
+    },
     /// A restore needs an empty store, or it would mix two histories.
     #[error(
         "the store at `{0}` is not empty; a full catalog export can only be restored into an empty store"

@@ -64,6 +64,24 @@ pub struct ImportPlan {
     pub retired: Vec<PlannedVersion>,
     /// Variables whose definition is the same as their latest version's.
     pub unchanged: usize,
+    /// Code system versions new to the catalog, each with how it differs from the one before.
+    pub code_systems: Vec<PlannedCodeSystem>,
+    /// Code system versions the catalog already has, unchanged.
+    pub unchanged_code_systems: usize,
+}
+
+/// A code system version an import will write.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlannedCodeSystem {
+    /// The code system and version.
+    pub reference: crate::code_systems::CodeSystemRef,
+    /// How it differs from the previous version.
+    pub diff: crate::code_systems::CodeSystemDiff,
+    /// Variables bound to the code system, to review when codes were removed or changed.
+    pub to_review: Vec<VariableKey>,
+    /// The code system's description and the version to write.
+    #[serde(skip)]
+    pub records: (crate::model::CodeSystem, crate::model::CodeSystemVersion),
 }
 
 impl ImportPlan {
@@ -74,6 +92,7 @@ impl ImportPlan {
             && self.new.is_empty()
             && self.changed.is_empty()
             && self.retired.is_empty()
+            && self.code_systems.is_empty()
     }
 }
 

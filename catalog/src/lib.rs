@@ -9,6 +9,7 @@
 //! [`IncomingVariable`]s, and everything else reads it.
 
 mod change_log;
+mod code_systems;
 mod diff;
 mod error;
 mod history;
@@ -17,6 +18,7 @@ mod model;
 mod store;
 
 pub use change_log::{Change, ChangeKind, VersionRef};
+pub use code_systems::{CodeSystemDiff, CodeSystemRef, diff_code_systems};
 pub use diff::{
     CategoryChange, Compatibility, FieldChange, VersionDiff, WordChange, WordChangeKind,
     diff_versions, word_diff,

@@ -57,6 +57,9 @@ pub(crate) enum Command {
     Publish(RegistryArg),
     /// Drop a registry's drafts, as one change.
     Discard(RegistryArg),
+    /// Code systems: list them, show a version's codes, find the variables bound to one.
+    #[command(subcommand)]
+    Codes(CodesCommand),
     /// Search the catalog as the variable explorer does.
     Search(SearchArgs),
     /// Rebuild the search index from the store.
@@ -85,6 +88,9 @@ pub(crate) struct ImportArgs {
     /// The language of labels in formats that do not say (REDCap): nb or en.
     #[arg(long, value_name = "LANGUAGE", default_value = "nb")]
     pub(crate) language: String,
+    /// The code system and version a CSV code list is, as ID@VERSION.
+    #[arg(long, value_name = "ID@VERSION")]
+    pub(crate) system: Option<String>,
     /// The files are the registry's whole codebook: retire variables they lack.
     #[arg(long)]
     pub(crate) full: bool,
@@ -257,4 +263,23 @@ pub(crate) struct ReportArgs {
     /// Write to this file instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
+}
+
+/// `varkat codes`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum CodesCommand {
+    /// List the code systems and their versions.
+    List,
+    /// Show the codes of a code system version (the latest without @VERSION).
+    Show {
+        /// The code system, as ID or ID@VERSION.
+        system: String,
+    },
+    /// List the variables (and versions) bound to a code system, or to one version of it.
+    WhereUsed {
+        /// The code system, as ID or ID@VERSION.
+        system: String,
+        /// Only where this code is one of the variable's own options.
+        code: Option<String>,
+    },
 }

@@ -37,7 +37,8 @@ pub(crate) fn code_for(error: &anyhow::Error) -> ExitCode {
                 catalog::Error::Locked(_)
                 | catalog::Error::IncompatibleStore { .. }
                 | catalog::Error::NotAStore(_) => STORE_UNAVAILABLE,
-                catalog::Error::DraftsPending(_)
+                catalog::Error::CodeSystemVersionDiffers { .. }
+                | catalog::Error::DraftsPending(_)
                 | catalog::Error::NoDrafts(_)
                 | catalog::Error::RestoreIntoNonEmpty(_) => CONFLICT,
                 catalog::Error::BadDump(_) => INVALID_INPUT,

@@ -96,6 +96,7 @@ pub fn main_impl(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) ->
         Command::Export(args) => commands::export::run(&context, args),
         Command::Publish(args) => commands::publish::publish(&context, args),
         Command::Discard(args) => commands::publish::discard(&context, args),
+        Command::Codes(command) => commands::codes::run(&context, command),
         Command::Search(args) => commands::search::search(&context, args),
         Command::Reindex => commands::search::reindex(&context),
         Command::Harmonize(args) => commands::harmonize::run(&context, args),

@@ -2,7 +2,10 @@
 
 use std::fmt::Write;
 
-use catalog::{CatalogDump, IncomingVariable, Registry, SourceFile, VariableDefinition};
+use catalog::{
+    CatalogDump, CodeSystem, CodeSystemVersion, IncomingVariable, Registry, SourceFile,
+    VariableDefinition,
+};
 use serde::Serialize;
 
 use crate::location::Location;
@@ -35,6 +38,8 @@ pub struct ImportBatch {
     pub files: Vec<SourceFile>,
     /// A whole catalog (from `export --all`) to restore instead of importing variables.
     pub dump: Option<CatalogDump>,
+    /// Code system versions the files define.
+    pub code_systems: Vec<(CodeSystem, CodeSystemVersion)>,
 }
 
 impl ImportBatch {
@@ -47,6 +52,7 @@ impl ImportBatch {
         if other.dump.is_some() {
             self.dump = other.dump;
         }
+        self.code_systems.extend(other.code_systems);
     }
 
     /// A readable rendering of what was read, as the golden fixtures record it.
@@ -58,6 +64,28 @@ impl ImportBatch {
         }
         for variable in &self.variables {
             render_variable(&mut out, variable);
+        }
+        for (system, version) in &self.code_systems {
+            let _ = writeln!(
+                out,
+                "code system {} \"{}\" version {} ({:?}, {} codes)",
+                system.id,
+                system.name,
+                version.version,
+                version.content,
+                version.concepts.len()
+            );
+            for concept in &version.concepts {
+                let display = [&concept.display.nb, &concept.display.en]
+                    .into_iter()
+                    .flatten()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" / ");
+                let parent =
+                    concept.parent.as_ref().map(|p| format!(" (under {p})")).unwrap_or_default();
+                let _ = writeln!(out, "  {} = {display}{parent}", concept.code);
+            }
         }
         if let Some(dump) = &self.dump {
             let _ = writeln!(
@@ -146,6 +174,7 @@ impl ImportBatch {
             variables: self.variables,
             files: self.files,
             warnings: self.warnings.iter().map(ToString::to_string).collect(),
+            code_systems: self.code_systems,
             full,
             draft,
             who: who.to_owned(),

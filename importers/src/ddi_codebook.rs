@@ -309,7 +309,13 @@ pub(crate) fn read(
         }],
         _ => Vec::new(),
     };
-    Ok(ImportBatch { registries, variables, warnings, files: vec![source], dump: None })
+    Ok(ImportBatch {
+        registries,
+        variables,
+        warnings,
+        files: vec![source],
+        ..ImportBatch::default()
+    })
 }
 
 /// `valid_from=1999-06-01; valid_to=2008-12-31`, as registries write collection periods in notes.

@@ -93,6 +93,14 @@ pub enum ImportErrorKind {
         /// Where it was first defined.
         first_line: u64,
     },
+    /// A code that appears twice in one code system version.
+    #[error("code `{code}` appears twice in code system `{system}`")]
+    DuplicateCode {
+        /// The code.
+        code: String,
+        /// The code system.
+        system: String,
+    },
     /// A variable defined by two files of the same import.
     #[error("variable `{key}` is also defined, differently, in `{first_file}`")]
     DefinedInTwoFiles {
@@ -207,6 +215,12 @@ pub enum ImportErrorKind {
     /// A registry id that is not a slug.
     #[error("registry id `{0}` is not a slug (letters, digits, `-` and `_`)")]
     BadRegistryId(String),
+    /// A code list that does not say which code system it is.
+    #[error("this {format} file does not say which code system it is; give --system ID@VERSION")]
+    NoCodeSystem {
+        /// The format.
+        format: &'static str,
+    },
     /// The format does not name the registry and none was given.
     #[error("this {format} file does not say which registry it describes; give --registry ID")]
     NoRegistry {

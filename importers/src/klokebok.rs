@@ -244,7 +244,7 @@ pub(crate) fn read(
             source: source.clone(),
         });
     }
-    Ok(ImportBatch { registries: Vec::new(), variables, warnings, files: vec![source], dump: None })
+    Ok(ImportBatch { variables, warnings, files: vec![source], ..ImportBatch::default() })
 }
 
 fn norwegian(value: Option<&str>) -> LocalizedText {

@@ -5,10 +5,12 @@
 //! caller hands the batch to `catalog::Store::import`, which writes all of it or nothing.
 
 mod batch;
+mod csv_code_list;
 mod dbgap;
 mod ddi_codebook;
 mod encoding;
 mod error;
+mod fhir;
 mod klokebok;
 mod location;
 mod mrs_kodebok;
@@ -50,11 +52,15 @@ pub enum Format {
     DdiCodebook,
     /// A dbGaP data dictionary (`data_dict.xml`).
     Dbgap,
+    /// An HL7 FHIR R4 CodeSystem, in JSON or XML.
+    Fhir,
+    /// A plain CSV code list.
+    CsvCodeList,
 }
 
 impl Format {
     /// Every format, for messages.
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 10] = [
         Format::VarkatJson,
         Format::Opal,
         Format::Klokebok,
@@ -63,6 +69,8 @@ impl Format {
         Format::UkBiobank,
         Format::DdiCodebook,
         Format::Dbgap,
+        Format::Fhir,
+        Format::CsvCodeList,
     ];
 
     /// The format's name on the command line and in provenance.
@@ -76,6 +84,8 @@ impl Format {
             Format::UkBiobank => ukbiobank::FORMAT,
             Format::DdiCodebook => ddi_codebook::FORMAT,
             Format::Dbgap => dbgap::FORMAT,
+            Format::Fhir => fhir::FORMAT,
+            Format::CsvCodeList => csv_code_list::FORMAT,
         }
     }
 }
@@ -122,6 +132,8 @@ pub struct ReadOptions {
     pub encoding: Encoding,
     /// The language of labels in formats that do not say (REDCap): `nb` or `en`.
     pub language: Language,
+    /// The code system and version a CSV code list is, as `ID@VERSION`.
+    pub code_system: Option<String>,
 }
 
 /// The language of labels, for formats that do not say.
@@ -157,6 +169,9 @@ enum Detected {
     UkBiobank,
     DdiCodebook,
     Dbgap,
+    FhirJson,
+    FhirXml,
+    CsvCodeList,
 }
 
 fn detect(text: &str, file: &str) -> Result<Detected, ImportError> {
@@ -165,6 +180,11 @@ fn detect(text: &str, file: &str) -> Result<Detected, ImportError> {
         match ddi_codebook::root_element(start, file)?.as_deref() {
             Some("codeBook") => return Ok(Detected::DdiCodebook),
             Some("data_table") => return Ok(Detected::Dbgap),
+            Some("CodeSystem" | "ValueSet" | "ConceptMap" | "NamingSystem")
+                if start.contains("hl7.org/fhir") =>
+            {
+                return Ok(Detected::FhirXml);
+            }
             Some(
                 root @ ("DDIInstance" | "FragmentInstance" | "ResourcePackage" | "LogicalProduct"
                 | "Fragment"),
@@ -183,6 +203,9 @@ fn detect(text: &str, file: &str) -> Result<Detected, ImportError> {
         if start.contains("\"varkat_format\"") {
             return Ok(Detected::VarkatJson);
         }
+        if start.contains("\"resourceType\"") {
+            return Ok(Detected::FhirJson);
+        }
     } else if let Ok(table) = table::Table::read(start.lines().next().unwrap_or(""), file) {
         let headers = table.headers();
         let has = |name: &str| headers.iter().any(|header| header.eq_ignore_ascii_case(name));
@@ -197,6 +220,12 @@ fn detect(text: &str, file: &str) -> Result<Detected, ImportError> {
         }
         if ukbiobank::is_showcase(headers) {
             return Ok(Detected::UkBiobank);
+        }
+        if csv_code_list::is_code_list(headers)
+            && !opal::is_variables_table(headers)
+            && !opal::is_categories_table(headers)
+        {
+            return Ok(Detected::CsvCodeList);
         }
         if opal::is_variables_table(headers) {
             return Ok(Detected::OpalVariables);
@@ -244,6 +273,9 @@ pub fn read(files: &[InputFile], options: &ReadOptions) -> Result<ImportBatch, I
             (Some(Format::UkBiobank), _) => Ok(Detected::UkBiobank),
             (Some(Format::DdiCodebook), _) => Ok(Detected::DdiCodebook),
             (Some(Format::Dbgap), _) => Ok(Detected::Dbgap),
+            (Some(Format::Fhir), Ok(Detected::FhirXml)) => Ok(Detected::FhirXml),
+            (Some(Format::Fhir), _) => Ok(Detected::FhirJson),
+            (Some(Format::CsvCodeList), _) => Ok(Detected::CsvCodeList),
             (Some(Format::Opal), Ok(Detected::OpalCategories)) => Ok(Detected::OpalCategories),
             (Some(Format::Opal), _) => Ok(Detected::OpalVariables),
             (None, detected) => detected,
@@ -274,6 +306,11 @@ pub fn read(files: &[InputFile], options: &ReadOptions) -> Result<ImportBatch, I
             Detected::UkBiobank => absorb(ukbiobank::read(text, path, registry), &mut errors),
             Detected::DdiCodebook => absorb(ddi_codebook::read(text, path, registry), &mut errors),
             Detected::Dbgap => absorb(dbgap::read(text, path, registry), &mut errors),
+            Detected::FhirJson => absorb(fhir::read_json(text, path), &mut errors),
+            Detected::FhirXml => absorb(fhir::read_xml(text, path), &mut errors),
+            Detected::CsvCodeList => {
+                absorb(csv_code_list::read(text, path, options.code_system.as_deref()), &mut errors)
+            }
             Detected::OpalVariables => {
                 let categories = detected
                     .iter()

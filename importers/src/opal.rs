@@ -235,7 +235,7 @@ pub(crate) fn read(
             variable.definition.data_type = DataType::Categorical;
         }
     }
-    Ok(ImportBatch { registries: Vec::new(), variables, warnings, files, dump: None })
+    Ok(ImportBatch { variables, warnings, files, ..ImportBatch::default() })
 }
 
 fn row_key(

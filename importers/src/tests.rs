@@ -33,6 +33,8 @@ fn render_case(dir: &Path, stem: &str, files: &[PathBuf]) -> String {
         }),
         encoding: if stem.ends_with(".latin1") { Encoding::Latin1 } else { Encoding::Auto },
         language: Language::Norwegian,
+        code_system: Some(format!("{registry_slug}@1"))
+            .filter(|_| dir.starts_with(fixtures().join("csv-code-list"))),
     };
     match read(&inputs, &options) {
         Ok(batch) => {
@@ -149,11 +151,27 @@ fn dbgap_rejected() {
     run("dbgap", "err");
 }
 #[test]
+fn fhir_accepted() {
+    run("fhir", "ok");
+}
+#[test]
+fn fhir_rejected() {
+    run("fhir", "err");
+}
+#[test]
+fn csv_code_list_accepted() {
+    run("csv-code-list", "ok");
+}
+#[test]
+fn csv_code_list_rejected() {
+    run("csv-code-list", "err");
+}
+#[test]
 fn unknown_format_is_refused() {
     let input = InputFile { path: "notes.txt".into(), bytes: b"just some notes\n".to_vec() };
     let err = read(&[input], &ReadOptions::default()).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "notes.txt:1: cannot tell the format of this file (it starts with `just some notes`); give --format (varkat-json, opal, klokebok, mrs-kodebok, redcap, ukbiobank, ddi-codebook, dbgap)\n1 error found; nothing was imported"
+        "notes.txt:1: cannot tell the format of this file (it starts with `just some notes`); give --format (varkat-json, opal, klokebok, mrs-kodebok, redcap, ukbiobank, ddi-codebook, dbgap, fhir, csv-code-list)\n1 error found; nothing was imported"
     );
 }

@@ -8,8 +8,8 @@
 use std::collections::{BTreeSet, HashSet};
 
 use catalog::{
-    CatalogDump, Change, ImportRecord, IncomingVariable, Registry, SourceFile, VariableDefinition,
-    VariableKey, VariableVersion,
+    CatalogDump, Change, CodeSystem, CodeSystemVersion, ImportRecord, IncomingVariable, Registry,
+    SourceFile, VariableDefinition, VariableKey, VariableVersion,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -49,6 +49,10 @@ struct History {
     versions: Vec<VariableVersion>,
     imports: Vec<ImportRecord>,
     changes: Vec<Change>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    code_systems: Vec<CodeSystem>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    code_system_versions: Vec<CodeSystemVersion>,
 }
 
 #[derive(Serialize)]
@@ -143,6 +147,8 @@ pub fn read(text: &str, file: &str) -> Result<ImportBatch, ImportErrors> {
                 versions: history.versions,
                 imports: history.imports,
                 changes: history.changes,
+                code_systems: history.code_systems,
+                code_system_versions: history.code_system_versions,
             }),
             Err(err) => {
                 errors.push(json_error(text, history.get(), file, &err));
@@ -155,7 +161,14 @@ pub fn read(text: &str, file: &str) -> Result<ImportBatch, ImportErrors> {
         return Err(errors);
     }
     let registries = if dump.is_some() { Vec::new() } else { registries };
-    Ok(ImportBatch { registries, variables, warnings, files: vec![source], dump })
+    Ok(ImportBatch {
+        registries,
+        variables,
+        warnings,
+        files: vec![source],
+        dump,
+        ..ImportBatch::default()
+    })
 }
 
 /// Writes registries and the current definition of their variables: a codebook that
@@ -182,6 +195,8 @@ pub fn write_dump(dump: &CatalogDump) -> String {
         versions: dump.versions.clone(),
         imports: dump.imports.clone(),
         changes: dump.changes.clone(),
+        code_systems: dump.code_systems.clone(),
+        code_system_versions: dump.code_system_versions.clone(),
     };
     to_string(&Document {
         varkat_format: JSON_FORMAT_VERSION,

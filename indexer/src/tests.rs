@@ -58,6 +58,7 @@ fn import(store: &Store, variables: Vec<IncomingVariable>) {
         full: false,
         draft: false,
         who: "test".into(),
+        code_systems: Vec::new(),
     };
     store.import(request).unwrap();
 }

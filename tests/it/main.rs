@@ -4,6 +4,8 @@
 /// The workspace and command helpers every test uses.
 mod util;
 
+/// Code systems: versions, changes, where they are used.
+mod codes;
 /// The bundled demo.
 mod demo;
 /// Drafts: hidden until published, or discarded.

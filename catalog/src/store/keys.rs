@@ -2,7 +2,7 @@
 //! prefix, so that a prefix scan lists a registry's variables, a variable's versions in order,
 //! or the change log from any point.
 
-use crate::id::{ChangeSeq, ImportId, RegistryId, VariableKey, VersionNo};
+use crate::id::{ChangeSeq, CodeSystemId, ImportId, RegistryId, VariableKey, VersionNo};
 
 /// The store's format version, written once when the store is created.
 pub(crate) const FORMAT: &[u8] = b"meta/format";
@@ -15,6 +15,10 @@ pub(crate) const VERSIONS: &[u8] = b"ver/";
 pub(crate) const CHANGES: &[u8] = b"chg/";
 /// Import records by big-endian id.
 pub(crate) const IMPORTS: &[u8] = b"imp/";
+/// Code systems by id.
+pub(crate) const CODE_SYSTEMS: &[u8] = b"csys/";
+/// Code system versions: id, NUL, big-endian ordinal, in the order they were imported.
+pub(crate) const CODE_SYSTEM_VERSIONS: &[u8] = b"csv/";
 
 pub(crate) fn registry(id: &RegistryId) -> Vec<u8> {
     [REGISTRIES, id.as_str().as_bytes()].concat()
@@ -34,6 +38,18 @@ pub(crate) fn version(key: &VariableKey, version: VersionNo) -> Vec<u8> {
 
 pub(crate) fn change(seq: ChangeSeq) -> Vec<u8> {
     [CHANGES, &seq.0.to_be_bytes()].concat()
+}
+
+pub(crate) fn code_system(id: &CodeSystemId) -> Vec<u8> {
+    [CODE_SYSTEMS, id.0.as_bytes()].concat()
+}
+
+pub(crate) fn code_system_versions(id: &CodeSystemId) -> Vec<u8> {
+    [CODE_SYSTEM_VERSIONS, id.0.as_bytes(), b"\0"].concat()
+}
+
+pub(crate) fn code_system_version(id: &CodeSystemId, ordinal: u32) -> Vec<u8> {
+    [code_system_versions(id).as_slice(), &ordinal.to_be_bytes()].concat()
 }
 
 pub(crate) fn import(id: ImportId) -> Vec<u8> {

@@ -23,10 +23,13 @@ use serde::de::DeserializeOwned;
 pub use records::{CatalogDump, FORMAT_VERSION, ImportRecord};
 
 use crate::change_log::{Change, ChangeKind, VersionRef};
+use crate::code_systems::{CodeSystemRef, diff_code_systems};
 use crate::error::{Error, Result, StorageError};
+use crate::history::PlannedCodeSystem;
 use crate::history::{ImportPlan, IncomingVariable, PlannedVersion, SourceFile, plan_import};
+use crate::id::CodeSystemId;
 use crate::id::{ChangeSeq, ImportId, RegistryId, VariableKey, VersionNo};
-use crate::model::{Provenance, Registry, Status, VariableVersion};
+use crate::model::{CodeSystem, CodeSystemVersion, Provenance, Registry, Status, VariableVersion};
 
 /// The store's directory inside a data directory; the search index lives beside it.
 pub fn store_dir(data_dir: &Path) -> PathBuf {
@@ -59,6 +62,8 @@ pub struct ImportRequest {
     pub draft: bool,
     /// Who is importing.
     pub who: String,
+    /// Code system versions the files define.
+    pub code_systems: Vec<(CodeSystem, CodeSystemVersion)>,
 }
 
 /// What an import did.
@@ -316,7 +321,70 @@ impl Store {
         let variables = std::mem::take(&mut request.variables);
         let mut plan = plan_import(&current, variables, &full_registries, request.draft);
         (plan.new_registries, plan.updated_registries) = plan_registries;
+        for (system, version) in &request.code_systems {
+            let versions = self.code_system_versions(&system.id)?;
+            if let Some(existing) = versions.iter().find(|v| v.version == version.version) {
+                if existing != version {
+                    return Err(Error::CodeSystemVersionDiffers {
+                        system: system.id.0.clone(),
+                        version: version.version.clone(),
+                    });
+                }
+                plan.unchanged_code_systems += 1;
+                continue;
+            }
+            let diff = diff_code_systems(versions.last(), version);
+            let to_review = if diff.touches_codes() {
+                let mut keys: Vec<VariableKey> =
+                    self.where_used(&system.id, None)?.into_iter().map(|v| v.key).collect();
+                keys.dedup();
+                keys
+            } else {
+                Vec::new()
+            };
+            plan.code_systems.push(PlannedCodeSystem {
+                reference: CodeSystemRef {
+                    system: system.id.clone(),
+                    version: version.version.clone(),
+                },
+                diff,
+                to_review,
+                records: (system.clone(), version.clone()),
+            });
+        }
         Ok((plan, request))
+    }
+
+    /// Every code system, by id.
+    pub fn code_systems(&self) -> Result<Vec<CodeSystem>> {
+        self.scan(keys::CODE_SYSTEMS).collect()
+    }
+
+    /// The versions of a code system, in the order imported.
+    pub fn code_system_versions(&self, id: &CodeSystemId) -> Result<Vec<CodeSystemVersion>> {
+        self.scan(&keys::code_system_versions(id)).collect()
+    }
+
+    /// Every version of every variable bound to a code system (and, if given, to one version of
+    /// it): the answer to "where is this code system used?".
+    pub fn where_used(
+        &self,
+        id: &CodeSystemId,
+        version: Option<&str>,
+    ) -> Result<Vec<VariableVersion>> {
+        let mut found = Vec::new();
+        for variable in self.scan::<VariableVersion>(keys::VERSIONS) {
+            let variable = variable?;
+            let bound =
+                variable.definition.value_domain.code_system.as_ref().is_some_and(|binding| {
+                    &binding.system == id
+                        && version.is_none_or(|wanted| binding.version.as_deref() == Some(wanted))
+                });
+            if bound {
+                found.push(variable);
+            }
+        }
+        Ok(found)
     }
 
     /// Plans and writes an import as one atomic change. An import that changes nothing
@@ -352,6 +420,14 @@ impl Store {
             batch.insert(keys::version(&planned.key, planned.version), Self::encode(&version));
             VersionRef { key: planned.key.clone(), version: planned.version }
         };
+        let mut code_systems = Vec::new();
+        for planned in &plan.code_systems {
+            let (system, version) = &planned.records;
+            let ordinal = self.code_system_versions(&system.id)?.len() as u32;
+            batch.insert(keys::code_system(&system.id), Self::encode(system));
+            batch.insert(keys::code_system_version(&system.id, ordinal), Self::encode(version));
+            code_systems.push(planned.reference.clone());
+        }
         let new = plan.new.iter().map(|planned| write(&mut batch, planned)).collect();
         let changed = plan.changed.iter().map(|planned| write(&mut batch, planned)).collect();
         let retired = plan.retired.iter().map(|planned| write(&mut batch, planned)).collect();
@@ -380,6 +456,7 @@ impl Store {
                 changed,
                 retired,
                 draft: request.draft,
+                code_systems,
             },
         };
         batch.insert(keys::change(seq), Self::encode(&change));
@@ -448,6 +525,8 @@ impl Store {
             versions: self.scan(keys::VERSIONS).collect::<Result<_>>()?,
             imports: self.scan(keys::IMPORTS).collect::<Result<_>>()?,
             changes: self.scan(keys::CHANGES).collect::<Result<_>>()?,
+            code_systems: self.code_systems()?,
+            code_system_versions: self.scan(keys::CODE_SYSTEM_VERSIONS).collect::<Result<_>>()?,
         })
     }
 
@@ -476,6 +555,19 @@ impl Store {
         }
         for change in &dump.changes {
             batch.insert(keys::change(change.seq), Self::encode(change));
+        }
+        for system in &dump.code_systems {
+            batch.insert(keys::code_system(&system.id), Self::encode(system));
+        }
+        let mut ordinals: std::collections::HashMap<&CodeSystemId, u32> =
+            std::collections::HashMap::new();
+        for version in &dump.code_system_versions {
+            let ordinal = ordinals.entry(&version.system).or_default();
+            batch.insert(
+                keys::code_system_version(&version.system, *ordinal),
+                Self::encode(version),
+            );
+            *ordinal += 1;
         }
         self.commit(batch)
     }

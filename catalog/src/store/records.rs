@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::change_log::Change;
 use crate::history::SourceFile;
 use crate::id::ImportId;
-use crate::model::{Registry, VariableVersion};
+use crate::model::{CodeSystem, CodeSystemVersion, Registry, VariableVersion};
 
 /// The store format this build writes and reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -45,4 +45,10 @@ pub struct CatalogDump {
     pub imports: Vec<ImportRecord>,
     /// The change log, in order.
     pub changes: Vec<Change>,
+    /// Code systems, by id.
+    #[serde(default)]
+    pub code_systems: Vec<CodeSystem>,
+    /// Every code system version, by code system and in the order imported.
+    #[serde(default)]
+    pub code_system_versions: Vec<CodeSystemVersion>,
 }

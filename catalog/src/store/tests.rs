@@ -1,7 +1,7 @@
 //! Store tests on a real sled directory: import, versions, drafts, as-of reads, restore.
 
 use super::*;
-use crate::model::{DataType, LocalizedText, VariableDefinition};
+use crate::model::{CodeSystem, CodeSystemVersion, DataType, LocalizedText, VariableDefinition};
 
 fn key(name: &str) -> VariableKey {
     VariableKey::new(RegistryId::new("hunt").unwrap(), name).unwrap()
@@ -27,6 +27,7 @@ fn request(variables: &[(&str, &str)], full: bool, draft: bool) -> ImportRequest
         full,
         draft,
         who: "tester".into(),
+        code_systems: Vec::new(),
     }
 }
 
@@ -160,4 +161,71 @@ fn restore_gives_identical_catalog() {
     restored.restore(&dump).unwrap();
     assert_eq!(restored.dump().unwrap(), dump);
     assert!(matches!(restored.restore(&dump), Err(Error::RestoreIntoNonEmpty(_))));
+}
+
+fn code_system_version(
+    version: &str,
+    concepts: &[(&str, &str)],
+) -> (CodeSystem, CodeSystemVersion) {
+    let id = crate::id::CodeSystemId("volven-8116".into());
+    let system = CodeSystem { id: id.clone(), name: "ID-type for personer".into(), url: None };
+    let concepts = concepts
+        .iter()
+        .map(|(code, display)| crate::model::Concept {
+            code: (*code).into(),
+            display: LocalizedText::nb(display),
+            parent: None,
+            period: Default::default(),
+        })
+        .collect();
+    (
+        system,
+        CodeSystemVersion {
+            system: id,
+            version: version.into(),
+            content: crate::model::ConceptContent::Complete,
+            concepts,
+        },
+    )
+}
+
+#[test]
+fn a_new_code_system_version_reports_its_changes_and_the_variables_to_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let mut bound = request(&[("IDTYPE", "ID-type")], false, false);
+    bound.variables[0].definition.value_domain.code_system =
+        Some(crate::model::CodeSystemBinding {
+            system: crate::id::CodeSystemId("volven-8116".into()),
+            version: None,
+        });
+    bound.code_systems = vec![code_system_version(
+        "1",
+        &[("FNR", "Fødselsnummer"), ("DNR", "D-nummer"), ("HNR", "H-nummer")],
+    )];
+    store.import(bound).unwrap();
+    let mut next = request(&[], false, false);
+    next.code_systems = vec![code_system_version(
+        "2",
+        &[
+            ("FNR", "Fødselsnummer"),
+            ("DNR", "D-nummer (midlertidig)"),
+            ("FHN", "Felles hjelpenummer"),
+        ],
+    )];
+    let outcome = store.import(next).unwrap();
+    let planned = &outcome.plan.code_systems[0];
+    assert_eq!(planned.diff.previous.as_deref(), Some("1"));
+    assert_eq!(
+        (planned.diff.added.clone(), planned.diff.removed.clone(), planned.diff.relabelled.clone()),
+        (vec!["FHN".to_owned()], vec!["HNR".to_owned()], vec!["DNR".to_owned()])
+    );
+    assert_eq!(planned.to_review, [key("IDTYPE")]);
+    assert_eq!(
+        store.code_system_versions(&crate::id::CodeSystemId("volven-8116".into())).unwrap().len(),
+        2
+    );
+    let mut again = request(&[], false, false);
+    again.code_systems = vec![code_system_version("2", &[("FNR", "Fødselsnummer")])];
+    assert!(matches!(store.import(again), Err(Error::CodeSystemVersionDiffers { .. })));
 }

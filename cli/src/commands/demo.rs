@@ -95,6 +95,7 @@ pub(crate) fn run(context: &Context, data_dir_given: bool) -> anyhow::Result<()>
             registry: step.registry.map(RegistryId::new).transpose()?,
             encoding: step.encoding,
             language: importers::Language::Norwegian,
+            code_system: None,
         };
         let batch = importers::read(&inputs, &options)?;
         let outcome = store.import(batch.into_request(step.full, false, &context.who))?;

@@ -36,6 +36,7 @@ pub(crate) fn run(context: &Context, args: &ImportArgs) -> anyhow::Result<()> {
         registry: args.registry.as_deref().map(RegistryId::new).transpose()?,
         encoding: args.encoding.parse::<Encoding>().map_err(anyhow::Error::msg)?,
         language: args.language.parse::<Language>().map_err(anyhow::Error::msg)?,
+        code_system: args.system.clone(),
     };
     let store = context.open_store()?;
     let progress = Progress::start(!context.output.quiet && !context.output.json, "reading");
@@ -137,9 +138,15 @@ fn describe(
     }
     let would = if dry_run { "would be " } else { "" };
     let drafts = if draft { " as drafts" } else { "" };
+    let only_codes = plan.new.is_empty()
+        && plan.changed.is_empty()
+        && plan.retired.is_empty()
+        && plan.unchanged == 0
+        && (!plan.code_systems.is_empty() || plan.unchanged_code_systems > 0);
     let _ = writeln!(
         out,
-        "{} new, {} changed, {} retired, {} unchanged{}",
+        "{}{} new, {} changed, {} retired, {} unchanged{}",
+        if only_codes { "variables: " } else { "" },
         plan.new.len(),
         plan.changed.len(),
         plan.retired.len(),
@@ -150,6 +157,30 @@ fn describe(
         [("new", &plan.new), ("changed", &plan.changed), ("retired", &plan.retired)]
     {
         list(&mut out, what, versions);
+    }
+    for planned in &plan.code_systems {
+        let diff = &planned.diff;
+        let since =
+            diff.previous.as_ref().map(|previous| format!(" since {previous}")).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "code system {}@{}{since}: {} added, {} removed, {} relabelled, {} moved",
+            planned.reference.system,
+            planned.reference.version,
+            diff.added.len(),
+            diff.removed.len(),
+            diff.relabelled.len(),
+            diff.moved.len()
+        );
+        for key in planned.to_review.iter().take(LISTED) {
+            let _ = writeln!(
+                out,
+                "  to review: {key} is bound to it and codes were removed or changed"
+            );
+        }
+    }
+    if plan.unchanged_code_systems > 0 {
+        let _ = writeln!(out, "{} code system versions unchanged", plan.unchanged_code_systems);
     }
     match (dry_run, change) {
         (true, _) => out.push_str("dry run: nothing was written\n"),

@@ -1,6 +1,7 @@
 //! One module per group of commands.
 
 pub(crate) mod browse;
+pub(crate) mod codes;
 pub(crate) mod demo;
 pub(crate) mod export;
 pub(crate) mod harmonize;

@@ -1,0 +1,126 @@
+//! `varkat codes`: the code systems the catalog knows, their codes, and where they are used.
+
+use std::fmt::Write;
+
+use anyhow::Context as _;
+use catalog::{CodeSystemId, CodeSystemVersion, Store};
+
+use crate::Context;
+use crate::args::CodesCommand;
+
+/// Runs `varkat codes`.
+pub(crate) fn run(context: &Context, command: &CodesCommand) -> anyhow::Result<()> {
+    let store = context.open_store()?;
+    match command {
+        CodesCommand::List => list(context, &store),
+        CodesCommand::Show { system } => show(context, &store, system),
+        CodesCommand::WhereUsed { system, code } => {
+            where_used(context, &store, system, code.as_deref())
+        }
+    }
+}
+
+/// `ID` or `ID@VERSION`.
+fn split(reference: &str) -> (CodeSystemId, Option<&str>) {
+    match reference.split_once('@') {
+        Some((id, version)) => (CodeSystemId(id.to_owned()), Some(version)),
+        None => (CodeSystemId(reference.to_owned()), None),
+    }
+}
+
+fn version(store: &Store, reference: &str) -> anyhow::Result<CodeSystemVersion> {
+    let (id, wanted) = split(reference);
+    let versions = store.code_system_versions(&id)?;
+    let found = match wanted {
+        Some(wanted) => versions.into_iter().find(|v| v.version == wanted),
+        None => versions.into_iter().last(),
+    };
+    found.with_context(|| format!("code system `{reference}` is not in the catalog"))
+}
+
+fn list(context: &Context, store: &Store) -> anyhow::Result<()> {
+    let mut out = String::new();
+    let mut rows = Vec::new();
+    for system in store.code_systems()? {
+        let versions = store.code_system_versions(&system.id)?;
+        let names: Vec<String> = versions
+            .iter()
+            .map(|v| format!("{} ({} codes)", v.version, v.concepts.len()))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{:<28} {}  versions: {}",
+            system.id.to_string(),
+            system.name,
+            names.join(", ")
+        );
+        rows.push(serde_json::json!({ "system": system, "versions": versions.iter().map(|v| &v.version).collect::<Vec<_>>() }));
+    }
+    if rows.is_empty() {
+        out.push_str("no code systems yet; import a FHIR CodeSystem or a CSV code list\n");
+    }
+    context.output.text(&out);
+    context.output.json(&rows);
+    Ok(())
+}
+
+fn show(context: &Context, store: &Store, reference: &str) -> anyhow::Result<()> {
+    let version = version(store, reference)?;
+    let mut out = format!(
+        "{}@{} ({:?}, {} codes)\n",
+        version.system,
+        version.version,
+        version.content,
+        version.concepts.len()
+    );
+    for concept in &version.concepts {
+        let parent = concept.parent.as_ref().map(|p| format!("  (under {p})")).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  {:<12} {}{parent}",
+            concept.code,
+            concept.display.best().unwrap_or("")
+        );
+    }
+    context.output.text(&out);
+    context.output.json(&version);
+    Ok(())
+}
+
+fn where_used(
+    context: &Context,
+    store: &Store,
+    reference: &str,
+    code: Option<&str>,
+) -> anyhow::Result<()> {
+    let (id, wanted) = split(reference);
+    let mut used = store.where_used(&id, wanted)?;
+    if let Some(code) = code {
+        used.retain(|v| {
+            v.definition.value_domain.categories.is_empty()
+                || v.definition.value_domain.categories.iter().any(|c| c.code == code)
+        });
+    }
+    let mut out = String::new();
+    for variable in &used {
+        let binding = variable
+            .definition
+            .value_domain
+            .code_system
+            .as_ref()
+            .and_then(|b| b.version.clone())
+            .map(|v| format!("@{v}"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  {}@{}  {}  (bound to {id}{binding})",
+            variable.key,
+            variable.version,
+            variable.definition.label.best().unwrap_or("")
+        );
+    }
+    let _ = writeln!(out, "{} variable versions use {reference}", used.len());
+    context.output.text(&out);
+    context.output.json(&used);
+    Ok(())
+}

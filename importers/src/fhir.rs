@@ -1,0 +1,297 @@
+//! Reads HL7 FHIR R4 CodeSystem resources, in JSON and in XML, as code system versions with
+//! their concepts and hierarchy. A `content: not-present` CodeSystem (the code system is known,
+//! its codes are published elsewhere) is kept as known but empty. ValueSet and ConceptMap
+//! resources are recognised and refused with a reason: varkat does not read them yet.
+
+use catalog::{
+    CodeSystem, CodeSystemId, CodeSystemVersion, Concept, ConceptContent, LocalizedText, Period,
+    SourceFile,
+};
+use serde_json::Value;
+
+use crate::batch::{ImportBatch, Warning};
+use crate::error::{ImportError, ImportErrorKind, ImportErrors};
+use crate::location::Location;
+use crate::xml::{XmlEvent, XmlReader, attribute};
+
+/// The format's name in provenance and messages.
+pub(crate) const FORMAT: &str = "fhir";
+
+/// A CodeSystem as read, before it becomes catalog values.
+#[derive(Default)]
+struct Resource {
+    id: Option<String>,
+    url: Option<String>,
+    version: Option<String>,
+    name: Option<String>,
+    title: Option<String>,
+    content: Option<String>,
+    language: Option<String>,
+    concepts: Vec<RawConcept>,
+}
+
+#[derive(Default)]
+struct RawConcept {
+    code: String,
+    display: Option<String>,
+    parent: Option<String>,
+    designations: Vec<(String, String)>,
+}
+
+/// A FHIR resource type that is not a CodeSystem, as the refusal names it.
+fn refuse(resource_type: &str, location: Location) -> ImportErrors {
+    let kind = match resource_type {
+        "NamingSystem" => ImportErrorKind::NotADictionary {
+            what: "a FHIR NamingSystem (identifier namespaces)",
+            instead: "it defines no codes or variables",
+        },
+        other => ImportErrorKind::Unsupported {
+            what: format!("a FHIR {other}"),
+            instead: "only CodeSystem resources are read so far",
+        },
+    };
+    ImportErrors::one(location, kind)
+}
+
+/// Reads a FHIR resource in JSON.
+pub(crate) fn read_json(text: &str, file: &str) -> Result<ImportBatch, ImportErrors> {
+    let value: Value = serde_json::from_str(text).map_err(|err| {
+        let location = Location {
+            line: Some(err.line() as u64),
+            column: Some(err.column() as u64),
+            ..Location::file(file)
+        };
+        ImportErrors::one(location, ImportErrorKind::Json(format!("invalid FHIR JSON: {err}")))
+    })?;
+    let resource_type = value["resourceType"].as_str().unwrap_or("");
+    if resource_type != "CodeSystem" {
+        return Err(refuse(resource_type, Location::file(file).field("resourceType")));
+    }
+    let text_of = |key: &str| value[key].as_str().map(str::to_owned);
+    let mut resource = Resource {
+        id: text_of("id"),
+        url: text_of("url"),
+        version: text_of("version"),
+        name: text_of("name"),
+        title: text_of("title"),
+        content: text_of("content"),
+        language: text_of("language"),
+        concepts: Vec::new(),
+    };
+    let mut errors = Vec::new();
+    collect_json(&value["concept"], None, &mut resource.concepts, &mut errors, file);
+    if let Some(errors) = ImportErrors::from_vec(errors) {
+        return Err(errors);
+    }
+    finish(resource, file)
+}
+
+fn collect_json(
+    concepts: &Value,
+    parent: Option<&str>,
+    out: &mut Vec<RawConcept>,
+    errors: &mut Vec<ImportError>,
+    file: &str,
+) {
+    for concept in concepts.as_array().into_iter().flatten() {
+        let Some(code) = concept["code"].as_str().filter(|code| !code.is_empty()) else {
+            errors.push(ImportError::new(
+                Location::file(file).field("concept.code"),
+                ImportErrorKind::EmptyCategoryCode { variable: "CodeSystem".into() },
+            ));
+            continue;
+        };
+        let designations = concept["designation"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|d| {
+                Some((d["language"].as_str()?.to_owned(), d["value"].as_str()?.to_owned()))
+            })
+            .collect();
+        out.push(RawConcept {
+            code: code.to_owned(),
+            display: concept["display"].as_str().map(str::to_owned),
+            parent: parent.map(str::to_owned),
+            designations,
+        });
+        collect_json(&concept["concept"], Some(code), out, errors, file);
+    }
+}
+
+/// Reads a FHIR resource in XML.
+pub(crate) fn read_xml(text: &str, file: &str) -> Result<ImportBatch, ImportErrors> {
+    let mut reader = XmlReader::new(text, file);
+    let mut resource = Resource::default();
+    let mut path: Vec<String> = Vec::new();
+    // Indexes into `resource.concepts` of the concepts being read, innermost last.
+    let mut open_concepts: Vec<usize> = Vec::new();
+    let mut designation: (Option<String>, Option<String>) = (None, None);
+    loop {
+        match reader.next().map_err(|err| ImportErrors::from_vec(vec![err]).expect("one error"))? {
+            None => break,
+            Some(XmlEvent::Start { name, attributes, location }) => {
+                if path.is_empty() && name != "CodeSystem" {
+                    return Err(refuse(&name, location));
+                }
+                let value = attribute(&attributes, "value").map(str::to_owned);
+                let parent = path.last().map(String::as_str);
+                match (name.as_str(), parent) {
+                    ("concept", _) => {
+                        let parent_code = open_concepts
+                            .last()
+                            .map(|&index| resource.concepts[index].code.clone());
+                        resource
+                            .concepts
+                            .push(RawConcept { parent: parent_code, ..RawConcept::default() });
+                        open_concepts.push(resource.concepts.len() - 1);
+                    }
+                    ("code", Some("concept")) => {
+                        if let Some(&index) = open_concepts.last() {
+                            resource.concepts[index].code = value.unwrap_or_default();
+                        }
+                    }
+                    ("display", Some("concept")) => {
+                        if let Some(&index) = open_concepts.last() {
+                            resource.concepts[index].display = value;
+                        }
+                    }
+                    ("language", Some("designation")) => designation.0 = value,
+                    ("value", Some("designation")) => designation.1 = value,
+                    (field, Some("CodeSystem")) => match field {
+                        "id" => resource.id = value,
+                        "url" => resource.url = value,
+                        "version" => resource.version = value,
+                        "name" => resource.name = value,
+                        "title" => resource.title = value,
+                        "content" => resource.content = value,
+                        "language" => resource.language = value,
+                        _ => {}
+                    },
+                    _ => {}
+                }
+                path.push(name);
+            }
+            Some(XmlEvent::End { name }) => {
+                path.pop();
+                match name.as_str() {
+                    "concept" => {
+                        open_concepts.pop();
+                    }
+                    "designation" => {
+                        if let (Some(&index), (Some(language), Some(value))) =
+                            (open_concepts.last(), std::mem::take(&mut designation))
+                        {
+                            resource.concepts[index].designations.push((language, value));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Some(XmlEvent::Text(_)) => {}
+        }
+    }
+    if let Some(empty) = resource.concepts.iter().position(|concept| concept.code.is_empty()) {
+        let _ = empty;
+        return Err(ImportErrors::one(
+            Location::file(file).field("concept/code"),
+            ImportErrorKind::EmptyCategoryCode { variable: "CodeSystem".into() },
+        ));
+    }
+    finish(resource, file)
+}
+
+/// The catalog values of a read CodeSystem.
+fn finish(resource: Resource, file: &str) -> Result<ImportBatch, ImportErrors> {
+    let mut warnings = Vec::new();
+    // The canonical URL's last segment is the code system's stable name; the resource id often
+    // carries a file suffix.
+    let id = resource
+        .url
+        .as_deref()
+        .filter(|url| url.starts_with("http"))
+        .and_then(|url| url.rsplit('/').next())
+        .filter(|segment| !segment.is_empty())
+        .or(resource.id.as_deref())
+        .or(resource.name.as_deref())
+        .map(str::to_owned);
+    let Some(id) = id else {
+        return Err(ImportErrors::one(
+            Location::file(file).field("url"),
+            ImportErrorKind::NoCodeSystem { format: FORMAT },
+        ));
+    };
+    let version = resource.version.clone().unwrap_or_else(|| {
+        warnings.push(Warning {
+            location: Location::file(file).field("version"),
+            message: "no version; kept as version `unversioned`".into(),
+        });
+        "unversioned".to_owned()
+    });
+    let english = resource
+        .language
+        .as_deref()
+        .is_some_and(|language| !matches!(language, "nb" | "no" | "nn" | "nb-NO" | "no-NO"));
+    if english && resource.language.as_deref() != Some("en") {
+        warnings.push(Warning {
+            location: Location::file(file).field("language"),
+            message: format!(
+                "displays in `{}` are kept as the non-Norwegian text",
+                resource.language.as_deref().unwrap_or("")
+            ),
+        });
+    }
+    let content = match resource.content.as_deref() {
+        Some("not-present") => ConceptContent::NotPresent,
+        _ => ConceptContent::Complete,
+    };
+    let mut codes = std::collections::HashSet::new();
+    let mut concepts = Vec::new();
+    let mut errors = Vec::new();
+    for raw in resource.concepts {
+        if !codes.insert(raw.code.clone()) {
+            errors.push(ImportError::new(
+                Location::file(file).field("concept.code"),
+                ImportErrorKind::DuplicateCode { code: raw.code.clone(), system: id.clone() },
+            ));
+            continue;
+        }
+        let mut display = if english {
+            LocalizedText { nb: None, en: raw.display }
+        } else {
+            LocalizedText { nb: raw.display, en: None }
+        };
+        for (language, value) in raw.designations {
+            let slot = if language.starts_with("en") {
+                &mut display.en
+            } else if language.starts_with("nb") || language.starts_with("no") {
+                &mut display.nb
+            } else {
+                continue;
+            };
+            slot.get_or_insert(value);
+        }
+        concepts.push(Concept {
+            code: raw.code,
+            display,
+            parent: raw.parent,
+            period: Period::default(),
+        });
+    }
+    if let Some(errors) = ImportErrors::from_vec(errors) {
+        return Err(errors);
+    }
+    let system = CodeSystem {
+        id: CodeSystemId(id.clone()),
+        name: resource.title.or(resource.name).unwrap_or_else(|| id.clone()),
+        url: resource.url,
+    };
+    let version = CodeSystemVersion { system: CodeSystemId(id), version, content, concepts };
+    let source = SourceFile { path: file.to_owned(), format: FORMAT.to_owned() };
+    Ok(ImportBatch {
+        warnings,
+        files: vec![source],
+        code_systems: vec![(system, version)],
+        ..ImportBatch::default()
+    })
+}
