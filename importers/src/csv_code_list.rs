@@ -28,11 +28,8 @@ pub(crate) fn is_code_list(headers: &[String]) -> bool {
 }
 
 /// Reads a code list as version `version` of code system `system`.
-pub(crate) fn read(
-    text: &str,
-    file: &str,
-    system: Option<&str>,
-) -> Result<ImportBatch, ImportErrors> {
+pub(crate) fn read(table: &Table, system: Option<&str>) -> Result<ImportBatch, ImportErrors> {
+    let file = table.file();
     let Some((id, version)) = system
         .and_then(|s| s.split_once('@'))
         .filter(|(id, version)| !id.is_empty() && !version.is_empty())
@@ -42,10 +39,12 @@ pub(crate) fn read(
             ImportErrorKind::NoCodeSystem { format: FORMAT },
         ));
     };
-    let table = Table::read(text, file)
-        .map_err(|err| ImportErrors::from_vec(vec![err]).expect("one error"))?;
     let first = |names: &[&str]| names.iter().find_map(|name| table.column(name));
-    let code = first(&["code", "kode"]).expect("a code list has a code column");
+    // Detection found a code column, but `--format csv-code-list` skips detection.
+    let code = match first(&["code", "kode"]) {
+        Some(code) => code,
+        None => table.require("code")?,
+    };
     let (nb, en) = (first(NORWEGIAN_LABELS), first(ENGLISH_LABELS));
     let parent = first(&["parent", "forelder", "overordnet"]);
     let (from, to) = (first(&["valid_from", "gyldig_fra"]), first(&["valid_to", "gyldig_til"]));

@@ -46,9 +46,26 @@ pub enum ImportErrorKind {
         /// The formats varkat reads.
         expected: String,
     },
-    /// A spreadsheet (a ZIP archive), which this varkat does not read yet.
-    #[error("this is a spreadsheet (.xlsx or .ods); save its sheets as CSV and import those")]
-    Spreadsheet,
+    /// A spreadsheet that calamine could not open or read.
+    #[error("this looks like a spreadsheet (.xlsx, .xls or .ods) but could not be read: {0}")]
+    UnreadableSpreadsheet(String),
+    /// A spreadsheet cell that shows an error instead of a value.
+    #[error("the cell shows the spreadsheet error {0}; fix its formula or clear it")]
+    CellError(String),
+    /// No sheet of a workbook is a table varkat reads.
+    #[error("no sheet is a table varkat reads ({sheets}); expected the columns of {expected}")]
+    NoReadableSheet {
+        /// The sheets and their first columns.
+        sheets: String,
+        /// The table formats varkat reads.
+        expected: String,
+    },
+    /// A format that is not a table, asked for on a spreadsheet.
+    #[error("a spreadsheet holds tables, and {format} is not a table format")]
+    NotATableFormat {
+        /// The format asked for.
+        format: &'static str,
+    },
     /// A format varkat recognises but does not read yet.
     #[error("this is {what}, which varkat does not read yet; {instead}")]
     Unsupported {
@@ -269,6 +286,12 @@ impl ImportErrors {
     /// The errors, in the order found.
     pub fn errors(&self) -> &[ImportError] {
         &self.0
+    }
+}
+
+impl From<ImportError> for ImportErrors {
+    fn from(error: ImportError) -> ImportErrors {
+        ImportErrors(vec![error])
     }
 }
 

@@ -128,7 +128,7 @@ pub(crate) fn read_xml(text: &str, file: &str) -> Result<ImportBatch, ImportErro
     let mut open_concepts: Vec<usize> = Vec::new();
     let mut designation: (Option<String>, Option<String>) = (None, None);
     loop {
-        match reader.next().map_err(|err| ImportErrors::from_vec(vec![err]).expect("one error"))? {
+        match reader.next()? {
             None => break,
             Some(XmlEvent::Start { name, attributes, location }) => {
                 if path.is_empty() && name != "CodeSystem" {

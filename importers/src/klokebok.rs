@@ -89,12 +89,10 @@ struct Pending {
 
 /// Reads a klokebok table into variables of `registry`.
 pub(crate) fn read(
-    text: &str,
-    file: &str,
+    table: &Table,
     registry: Option<&RegistryId>,
 ) -> Result<ImportBatch, ImportErrors> {
-    let table = Table::read(text, file)
-        .map_err(|err| ImportErrors::from_vec(vec![err]).expect("one error"))?;
+    let file = table.file();
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let name_column = match (table.column("variabel_id"), table.column("navn_i_rapporteket")) {
@@ -155,9 +153,9 @@ pub(crate) fn read(
             errors.push(ImportError::new(table.at(row, columns.name), ImportErrorKind::EmptyName));
             continue;
         };
-        let period = row_period(&table, row, &columns, &mut errors);
+        let period = row_period(table, row, &columns, &mut errors);
         if let Some(variable) = pending.get_mut(name) {
-            add_row(&table, row, &columns, variable, period, &mut errors);
+            add_row(table, row, &columns, variable, period, &mut errors);
             continue;
         }
         let Ok(key) = variable_key(registry, name, table.at(row, columns.name))
@@ -215,7 +213,7 @@ pub(crate) fn read(
             periods: Vec::new(),
             repeated_on: Vec::new(),
         };
-        add_row(&table, row, &columns, &mut variable, period, &mut errors);
+        add_row(table, row, &columns, &mut variable, period, &mut errors);
         order.push(name.to_owned());
         pending.insert(name.to_owned(), variable);
     }

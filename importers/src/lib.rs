@@ -17,6 +17,7 @@ mod mrs_kodebok;
 mod opal;
 mod redcap;
 pub mod shared_definitions;
+mod spreadsheet;
 mod table;
 mod ukbiobank;
 mod values;
@@ -27,6 +28,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use catalog::RegistryId;
+
+use crate::table::Table;
 
 pub use batch::{ImportBatch, Warning};
 pub use encoding::{Encoding, decode};
@@ -206,33 +209,10 @@ fn detect(text: &str, file: &str) -> Result<Detected, ImportError> {
         if start.contains("\"resourceType\"") {
             return Ok(Detected::FhirJson);
         }
-    } else if let Ok(table) = table::Table::read(start.lines().next().unwrap_or(""), file) {
-        let headers = table.headers();
-        let has = |name: &str| headers.iter().any(|header| header.eq_ignore_ascii_case(name));
-        if has("variabel_id") || (has("ledetekst") && has("listeverdier")) {
-            return Ok(Detected::Klokebok);
-        }
-        if mrs_kodebok::is_kodebok(headers) {
-            return Ok(Detected::MrsKodebok);
-        }
-        if redcap::is_dictionary(headers) {
-            return Ok(Detected::Redcap);
-        }
-        if ukbiobank::is_showcase(headers) {
-            return Ok(Detected::UkBiobank);
-        }
-        if csv_code_list::is_code_list(headers)
-            && !opal::is_variables_table(headers)
-            && !opal::is_categories_table(headers)
-        {
-            return Ok(Detected::CsvCodeList);
-        }
-        if opal::is_variables_table(headers) {
-            return Ok(Detected::OpalVariables);
-        }
-        if opal::is_categories_table(headers) {
-            return Ok(Detected::OpalCategories);
-        }
+    } else if let Ok(table) = Table::read(start.lines().next().unwrap_or(""), file)
+        && let Some(detected) = detect_table(table.headers())
+    {
+        return Ok(detected);
     }
     let seen: String =
         start.chars().take(40).map(|c| if c.is_control() { ' ' } else { c }).collect();
@@ -245,47 +225,207 @@ fn detect(text: &str, file: &str) -> Result<Detected, ImportError> {
     ))
 }
 
+/// The table format whose columns these are, if any.
+fn detect_table(headers: &[String]) -> Option<Detected> {
+    let has = |name: &str| headers.iter().any(|header| header.eq_ignore_ascii_case(name));
+    Some(if has("variabel_id") || (has("ledetekst") && has("listeverdier")) {
+        Detected::Klokebok
+    } else if mrs_kodebok::is_kodebok(headers) {
+        Detected::MrsKodebok
+    } else if redcap::is_dictionary(headers) {
+        Detected::Redcap
+    } else if ukbiobank::is_showcase(headers) {
+        Detected::UkBiobank
+    } else if csv_code_list::is_code_list(headers)
+        && !opal::is_variables_table(headers)
+        && !opal::is_categories_table(headers)
+    {
+        Detected::CsvCodeList
+    } else if opal::is_variables_table(headers) {
+        Detected::OpalVariables
+    } else if opal::is_categories_table(headers) {
+        Detected::OpalCategories
+    } else {
+        return None;
+    })
+}
+
+/// The detected kind that `--format` names, given what detection found.
+fn forced(format: Format, detected: Option<Detected>) -> Detected {
+    match (format, detected) {
+        (Format::VarkatJson, _) => Detected::VarkatJson,
+        (Format::Klokebok, _) => Detected::Klokebok,
+        (Format::MrsKodebok, _) => Detected::MrsKodebok,
+        (Format::Redcap, _) => Detected::Redcap,
+        (Format::UkBiobank, _) => Detected::UkBiobank,
+        (Format::DdiCodebook, _) => Detected::DdiCodebook,
+        (Format::Dbgap, _) => Detected::Dbgap,
+        (Format::Fhir, Some(Detected::FhirXml)) => Detected::FhirXml,
+        (Format::Fhir, _) => Detected::FhirJson,
+        (Format::CsvCodeList, _) => Detected::CsvCodeList,
+        (Format::Opal, Some(Detected::OpalCategories)) => Detected::OpalCategories,
+        (Format::Opal, _) => Detected::OpalVariables,
+    }
+}
+
+impl Detected {
+    /// The format's name, for messages.
+    fn format(self) -> &'static str {
+        match self {
+            Detected::VarkatJson => varkat_json::FORMAT,
+            Detected::OpalVariables | Detected::OpalCategories => opal::FORMAT,
+            Detected::Klokebok => klokebok::FORMAT,
+            Detected::MrsKodebok => mrs_kodebok::FORMAT,
+            Detected::Redcap => redcap::FORMAT,
+            Detected::UkBiobank => ukbiobank::FORMAT,
+            Detected::DdiCodebook => ddi_codebook::FORMAT,
+            Detected::Dbgap => dbgap::FORMAT,
+            Detected::FhirJson | Detected::FhirXml => fhir::FORMAT,
+            Detected::CsvCodeList => csv_code_list::FORMAT,
+        }
+    }
+
+    /// Whether the format is a table (CSV, TSV or a spreadsheet's sheet).
+    fn is_table(self) -> bool {
+        !matches!(
+            self,
+            Detected::VarkatJson
+                | Detected::DdiCodebook
+                | Detected::Dbgap
+                | Detected::FhirJson
+                | Detected::FhirXml
+        )
+    }
+}
+
+/// An input once decoded: text, or a table already split into cells.
+enum Content {
+    Text(String),
+    Table(Table),
+}
+
+/// The sheets of a workbook to read, and what each is; sheets that are no table varkat reads
+/// are skipped with a warning, unless none is.
+fn workbook_sheets(
+    sheets: Vec<Table>,
+    file: &str,
+    format: Option<Format>,
+    warnings: &mut Vec<Warning>,
+) -> Result<Vec<(Table, Detected)>, ImportError> {
+    let mut read = Vec::new();
+    let mut skipped = Vec::new();
+    for sheet in sheets {
+        let found = detect_table(sheet.headers());
+        let kind = match (format, found) {
+            (None, found) => found,
+            (Some(format), found) => Some(forced(format, found))
+                .filter(|kind| found.is_none_or(|found| found.format() == kind.format())),
+        };
+        match kind {
+            Some(kind) => read.push((sheet, kind)),
+            None => skipped.push(sheet),
+        }
+    }
+    let describe = |sheet: &Table| {
+        let first: Vec<&str> = sheet.headers().iter().take(3).map(String::as_str).collect();
+        let name = sheet.file().strip_prefix(file).unwrap_or(sheet.file());
+        format!("sheet {name} starts with columns {}", first.join(", "))
+    };
+    if read.is_empty() {
+        // With `--format`, let the reader name the columns it misses.
+        if let Some(format) = format {
+            return Ok(skipped.into_iter().map(|sheet| (sheet, forced(format, None))).collect());
+        }
+        if skipped.iter().any(|sheet| opal::is_processing_elements(sheet.headers())) {
+            return Err(ImportError::new(
+                Location::file(file),
+                ImportErrorKind::NotADictionary {
+                    what: "Maelstrom data processing elements (a cohort's harmonization rules)",
+                    instead: "import the DataSchema they map to and the cohort's own dictionary",
+                },
+            ));
+        }
+        return Err(ImportError::new(
+            Location::file(file),
+            ImportErrorKind::NoReadableSheet {
+                sheets: skipped.iter().map(describe).collect::<Vec<_>>().join("; "),
+                expected: TABLE_FORMATS.join(", "),
+            },
+        ));
+    }
+    for sheet in &skipped {
+        warnings.push(Warning {
+            location: Location::file(sheet.file()),
+            message: format!("skipped: {}, which is no table varkat reads", describe(sheet)),
+        });
+    }
+    Ok(read)
+}
+
+/// The formats that are tables, for messages.
+const TABLE_FORMATS: [&str; 6] = [
+    opal::FORMAT,
+    klokebok::FORMAT,
+    mrs_kodebok::FORMAT,
+    redcap::FORMAT,
+    ukbiobank::FORMAT,
+    csv_code_list::FORMAT,
+];
+
 /// Reads the files of one import into one batch, or every error found in any of them.
 ///
 /// The categories table of an Opal dictionary goes with the variables table named before it
 /// (or, if it comes first, the first one).
 pub fn read(files: &[InputFile], options: &ReadOptions) -> Result<ImportBatch, ImportErrors> {
     let mut errors = Vec::new();
-    let mut decoded = Vec::new();
+    let mut warnings = Vec::new();
+    let mut detected: Vec<(String, Detected, Content)> = Vec::new();
     for file in files {
-        // A spreadsheet is a ZIP archive; say so rather than complain about its bytes.
-        if file.bytes.starts_with(b"PK\x03\x04") {
-            errors.push(ImportError::new(Location::file(&file.path), ImportErrorKind::Spreadsheet));
+        let path = file.path.as_str();
+        if spreadsheet::is_spreadsheet(&file.bytes) {
+            let sheets = spreadsheet::sheets(&file.bytes, path).and_then(|(sheets, cells)| {
+                errors.extend(cells);
+                workbook_sheets(sheets, path, options.format, &mut warnings)
+            });
+            match sheets {
+                Ok(sheets) => {
+                    detected.extend(sheets.into_iter().map(|(sheet, kind)| {
+                        (sheet.file().to_owned(), kind, Content::Table(sheet))
+                    }))
+                }
+                Err(err) => errors.push(err),
+            }
             continue;
         }
-        match decode(&file.bytes, options.encoding, &file.path) {
-            Ok(text) => decoded.push((file.path.as_str(), text)),
-            Err(err) => errors.push(err),
-        }
-    }
-    let mut detected = Vec::new();
-    for (path, text) in &decoded {
-        let kind = match (options.format, detect(text, path)) {
-            (Some(Format::VarkatJson), _) => Ok(Detected::VarkatJson),
-            (Some(Format::Klokebok), _) => Ok(Detected::Klokebok),
-            (Some(Format::MrsKodebok), _) => Ok(Detected::MrsKodebok),
-            (Some(Format::Redcap), _) => Ok(Detected::Redcap),
-            (Some(Format::UkBiobank), _) => Ok(Detected::UkBiobank),
-            (Some(Format::DdiCodebook), _) => Ok(Detected::DdiCodebook),
-            (Some(Format::Dbgap), _) => Ok(Detected::Dbgap),
-            (Some(Format::Fhir), Ok(Detected::FhirXml)) => Ok(Detected::FhirXml),
-            (Some(Format::Fhir), _) => Ok(Detected::FhirJson),
-            (Some(Format::CsvCodeList), _) => Ok(Detected::CsvCodeList),
-            (Some(Format::Opal), Ok(Detected::OpalCategories)) => Ok(Detected::OpalCategories),
-            (Some(Format::Opal), _) => Ok(Detected::OpalVariables),
-            (None, detected) => detected,
+        let text = match decode(&file.bytes, options.encoding, path) {
+            Ok(text) => text,
+            Err(err) => {
+                errors.push(err);
+                continue;
+            }
         };
-        match kind {
-            Ok(kind) => detected.push((*path, text.as_str(), kind)),
-            Err(err) => errors.push(err),
-        }
+        let kind = match (options.format, detect(&text, path)) {
+            (Some(format), found) => forced(format, found.ok()),
+            (None, Ok(kind)) => kind,
+            (None, Err(err)) => {
+                errors.push(err);
+                continue;
+            }
+        };
+        let content = if kind.is_table() {
+            match Table::read(&text, path) {
+                Ok(table) => Content::Table(table),
+                Err(err) => {
+                    errors.push(err);
+                    continue;
+                }
+            }
+        } else {
+            Content::Text(text)
+        };
+        detected.push((path.to_owned(), kind, content));
     }
-    let mut batch = ImportBatch::default();
+    let mut batch = ImportBatch { warnings, ..ImportBatch::default() };
     let mut absorb =
         |result: Result<ImportBatch, ImportErrors>, errors: &mut Vec<ImportError>| match result {
             Ok(part) => batch.extend(part),
@@ -293,44 +433,51 @@ pub fn read(files: &[InputFile], options: &ReadOptions) -> Result<ImportBatch, I
         };
     let registry = options.registry.as_ref();
     let variables_tables: Vec<usize> =
-        (0..detected.len()).filter(|&i| detected[i].2 == Detected::OpalVariables).collect();
-    for (index, &(path, text, kind)) in detected.iter().enumerate() {
-        match kind {
-            Detected::VarkatJson => absorb(varkat_json::read(text, path), &mut errors),
-            Detected::Klokebok => absorb(klokebok::read(text, path, registry), &mut errors),
-            Detected::MrsKodebok => absorb(mrs_kodebok::read(text, path, registry), &mut errors),
-            Detected::Redcap => {
+        (0..detected.len()).filter(|&i| detected[i].1 == Detected::OpalVariables).collect();
+    for (index, (path, kind, content)) in detected.iter().enumerate() {
+        let result = match (kind, content) {
+            (Detected::VarkatJson, Content::Text(text)) => varkat_json::read(text, path),
+            (Detected::DdiCodebook, Content::Text(text)) => {
+                ddi_codebook::read(text, path, registry)
+            }
+            (Detected::Dbgap, Content::Text(text)) => dbgap::read(text, path, registry),
+            (Detected::FhirJson, Content::Text(text)) => fhir::read_json(text, path),
+            (Detected::FhirXml, Content::Text(text)) => fhir::read_xml(text, path),
+            (Detected::Klokebok, Content::Table(table)) => klokebok::read(table, registry),
+            (Detected::MrsKodebok, Content::Table(table)) => mrs_kodebok::read(table, registry),
+            (Detected::Redcap, Content::Table(table)) => {
                 let language = if options.language == Language::English { "en" } else { "nb" };
-                absorb(redcap::read(text, path, registry, language), &mut errors);
+                redcap::read(table, registry, language)
             }
-            Detected::UkBiobank => absorb(ukbiobank::read(text, path, registry), &mut errors),
-            Detected::DdiCodebook => absorb(ddi_codebook::read(text, path, registry), &mut errors),
-            Detected::Dbgap => absorb(dbgap::read(text, path, registry), &mut errors),
-            Detected::FhirJson => absorb(fhir::read_json(text, path), &mut errors),
-            Detected::FhirXml => absorb(fhir::read_xml(text, path), &mut errors),
-            Detected::CsvCodeList => {
-                absorb(csv_code_list::read(text, path, options.code_system.as_deref()), &mut errors)
+            (Detected::UkBiobank, Content::Table(table)) => ukbiobank::read(table, registry),
+            (Detected::CsvCodeList, Content::Table(table)) => {
+                csv_code_list::read(table, options.code_system.as_deref())
             }
-            Detected::OpalVariables => {
+            (Detected::OpalVariables, Content::Table(table)) => {
                 let categories = detected
                     .iter()
                     .enumerate()
-                    .filter(|(other, (_, _, kind))| {
+                    .filter(|(other, (_, kind, _))| {
                         *kind == Detected::OpalCategories
                             && owner_of(*other, &variables_tables) == Some(index)
                     })
-                    .map(|(_, (path, text, _))| (*text, *path))
-                    .next();
-                absorb(opal::read(text, path, categories, registry), &mut errors);
+                    .find_map(|(_, (_, _, content))| match content {
+                        Content::Table(categories) => Some(categories),
+                        Content::Text(_) => None,
+                    });
+                opal::read(table, categories, registry)
             }
-            Detected::OpalCategories if variables_tables.is_empty() => {
-                errors.push(ImportError::new(
-                    Location::file(path),
-                    ImportErrorKind::CategoriesWithoutVariables,
-                ));
-            }
-            Detected::OpalCategories => {}
-        }
+            (Detected::OpalCategories, _) if variables_tables.is_empty() => Err(ImportErrors::one(
+                Location::file(path),
+                ImportErrorKind::CategoriesWithoutVariables,
+            )),
+            (Detected::OpalCategories, _) => continue,
+            (kind, _) => Err(ImportErrors::one(
+                Location::file(path),
+                ImportErrorKind::NotATableFormat { format: kind.format() },
+            )),
+        };
+        absorb(result, &mut errors);
     }
     check_unique_across_files(&mut batch, &mut errors);
     match ImportErrors::from_vec(errors) {

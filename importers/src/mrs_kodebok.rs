@@ -28,12 +28,10 @@ pub(crate) fn is_kodebok(headers: &[String]) -> bool {
 
 /// Reads a kodebok into variables of `registry`.
 pub(crate) fn read(
-    text: &str,
-    file: &str,
+    table: &Table,
     registry: Option<&RegistryId>,
 ) -> Result<ImportBatch, ImportErrors> {
-    let table = Table::read(text, file)
-        .map_err(|err| ImportErrors::from_vec(vec![err]).expect("one error"))?;
+    let file = table.file();
     let mut errors = Vec::new();
     let label = table.require("Feltnavn").map_err(|err| errors.push(err)).ok();
     let name = table.require("Variabelnavn").map_err(|err| errors.push(err)).ok();

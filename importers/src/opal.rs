@@ -44,6 +44,12 @@ pub(crate) fn is_categories_table(headers: &[String]) -> bool {
     has(headers, "variable") && has(headers, "name") && !has(headers, "valueType")
 }
 
+/// True for Maelstrom data processing elements: rules that derive a DataSchema variable from a
+/// cohort's own variables, which are no dictionary.
+pub(crate) fn is_processing_elements(headers: &[String]) -> bool {
+    has(headers, "dataschema_variable") && has(headers, "input_variables")
+}
+
 fn has(headers: &[String], name: &str) -> bool {
     headers.iter().any(|header| header.eq_ignore_ascii_case(name))
 }
@@ -92,13 +98,11 @@ impl LanguageColumns {
 
 /// Reads a Variables table and, optionally, its Categories table.
 pub(crate) fn read(
-    variables_text: &str,
-    variables_file: &str,
-    categories: Option<(&str, &str)>,
+    table: &Table,
+    categories: Option<&Table>,
     registry: Option<&RegistryId>,
 ) -> Result<ImportBatch, ImportErrors> {
-    let one = |err: ImportError| ImportErrors::from_vec(vec![err]).expect("one error");
-    let table = Table::read(variables_text, variables_file).map_err(one)?;
+    let variables_file = table.file();
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let name = table.require("name").map_err(|err| errors.push(err)).ok();
@@ -113,8 +117,10 @@ pub(crate) fn read(
     let (Some(name), Some(value_type)) = (name, value_type) else {
         return Err(ImportErrors::from_vec(errors).expect("a column is missing"));
     };
-    let labels = LanguageColumns::find(&table, "label");
-    let descriptions = LanguageColumns::find(&table, "description");
+    let labels = LanguageColumns::find(table, "label");
+    let descriptions = LanguageColumns::find(table, "description");
+    // Maelstrom DataSchemas keep the question as asked in `wording`.
+    let wordings = LanguageColumns::find(table, "wording");
     let (unit, language) = (table.column("unit"), table.column("language"));
     let (from, to, code_system) =
         (table.column("valid_from"), table.column("valid_to"), table.column("code_system"));
@@ -132,8 +138,9 @@ pub(crate) fn read(
         .iter()
         .chain(KNOWN_UNUSED)
         .any(|known| known.eq_ignore_ascii_case(header))
-            || labels.is_known(&table, header)
-            || descriptions.is_known(&table, header);
+            || labels.is_known(table, header)
+            || descriptions.is_known(table, header)
+            || wordings.is_known(table, header);
         if !used {
             warnings.push(Warning {
                 location: Location::line(variables_file, 1).field(header),
@@ -146,7 +153,7 @@ pub(crate) fn read(
     let mut variables: Vec<IncomingVariable> = Vec::new();
     let mut index: HashMap<VariableKey, (usize, u64)> = HashMap::new();
     for row in table.rows() {
-        let Some(key) = row_key(&table, row, table_column, name, registry, &mut errors) else {
+        let Some(key) = row_key(table, row, table_column, name, registry, &mut errors) else {
             continue;
         };
         if let Some((_, first_line)) = index.get(&key) {
@@ -182,6 +189,7 @@ pub(crate) fn read(
         let mut definition = VariableDefinition {
             label: labels.read(row, row_language.as_deref()),
             description: descriptions.read(row, row_language.as_deref()),
+            question: wordings.read(row, row_language.as_deref()),
             unit: row.get(unit).map(str::to_owned),
             ..VariableDefinition::of_type(data_type)
         };
@@ -206,24 +214,9 @@ pub(crate) fn read(
     }
 
     let mut files = vec![source];
-    if let Some((categories_text, categories_file)) = categories {
-        match Table::read(categories_text, categories_file) {
-            Ok(categories) => {
-                read_categories(
-                    &categories,
-                    registry,
-                    &index,
-                    &mut variables,
-                    &mut errors,
-                    &mut warnings,
-                );
-                files.push(SourceFile {
-                    path: categories_file.to_owned(),
-                    format: FORMAT.to_owned(),
-                });
-            }
-            Err(err) => errors.push(err),
-        }
+    if let Some(categories) = categories {
+        read_categories(categories, registry, &index, &mut variables, &mut errors, &mut warnings);
+        files.push(SourceFile { path: categories.file().to_owned(), format: FORMAT.to_owned() });
     }
     if let Some(errors) = ImportErrors::from_vec(errors) {
         return Err(errors);

@@ -52,13 +52,11 @@ pub(crate) fn strip_html(text: &str) -> String {
 
 /// Reads a REDCap data dictionary into variables of `registry`, with labels in `language`.
 pub(crate) fn read(
-    text: &str,
-    file: &str,
+    table: &Table,
     registry: Option<&RegistryId>,
     language: &str,
 ) -> Result<ImportBatch, ImportErrors> {
-    let table = Table::read(text, file)
-        .map_err(|err| ImportErrors::from_vec(vec![err]).expect("one error"))?;
+    let file = table.file();
     let mut errors = Vec::new();
     let mut require = |name: &str| table.require(name).map_err(|err| errors.push(err)).ok();
     let (name, field_type, label) =
@@ -142,7 +140,7 @@ pub(crate) fn read(
             "dropdown" | "radio" | "checkbox" => {
                 if let Some(choices) = choices {
                     definition.value_domain.categories =
-                        parse_choices(&table, row, choices, variable_name, &text_in, &mut errors);
+                        parse_choices(table, row, choices, variable_name, &text_in, &mut errors);
                 }
             }
             "yesno" => definition.value_domain.categories = fixed(&[("1", "Yes"), ("0", "No")]),

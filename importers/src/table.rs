@@ -57,6 +57,20 @@ impl Table {
         Ok(Table { file: file.to_owned(), headers, rows })
     }
 
+    /// A table from rows already split into cells (a spreadsheet's sheet), each with the line
+    /// (row number) it was found on.
+    pub(crate) fn from_rows(
+        file: String,
+        headers: Vec<String>,
+        rows: Vec<(u64, Vec<String>)>,
+    ) -> Table {
+        let rows = rows
+            .into_iter()
+            .map(|(line, cells)| Row { line, fields: csv::StringRecord::from(cells) })
+            .collect();
+        Table { file, headers, rows }
+    }
+
     /// The file the table was read from.
     pub(crate) fn file(&self) -> &str {
         &self.file

@@ -175,3 +175,30 @@ fn unknown_format_is_refused() {
         "notes.txt:1: cannot tell the format of this file (it starts with `just some notes`); give --format (varkat-json, opal, klokebok, mrs-kodebok, redcap, ukbiobank, ddi-codebook, dbgap, fhir, csv-code-list)\n1 error found; nothing was imported"
     );
 }
+
+#[test]
+fn a_damaged_workbook_is_refused_at_every_length() {
+    // Cutting a real workbook anywhere must give an error, never a panic or a partial import.
+    let bytes = std::fs::read(fixtures().join("opal/ok/workbook.xlsx")).unwrap();
+    for length in (4..bytes.len()).step_by(97) {
+        let input = InputFile { path: "cut.xlsx".into(), bytes: bytes[..length].to_vec() };
+        let err = read(&[input], &ReadOptions::default()).unwrap_err();
+        assert!(
+            err.to_string().starts_with("cut.xlsx: this looks like a spreadsheet"),
+            "cut at {length}: {err}"
+        );
+    }
+}
+
+#[test]
+fn a_text_format_asked_of_a_workbook_is_refused() {
+    let bytes = std::fs::read(fixtures().join("opal/ok/workbook.xlsx")).unwrap();
+    let input = InputFile { path: "workbook.xlsx".into(), bytes };
+    let options = ReadOptions { format: Some(Format::DdiCodebook), ..ReadOptions::default() };
+    let err = read(&[input], &options).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("a spreadsheet holds tables, and ddi-codebook is not a table format"),
+        "{err}"
+    );
+}

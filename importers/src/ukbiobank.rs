@@ -30,12 +30,10 @@ pub(crate) fn is_showcase(headers: &[String]) -> bool {
 
 /// Reads the showcase into variables of `registry` (by default `ukbiobank`).
 pub(crate) fn read(
-    text: &str,
-    file: &str,
+    table: &Table,
     registry: Option<&RegistryId>,
 ) -> Result<ImportBatch, ImportErrors> {
-    let table = Table::read(text, file)
-        .map_err(|err| ImportErrors::from_vec(vec![err]).expect("one error"))?;
+    let file = table.file();
     let mut errors = Vec::new();
     let mut require = |name: &str| table.require(name).map_err(|err| errors.push(err)).ok();
     let (field_id, field, value_type) =

@@ -210,3 +210,23 @@ fn unknown_format_names_what_it_saw() {
         ],
     );
 }
+
+#[test]
+fn a_workbook_is_read_sheet_by_sheet() {
+    let ws = Workspace::new();
+    let run = ws.run(&["import", "fixtures/opal/ok/workbook.xlsx"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_contains(
+        &run.stdout,
+        &[
+            "reading fixtures/opal/ok/workbook.xlsx[Variables] as opal",
+            "reading fixtures/opal/ok/workbook.xlsx[Categories] as opal",
+            "3 new, 0 changed, 0 retired, 0 unchanged (written)",
+        ],
+    );
+    assert_contains(&run.stderr, &["workbook.xlsx[Les meg]: skipped: sheet [Les meg]"]);
+    assert_contains(
+        &ws.ok(&["show", "husk/ROYK"]),
+        &["Røyker du daglig, av og til eller aldri?", "3     Daglig", "Current smoking only."],
+    );
+}

@@ -52,15 +52,16 @@ const REAL_FILES: &[(&str, &[&str], Result<&str, &str>)] = &[
             "category code `3` appears twice in variable `INITIALCARE_TRANSFERREDFROM` (first on line 1099 as `etc...`)",
         ),
     ),
+    // An older klokebok layout that names variables only by table and physical field name.
     (
         "norwegian/rapporteket-noric/klokebokNoric20230511_tilRapporteket.xlsx",
         &["--registry", "noric"],
-        Err("this is a spreadsheet (.xlsx or .ods); save its sheets as CSV and import those"),
+        Err("[Ark1]:1 (field `variabel_id`): missing required column `variabel_id`"),
     ),
     (
         "norwegian/rapporteket-noric/definisjoner_utledete_variabler_noric.xlsx",
         &["--registry", "noric"],
-        Err("this is a spreadsheet"),
+        Err("missing required column `variabel_id`"),
     ),
     // An extract without `variabel_id`, some variables repeated on two forms: imported, with warnings.
     (
@@ -85,10 +86,41 @@ const REAL_FILES: &[(&str, &[&str], Result<&str, &str>)] = &[
         &["--registry", "nnrr", "--encoding", "latin1"],
         Ok("26 new, 1 changed, 0 retired, 35 unchanged"),
     ),
+    // The same three forms as sheets of one workbook, read in one import: the form that words
+    // WorkingPercent differently makes it two definitions of one variable.
     (
         "norwegian/rapporteket-nnrr/Kodebok_test16122016.xlsx",
         &["--registry", "nnrr"],
-        Err("this is a spreadsheet"),
+        Err(
+            "Kodebok_test16122016.xlsx[1b Registreringsskjema poliklin]: variable `nnrr/WorkingPercent` is also defined, differently",
+        ),
+    ),
+    // Maelstrom DataSchemas as Opal workbooks (Variables and Categories sheets); each names its
+    // table, which becomes the registry.
+    (
+        "maelstrom/propass/baseline/dataschema_ProPASS.xlsx",
+        &[],
+        Ok("121 new, 0 changed, 0 retired, 0 unchanged"),
+    ),
+    (
+        "maelstrom/propass/longitudinal/dataschema_ProPASS_longitudinal.xlsx",
+        &[],
+        Ok("112 new, 0 changed, 0 retired, 0 unchanged"),
+    ),
+    (
+        "maelstrom/propass/mortality/dataschema_ProPASS_mortality.xlsx",
+        &[],
+        Ok("10 new, 0 changed, 0 retired, 0 unchanged"),
+    ),
+    (
+        "maelstrom/propass/linkage/DS_ProPASS_linkage_1_0_2026_05_01.xlsx",
+        &[],
+        Ok("14 new, 0 changed, 0 retired, 0 unchanged"),
+    ),
+    (
+        "maelstrom/propass/linkage/dataschema_linkage_mortality.xlsx",
+        &[],
+        Ok("21 new, 0 changed, 0 retired, 0 unchanged"),
     ),
     // Descriptive fields (headings shown on the form) are not variables: 33 rows, 22 variables.
     (
@@ -327,7 +359,14 @@ const REAL_FILES: &[(&str, &[&str], Result<&str, &str>)] = &[
 
 /// The folders of `data/real` whose every file `REAL_FILES` accounts for.
 const CHECKED: &[&str] =
-    &["norwegian", "redcap", "ukbiobank", "ddi-codebook", "ddi-lifecycle", "dbgap"];
+    &["norwegian", "redcap", "ukbiobank", "ddi-codebook", "ddi-lifecycle", "dbgap", "maelstrom"];
+
+/// Maelstrom's data processing elements (one workbook per cohort and wave) are the rules that
+/// derive DataSchema variables from a cohort's own: each is refused, by its content.
+const PROCESSING_ELEMENTS: (&str, &str) = (
+    "data_processing_elements",
+    "this is Maelstrom data processing elements (a cohort's harmonization rules), not a data dictionary",
+);
 
 #[test]
 fn every_real_codebook_is_accounted_for() {
@@ -339,13 +378,29 @@ fn every_real_codebook_is_accounted_for() {
         .map(|p| p.strip_prefix(&dir).unwrap().to_string_lossy().into_owned())
         .collect();
     on_disk.sort();
+    let (prefix, refusal) = PROCESSING_ELEMENTS;
+    let processing_elements: Vec<String> = on_disk
+        .iter()
+        .filter(|file| file.rsplit('/').next().is_some_and(|name| name.starts_with(prefix)))
+        .cloned()
+        .collect();
+    assert!(
+        processing_elements.len() >= 38,
+        "only {} processing elements",
+        processing_elements.len()
+    );
+    let expectations: Vec<(&str, &[&str], Result<&str, &str>)> = REAL_FILES
+        .iter()
+        .copied()
+        .chain(processing_elements.iter().map(|file| (file.as_str(), &[][..], Err(refusal))))
+        .collect();
     let mut listed: Vec<String> =
-        REAL_FILES.iter().map(|(file, _, _)| (*file).to_owned()).collect();
+        expectations.iter().map(|(file, _, _)| (*file).to_owned()).collect();
     listed.sort();
     assert_eq!(on_disk, listed, "a file in data/real has no expected outcome here");
 
     let ws = Workspace::new();
-    for (file, options, expected) in REAL_FILES {
+    for (file, options, expected) in expectations {
         let path = dir.join(file);
         let mut args = vec!["import"];
         args.extend_from_slice(options);
