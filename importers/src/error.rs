@@ -172,7 +172,7 @@ pub enum ImportErrorKind {
     Xml(String),
     /// A DOCTYPE declaration.
     #[error(
-        "DOCTYPE declarations are refused: they can define entities that expand without end or fetch files; remove the DOCTYPE"
+        "DOCTYPE declarations with definitions are refused: they can define entities that expand without end or fetch files; remove the DOCTYPE"
     )]
     XmlDoctype,
     /// An entity other than XML's predefined five.
@@ -203,6 +203,34 @@ pub enum ImportErrorKind {
     EmptyCategoryCode {
         /// The variable.
         variable: String,
+    },
+    /// A code system entry without its code.
+    #[error("a `{element}` has no code")]
+    EmptyCode {
+        /// The element or field that should carry the code.
+        element: String,
+    },
+    /// An XML element without an attribute it must have.
+    #[error("`{element}` has no `{attribute}` attribute; {why}")]
+    MissingAttribute {
+        /// The element.
+        element: &'static str,
+        /// The attribute.
+        attribute: &'static str,
+        /// What the attribute is for.
+        why: &'static str,
+    },
+    /// A ClaML class modified by a modifier the file does not define.
+    #[error("modifier `{modifier}` has no ModifierClass in this file")]
+    UnknownModifier {
+        /// The modifier named.
+        modifier: String,
+    },
+    /// Modifiers that would make more concepts than any classification has.
+    #[error("the modifiers make more than {limit} codes; no classification has that many")]
+    TooManyConcepts {
+        /// The limit.
+        limit: usize,
     },
     /// A value that should be a date.
     #[error("`{0}` is not a date; expected YYYY-MM-DD or DD.MM.YYYY")]

@@ -97,7 +97,7 @@ fn collect_json(
         let Some(code) = concept["code"].as_str().filter(|code| !code.is_empty()) else {
             errors.push(ImportError::new(
                 Location::file(file).field("concept.code"),
-                ImportErrorKind::EmptyCategoryCode { variable: "CodeSystem".into() },
+                ImportErrorKind::EmptyCode { element: "concept".into() },
             ));
             continue;
         };
@@ -191,11 +191,10 @@ pub(crate) fn read_xml(text: &str, file: &str) -> Result<ImportBatch, ImportErro
             Some(XmlEvent::Text(_)) => {}
         }
     }
-    if let Some(empty) = resource.concepts.iter().position(|concept| concept.code.is_empty()) {
-        let _ = empty;
+    if resource.concepts.iter().any(|concept| concept.code.is_empty()) {
         return Err(ImportErrors::one(
             Location::file(file).field("concept/code"),
-            ImportErrorKind::EmptyCategoryCode { variable: "CodeSystem".into() },
+            ImportErrorKind::EmptyCode { element: "concept".into() },
         ));
     }
     finish(resource, file)

@@ -5,6 +5,7 @@
 //! caller hands the batch to `catalog::Store::import`, which writes all of it or nothing.
 
 mod batch;
+mod claml;
 mod csv_code_list;
 mod dbgap;
 mod ddi_codebook;
@@ -57,13 +58,15 @@ pub enum Format {
     Dbgap,
     /// An HL7 FHIR R4 CodeSystem, in JSON or XML.
     Fhir,
+    /// ClaML, the XML of WHO classifications such as ICD-10.
+    Claml,
     /// A plain CSV code list.
     CsvCodeList,
 }
 
 impl Format {
     /// Every format, for messages.
-    pub const ALL: [Format; 10] = [
+    pub const ALL: [Format; 11] = [
         Format::VarkatJson,
         Format::Opal,
         Format::Klokebok,
@@ -73,6 +76,7 @@ impl Format {
         Format::DdiCodebook,
         Format::Dbgap,
         Format::Fhir,
+        Format::Claml,
         Format::CsvCodeList,
     ];
 
@@ -88,6 +92,7 @@ impl Format {
             Format::DdiCodebook => ddi_codebook::FORMAT,
             Format::Dbgap => dbgap::FORMAT,
             Format::Fhir => fhir::FORMAT,
+            Format::Claml => claml::FORMAT,
             Format::CsvCodeList => csv_code_list::FORMAT,
         }
     }
@@ -174,6 +179,7 @@ enum Detected {
     Dbgap,
     FhirJson,
     FhirXml,
+    Claml,
     CsvCodeList,
 }
 
@@ -183,6 +189,7 @@ fn detect(text: &str, file: &str) -> Result<Detected, ImportError> {
         match ddi_codebook::root_element(start, file)?.as_deref() {
             Some("codeBook") => return Ok(Detected::DdiCodebook),
             Some("data_table") => return Ok(Detected::Dbgap),
+            Some("ClaML") => return Ok(Detected::Claml),
             Some("CodeSystem" | "ValueSet" | "ConceptMap" | "NamingSystem")
                 if start.contains("hl7.org/fhir") =>
             {
@@ -262,6 +269,7 @@ fn forced(format: Format, detected: Option<Detected>) -> Detected {
         (Format::Dbgap, _) => Detected::Dbgap,
         (Format::Fhir, Some(Detected::FhirXml)) => Detected::FhirXml,
         (Format::Fhir, _) => Detected::FhirJson,
+        (Format::Claml, _) => Detected::Claml,
         (Format::CsvCodeList, _) => Detected::CsvCodeList,
         (Format::Opal, Some(Detected::OpalCategories)) => Detected::OpalCategories,
         (Format::Opal, _) => Detected::OpalVariables,
@@ -281,6 +289,7 @@ impl Detected {
             Detected::DdiCodebook => ddi_codebook::FORMAT,
             Detected::Dbgap => dbgap::FORMAT,
             Detected::FhirJson | Detected::FhirXml => fhir::FORMAT,
+            Detected::Claml => claml::FORMAT,
             Detected::CsvCodeList => csv_code_list::FORMAT,
         }
     }
@@ -294,6 +303,7 @@ impl Detected {
                 | Detected::Dbgap
                 | Detected::FhirJson
                 | Detected::FhirXml
+                | Detected::Claml
         )
     }
 }
@@ -443,6 +453,7 @@ pub fn read(files: &[InputFile], options: &ReadOptions) -> Result<ImportBatch, I
             (Detected::Dbgap, Content::Text(text)) => dbgap::read(text, path, registry),
             (Detected::FhirJson, Content::Text(text)) => fhir::read_json(text, path),
             (Detected::FhirXml, Content::Text(text)) => fhir::read_xml(text, path),
+            (Detected::Claml, Content::Text(text)) => claml::read(text, path),
             (Detected::Klokebok, Content::Table(table)) => klokebok::read(table, registry),
             (Detected::MrsKodebok, Content::Table(table)) => mrs_kodebok::read(table, registry),
             (Detected::Redcap, Content::Table(table)) => {

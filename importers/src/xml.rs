@@ -1,7 +1,8 @@
 //! Safe, located XML reading on top of quick-xml, shared by the XML importers.
 //!
-//! quick-xml neither interprets DTDs nor expands entities; this module refuses a DOCTYPE outright
-//! (it is how entity bombs and external fetches arrive), resolves only XML's five predefined
+//! quick-xml neither interprets DTDs nor expands entities; this module refuses a DOCTYPE with an
+//! internal subset (it is how entity bombs arrive), never reads the external DTD that a bare
+//! `<!DOCTYPE ClaML SYSTEM "ClaML.dtd">` names, resolves only XML's five predefined
 //! entities and character references, limits nesting depth and the size of one text, and turns
 //! byte offsets into line and column for every element, so that errors can point at them.
 
@@ -150,6 +151,8 @@ impl<'a> XmlReader<'a> {
                         None => Err(self.error(offset, ImportErrorKind::XmlEntity(name))),
                     };
                 }
+                // A DOCTYPE that only names an external DTD defines nothing varkat would use.
+                Event::DocType(doctype) if !doctype.contains('[') => {}
                 Event::DocType(_) => return Err(self.error(offset, ImportErrorKind::XmlDoctype)),
                 Event::Eof => return Ok(None),
                 Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
@@ -218,8 +221,13 @@ mod tests {
         let bomb = "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [<!ENTITY lol \"lol\">]>\n<a>&lol;</a>";
         assert_eq!(
             all(bomb).unwrap_err(),
-            "t.xml:2:1: DOCTYPE declarations are refused: they can define entities that expand without end or fetch files; remove the DOCTYPE"
+            "t.xml:2:1: DOCTYPE declarations with definitions are refused: they can define entities that expand without end or fetch files; remove the DOCTYPE"
         );
+    }
+    #[test]
+    fn doctype_naming_an_external_dtd_is_ignored() {
+        let claml = "<?xml version=\"1.0\"?>\n<!DOCTYPE ClaML SYSTEM \"ClaML.dtd\">\n<ClaML/>";
+        assert_eq!(all(claml).unwrap().concat(), "\n\n<ClaML>@3:1</ClaML>");
     }
     #[test]
     fn unknown_entity_is_refused() {

@@ -85,3 +85,25 @@ fn code_systems_survive_backup_and_restore() {
     restored.ok(&["import", file.to_str().unwrap()]);
     assert_eq!(restored.ok(&["codes", "show", "icd-10"]), ws.ok(&["codes", "show", "icd-10"]));
 }
+
+#[test]
+fn a_who_classification_in_claml_imports_with_its_hierarchy_and_modifiers() {
+    let ws = Workspace::new();
+    assert_contains(
+        &ws.ok(&["import", "fixtures/claml/ok/icd10-excerpt.xml"]),
+        &["reading fixtures/claml/ok/icd10-excerpt.xml as claml", "code system ICD-10@2019"],
+    );
+    assert_contains(&ws.ok(&["codes", "list"]), &["ICD-10", "versions: 2019 (9 codes)"]);
+    let codes = ws.ok(&["codes", "show", "ICD-10@2019"]);
+    // S02.1 allows only the "closed" subdivision.
+    assert!(!codes.contains("S02.11"), "{codes}");
+    assert_contains(
+        &codes,
+        &[
+            "Hjerneinfarkt",
+            "Cerebral infarction due to thrombosis of precerebral arteries  (under I63)",
+            "S02.10",
+            "Fracture of base of skull: closed  (under S02.1)",
+        ],
+    );
+}
