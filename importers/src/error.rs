@@ -172,7 +172,7 @@ pub enum ImportErrorKind {
     Xml(String),
     /// A DOCTYPE declaration.
     #[error(
-        "DOCTYPE declarations with definitions are refused: they can define entities that expand without end or fetch files; remove the DOCTYPE"
+        "DOCTYPE declarations are refused: they can define entities that expand without end or fetch files; remove the DOCTYPE"
     )]
     XmlDoctype,
     /// An entity other than XML's predefined five.

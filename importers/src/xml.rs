@@ -1,8 +1,9 @@
 //! Safe, located XML reading on top of quick-xml, shared by the XML importers.
 //!
-//! quick-xml neither interprets DTDs nor expands entities; this module refuses a DOCTYPE with an
-//! internal subset (it is how entity bombs arrive), never reads the external DTD that a bare
-//! `<!DOCTYPE ClaML SYSTEM "ClaML.dtd">` names, resolves only XML's five predefined
+//! quick-xml neither interprets DTDs nor expands entities; this module refuses a DOCTYPE (it is
+//! how entity bombs and external fetches arrive), except the `<!DOCTYPE ClaML SYSTEM
+//! "ClaML.dtd">` that every ClaML file carries, which defines nothing and whose DTD is never
+//! read. It resolves only XML's five predefined
 //! entities and character references, limits nesting depth and the size of one text, and turns
 //! byte offsets into line and column for every element, so that errors can point at them.
 
@@ -36,6 +37,17 @@ pub(crate) enum XmlEvent {
     },
     /// Text, entities resolved; one element's text may come in several pieces.
     Text(String),
+}
+
+/// Whether a DOCTYPE's content is ClaML's: the root `ClaML` and a local `ClaML.dtd`, with no
+/// internal subset and no URL.
+fn is_claml_doctype(content: &str) -> bool {
+    let mut words = content.split_whitespace();
+    matches!(
+        (words.next(), words.next(), words.next(), words.next()),
+        (Some("ClaML"), Some("SYSTEM"), Some(dtd), None)
+            if dtd.trim_matches(['"', '\'']).eq_ignore_ascii_case("ClaML.dtd")
+    )
 }
 
 /// Reads events from a whole document held in memory.
@@ -151,8 +163,7 @@ impl<'a> XmlReader<'a> {
                         None => Err(self.error(offset, ImportErrorKind::XmlEntity(name))),
                     };
                 }
-                // A DOCTYPE that only names an external DTD defines nothing varkat would use.
-                Event::DocType(doctype) if !doctype.contains('[') => {}
+                Event::DocType(doctype) if is_claml_doctype(&doctype) => {}
                 Event::DocType(_) => return Err(self.error(offset, ImportErrorKind::XmlDoctype)),
                 Event::Eof => return Ok(None),
                 Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
@@ -221,13 +232,24 @@ mod tests {
         let bomb = "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [<!ENTITY lol \"lol\">]>\n<a>&lol;</a>";
         assert_eq!(
             all(bomb).unwrap_err(),
-            "t.xml:2:1: DOCTYPE declarations with definitions are refused: they can define entities that expand without end or fetch files; remove the DOCTYPE"
+            "t.xml:2:1: DOCTYPE declarations are refused: they can define entities that expand without end or fetch files; remove the DOCTYPE"
         );
     }
     #[test]
     fn doctype_naming_an_external_dtd_is_ignored() {
         let claml = "<?xml version=\"1.0\"?>\n<!DOCTYPE ClaML SYSTEM \"ClaML.dtd\">\n<ClaML/>";
         assert_eq!(all(claml).unwrap().concat(), "\n\n<ClaML>@3:1</ClaML>");
+    }
+    #[test]
+    fn any_other_external_doctype_is_refused() {
+        for doctype in [
+            "<!DOCTYPE ClaML SYSTEM \"file:///etc/passwd\">",
+            "<!DOCTYPE codeBook SYSTEM \"ClaML.dtd\">",
+            "<!DOCTYPE ClaML SYSTEM \"ClaML.dtd\" [<!ENTITY a \"b\">]>",
+        ] {
+            let text = format!("<?xml version=\"1.0\"?>\n{doctype}\n<ClaML/>");
+            assert!(all(&text).unwrap_err().contains("DOCTYPE declarations"), "{doctype}");
+        }
     }
     #[test]
     fn unknown_entity_is_refused() {
