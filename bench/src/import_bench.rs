@@ -100,21 +100,8 @@ fn child(registry: &str, files: &[String]) {
         total.as_secs_f64(),
         n as f64 / total.as_secs_f64(),
         bytes as f64 / 1e6 / total.as_secs_f64(),
-        peak_rss_kib() / 1024
+        bench::peak_rss_kib() / 1024
     );
-}
-
-/// The process's peak resident memory, from Linux's `/proc/self/status`.
-fn peak_rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find(|line| line.starts_with("VmHWM:"))
-                .and_then(|line| line.split_whitespace().nth(1)?.parse().ok())
-        })
-        .unwrap_or(0)
 }
 
 /// Writes an Opal dictionary with varied Norwegian and English labels over ten registries.

@@ -21,3 +21,16 @@ pub fn live_variables(store: &Store) -> Vec<VariableVersion> {
     }
     variables
 }
+
+/// The process's peak resident memory, from Linux's `/proc/self/status`.
+pub fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|line| line.starts_with("VmHWM:"))
+                .and_then(|line| line.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}

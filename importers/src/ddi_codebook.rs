@@ -273,10 +273,12 @@ pub(crate) fn read(
     };
     let source = SourceFile { path: file.to_owned(), format: FORMAT.to_owned() };
     // Versions of one variable, oldest first; otherwise the file's order.
+    let mut first_of: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (index, var) in vars.iter().enumerate() {
+        first_of.entry(var.name.as_str()).or_insert(index);
+    }
     let mut order: Vec<usize> = (0..vars.len()).collect();
-    order.sort_by_key(|&index| {
-        (vars.iter().position(|v| v.name == vars[index].name), vars[index].version)
-    });
+    order.sort_by_key(|&index| (first_of[vars[index].name.as_str()], vars[index].version));
     let mut variables = Vec::with_capacity(vars.len());
     let mut errors = Vec::new();
     for index in order {

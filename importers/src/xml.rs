@@ -57,33 +57,34 @@ pub(crate) struct XmlReader<'a> {
     file: &'a str,
     depth: usize,
     pending_end: Option<String>,
-    /// The last offset turned into a line, and that line's number and start, so that positions
-    /// are found by counting only the bytes since the last one.
-    line_cursor: (usize, u64, usize),
+    /// The last offset turned into a position, and its line and column, so that each position
+    /// is found by counting only the bytes since the last one (a dbGaP file is often one line).
+    cursor: (usize, u64, u64),
 }
 
 impl<'a> XmlReader<'a> {
     pub(crate) fn new(text: &'a str, file: &'a str) -> XmlReader<'a> {
         let mut reader = Reader::from_str(text);
         reader.config_mut().expand_empty_elements = false;
-        XmlReader { reader, text, file, depth: 0, pending_end: None, line_cursor: (0, 1, 0) }
+        XmlReader { reader, text, file, depth: 0, pending_end: None, cursor: (0, 1, 1) }
     }
 
-    /// The line and column of a byte offset; offsets must not go backwards.
+    /// The line and column (in characters) of a byte offset; offsets must not go backwards.
     pub(crate) fn location(&mut self, offset: usize) -> Location {
         let offset = offset.min(self.text.len());
-        let (from, mut line, mut line_start) = self.line_cursor;
+        let (from, mut line, mut column) = self.cursor;
         if offset >= from {
-            for (index, byte) in self.text.as_bytes()[from..offset].iter().enumerate() {
-                if *byte == b'\n' {
+            for &byte in &self.text.as_bytes()[from..offset] {
+                if byte == b'\n' {
                     line += 1;
-                    line_start = from + index + 1;
+                    column = 1;
+                } else if byte & 0xC0 != 0x80 {
+                    // Not a UTF-8 continuation byte: a new character.
+                    column += 1;
                 }
             }
-            self.line_cursor = (offset, line, line_start);
+            self.cursor = (offset, line, column);
         }
-        let column =
-            self.text.get(line_start..offset).map_or(1, |before| before.chars().count() as u64 + 1);
         Location { column: Some(column), ..Location::line(self.file, line) }
     }
 

@@ -1,0 +1,212 @@
+//! XML import throughput against its ceiling: for each XML importer (DDI-Codebook, dbGaP, FHIR
+//! CodeSystem, ClaML) a large generated file is read by the importer, and the same bytes by a
+//! bare quick-xml pass that only pulls events (what no importer can beat). Each run is a child
+//! process, so that its peak memory is its own. Prints MB/s, the share of the ceiling, and
+//! peak memory.
+//!
+//! Run with `cargo run --release -p bench --bin xml-bench [MEGABYTES]` (default 50 per file).
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use importers::{InputFile, ReadOptions};
+
+#[expect(clippy::print_stdout, reason = "a benchmark prints its figures")]
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let [_, mode, path] = args.as_slice()
+        && (mode == "--import" || mode == "--bare")
+    {
+        child(mode == "--import", Path::new(path));
+        return;
+    }
+    let megabytes: usize = args.get(1).and_then(|mb| mb.parse().ok()).unwrap_or(50);
+    let work = tempfile::tempdir().expect("a temporary directory");
+    println!("XML import against a bare quick-xml pass, ~{megabytes} MB per file\n");
+    println!(
+        "{:<14} {:>8} {:>10} {:>12} {:>11} {:>9} {:>12}",
+        "format", "MB", "items", "import MB/s", "bare MB/s", "of bare", "peak MiB"
+    );
+    for (format, generate) in GENERATORS {
+        let path = work.path().join(format!("{format}.xml"));
+        std::fs::write(&path, generate(megabytes * 1_000_000)).expect("write the generated file");
+        let import = run_child("--import", &path);
+        let bare = run_child("--bare", &path);
+        println!(
+            "{:<14} {:>8.1} {:>10} {:>12.1} {:>11.1} {:>8.0}% {:>12}",
+            format,
+            import.megabytes,
+            import.items,
+            import.megabytes / import.seconds,
+            bare.megabytes / bare.seconds,
+            100.0 * bare.seconds / import.seconds,
+            import.peak_mib,
+        );
+    }
+}
+
+/// The figures a child prints: bytes read, items found, seconds, and peak memory.
+struct Figures {
+    megabytes: f64,
+    items: usize,
+    seconds: f64,
+    peak_mib: u64,
+}
+
+fn run_child(mode: &str, path: &Path) -> Figures {
+    let exe = std::env::current_exe().expect("the benchmark's own path");
+    let output = Command::new(exe).arg(mode).arg(path).output().expect("run the child");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8_lossy(&output.stdout);
+    let fields: Vec<&str> = text.split_whitespace().collect();
+    let field = |i: usize| fields.get(i).copied().unwrap_or("0");
+    Figures {
+        megabytes: field(0).parse().unwrap_or(0.0),
+        items: field(1).parse().unwrap_or(0),
+        seconds: field(2).parse().unwrap_or(f64::NAN),
+        peak_mib: field(3).parse().unwrap_or(0),
+    }
+}
+
+/// One measurement in this process: the importer (variables and codes found) or the bare pass
+/// (events pulled), both from the file's bytes to the end of the document.
+#[expect(clippy::print_stdout, reason = "the child hands its figures to the parent")]
+fn child(import: bool, path: &Path) {
+    let bytes = std::fs::read(path).expect("read the generated file");
+    let megabytes = bytes.len() as f64 / 1e6;
+    let start = Instant::now();
+    let items = if import {
+        let input = InputFile { path: path.display().to_string(), bytes };
+        let batch = importers::read(&[input], &ReadOptions::default()).expect("the file imports");
+        batch.variables.len()
+            + batch.code_systems.iter().map(|(_, version)| version.concepts.len()).sum::<usize>()
+    } else {
+        bare_pass(&bytes)
+    };
+    let seconds = start.elapsed().as_secs_f64();
+    println!("{megabytes} {items} {seconds} {}", bench::peak_rss_kib() / 1024);
+}
+
+/// Pulls every event from the document and looks at nothing: the most any importer can do is
+/// this plus its own work.
+fn bare_pass(bytes: &[u8]) -> usize {
+    let text = std::str::from_utf8(bytes).expect("UTF-8");
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut events = 0;
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            quick_xml::events::Event::Eof => return events,
+            _ => events += 1,
+        }
+    }
+}
+
+type Generator = fn(usize) -> String;
+
+const GENERATORS: [(&str, Generator); 4] =
+    [("ddi-codebook", ddi), ("dbgap", dbgap), ("fhir", fhir), ("claml", claml)];
+
+const TOPICS: &[(&str, &str)] = &[
+    ("Røykestatus", "Smoking status"),
+    ("Fødselsvekt", "Birth weight"),
+    ("Høyeste fullførte utdanning", "Highest completed education"),
+    ("Systolisk blodtrykk", "Systolic blood pressure"),
+    ("Alkoholbruk siste år", "Alcohol use last year"),
+];
+const OPTIONS: &[&str] = &["Nei", "Ja, av og til", "Ja, daglig", "Tidligere", "Aldri"];
+
+/// A DDI-Codebook 2.5 study with variables of two languages, questions and categories.
+fn ddi(size: usize) -> String {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<codeBook xmlns=\"ddi:codebook:2_5\" version=\"2.5\" xml:lang=\"nb\">\n<stdyDscr><citation><titlStmt><titl>Generert studie</titl><IDNo agency=\"varkat\">gen</IDNo></titlStmt></citation></stdyDscr>\n<dataDscr>\n",
+    );
+    for i in 0.. {
+        if xml.len() >= size {
+            break;
+        }
+        let (nb, en) = TOPICS[i % TOPICS.len()];
+        let _ = write!(
+            xml,
+            "<var ID=\"V{i}\" name=\"VAR_{i:07}\" intrvl=\"discrete\"><labl>{nb} ({i})</labl><labl xml:lang=\"en\">{en} ({i})</labl><qstn><qstnLit>Spørsmål om {nb} &amp; helse, skjema {}</qstnLit></qstn>",
+            i % 97
+        );
+        for (code, option) in OPTIONS.iter().enumerate().take(2 + i % 4) {
+            let _ = write!(
+                xml,
+                "<catgry><catValu>{}</catValu><labl>{option}</labl></catgry>",
+                code + 1
+            );
+        }
+        xml.push_str("<catgry missing=\"Y\"><catValu>9</catValu><labl>Ubesvart</labl></catgry><varFormat type=\"numeric\" schema=\"other\"/></var>\n");
+    }
+    xml.push_str("</dataDscr>\n</codeBook>\n");
+    xml
+}
+
+/// A dbGaP data dictionary with coded and numeric variables.
+fn dbgap(size: usize) -> String {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\"?>\n<data_table id=\"pht000001.v1\" study_id=\"phs000001.v1\" participant_set=\"1\"><description>Generated.</description>\n",
+    );
+    for i in 0.. {
+        if xml.len() >= size {
+            break;
+        }
+        let (_, en) = TOPICS[i % TOPICS.len()];
+        if i % 2 == 0 {
+            let _ = writeln!(
+                xml,
+                "<variable id=\"phv{i:08}.v1\"><name>VAR_{i:07}</name><description>{en} ({i})</description><type>encoded value</type><value code=\"0\">No</value><value code=\"1\">Yes</value><value code=\"-9\">Unknown</value></variable>"
+            );
+        } else {
+            let _ = writeln!(
+                xml,
+                "<variable id=\"phv{i:08}.v1\"><name>VAR_{i:07}</name><description>{en} ({i})</description><type>decimal</type><unit>cm</unit><logical_min>0</logical_min><logical_max>250</logical_max></variable>"
+            );
+        }
+    }
+    xml.push_str("</data_table>\n");
+    xml
+}
+
+/// A FHIR CodeSystem with a two-level hierarchy and English designations.
+fn fhir(size: usize) -> String {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CodeSystem xmlns=\"http://hl7.org/fhir\"><id value=\"generated\"/><url value=\"http://example.org/fhir/CodeSystem/generated\"/><version value=\"1\"/><title value=\"Generert\"/><language value=\"nb\"/><content value=\"complete\"/>\n",
+    );
+    for i in 0.. {
+        if xml.len() >= size {
+            break;
+        }
+        let (nb, en) = TOPICS[i % TOPICS.len()];
+        let _ = writeln!(
+            xml,
+            "<concept><code value=\"C{i}\"/><display value=\"{nb} {i}\"/><designation><language value=\"en\"/><value value=\"{en} {i}\"/></designation><concept><code value=\"C{i}.1\"/><display value=\"{nb} {i}, underkode\"/></concept></concept>"
+        );
+    }
+    xml.push_str("</CodeSystem>\n");
+    xml
+}
+
+/// A ClaML classification with blocks, categories and a subdividing modifier.
+fn claml(size: usize) -> String {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE ClaML SYSTEM \"ClaML.dtd\">\n<ClaML version=\"2.0.0\"><Title name=\"GEN-10\" version=\"2026\">Generated classification</Title>\n<ModifierClass modifier=\"M\" code=\"0\"><Rubric kind=\"preferred\"><Label xml:lang=\"en\">closed</Label></Rubric></ModifierClass><ModifierClass modifier=\"M\" code=\"1\"><Rubric kind=\"preferred\"><Label xml:lang=\"en\">open</Label></Rubric></ModifierClass>\n",
+    );
+    for i in 0.. {
+        if xml.len() >= size {
+            break;
+        }
+        let (_, en) = TOPICS[i % TOPICS.len()];
+        let modifier = if i % 10 == 0 { "<ModifiedBy code=\"M\"/>" } else { "" };
+        let _ = writeln!(
+            xml,
+            "<Class code=\"G{i:06}\" kind=\"category\"><SuperClass code=\"G{:06}\"/>{modifier}<Rubric kind=\"preferred\"><Label xml:lang=\"en\">{en}, kind {i}</Label></Rubric><Rubric kind=\"inclusion\"><Label xml:lang=\"en\">also {en}</Label></Rubric></Class>",
+            i / 10
+        );
+    }
+    xml.push_str("</ClaML>\n");
+    xml
+}
