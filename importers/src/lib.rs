@@ -314,8 +314,9 @@ enum Content {
     Table(Table),
 }
 
-/// The sheets of a workbook to read, and what each is; sheets that are no table varkat reads
-/// are skipped with a warning, unless none is.
+/// The sheets of a workbook to read, and what each is: those whose columns are a table format
+/// (the `--format` one, when given). The others are skipped with a warning; when no sheet
+/// qualifies, `--format` reads them all as that format, so that the reader names what they lack.
 fn workbook_sheets(
     sheets: Vec<Table>,
     file: &str,
@@ -329,7 +330,7 @@ fn workbook_sheets(
         let kind = match (format, found) {
             (None, found) => found,
             (Some(format), found) => Some(forced(format, found))
-                .filter(|kind| found.is_none_or(|found| found.format() == kind.format())),
+                .filter(|kind| found.is_some_and(|found| found.format() == kind.format())),
         };
         match kind {
             Some(kind) => read.push((sheet, kind)),

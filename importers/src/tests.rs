@@ -210,3 +210,15 @@ fn a_text_format_asked_of_a_workbook_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn a_format_asked_of_a_workbook_reads_its_sheets_of_that_format() {
+    let bytes = std::fs::read(fixtures().join("opal/ok/workbook.xlsx")).unwrap();
+    let input = InputFile { path: "workbook.xlsx".into(), bytes };
+    let options = ReadOptions { format: Some(Format::Opal), ..ReadOptions::default() };
+    let batch = read(&[input], &options).unwrap();
+    assert_eq!(batch.variables.len(), 3);
+    assert!(
+        batch.warnings.iter().any(|w| w.to_string().starts_with("workbook.xlsx[Les meg]: skipped"))
+    );
+}
