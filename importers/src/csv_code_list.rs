@@ -3,15 +3,13 @@
 //! the import names it: `--system ID@VERSION`.
 
 use catalog::{
-    CodeSystem, CodeSystemId, CodeSystemVersion, Concept, ConceptContent, LocalizedText, Period,
-    SourceFile,
+    CodeSystem, CodeSystemId, CodeSystemVersion, Concept, ConceptContent, LocalizedText, SourceFile,
 };
 
 use crate::batch::ImportBatch;
 use crate::error::{ImportError, ImportErrorKind, ImportErrors};
 use crate::location::Location;
-use crate::table::{Column, Table};
-use crate::values;
+use crate::table::Table;
 
 /// The format's name in provenance and messages.
 pub(crate) const FORMAT: &str = "csv-code-list";
@@ -68,19 +66,7 @@ pub(crate) fn read(table: &Table, system: Option<&str>) -> Result<ImportBatch, I
             ));
             continue;
         }
-        let mut date = |column: Option<Column>| {
-            row.get(column).and_then(|cell| {
-                values::date(cell)
-                    .map_err(|kind| {
-                        errors.push(ImportError::new(
-                            table.at(row, column.expect("cell has a column")),
-                            kind,
-                        ))
-                    })
-                    .ok()
-            })
-        };
-        let period = Period { from: date(from), to: date(to) };
+        let period = table.period(row, from, to, &mut errors);
         let display = LocalizedText {
             nb: row.get(nb).map(str::to_owned),
             en: row.get(en).map(str::to_owned),

@@ -43,15 +43,7 @@ pub(crate) fn read(
     let mut builders: Vec<VariableBuilder> = Vec::new();
     let mut current: Option<VariableBuilder> = None;
     let mut text_buffer = String::new();
-    loop {
-        let event = match reader.next() {
-            Ok(Some(event)) => event,
-            Ok(None) => break,
-            Err(err) => {
-                errors.push(err);
-                break;
-            }
-        };
+    while let Some(event) = reader.next_or_note(&mut errors) {
         match event {
             XmlEvent::Start { name, attributes, location } => {
                 text_buffer.clear();

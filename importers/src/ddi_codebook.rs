@@ -76,15 +76,7 @@ pub(crate) fn read(
         std::collections::HashMap::new();
     // The `type` of the `notes` element being read: `unit`, `validity`, `code_system`, ...
     let mut note_kind: Option<String> = None;
-    loop {
-        let event = match reader.next() {
-            Ok(Some(event)) => event,
-            Ok(None) => break,
-            Err(err) => {
-                errors.push(err);
-                break;
-            }
-        };
+    while let Some(event) = reader.next_or_note(&mut errors) {
         match event {
             XmlEvent::Start { name, attributes, location } => {
                 let inherited = languages.last().cloned().unwrap_or_else(|| "nb".to_owned());

@@ -153,7 +153,7 @@ pub(crate) fn read(
             errors.push(ImportError::new(table.at(row, columns.name), ImportErrorKind::EmptyName));
             continue;
         };
-        let period = row_period(table, row, &columns, &mut errors);
+        let period = table.period(row, columns.from, columns.to, &mut errors);
         if let Some(variable) = pending.get_mut(name) {
             add_row(table, row, &columns, variable, period, &mut errors);
             continue;
@@ -261,27 +261,6 @@ fn data_type_of(text: &str, decimals: Option<&str>) -> Option<DataType> {
         "tekstvariabel" | "stor tekstvariabel" | "skjult variabel" => DataType::Text,
         _ => return None,
     })
-}
-
-fn row_period(
-    table: &Table,
-    row: &Row,
-    columns: &Columns,
-    errors: &mut Vec<ImportError>,
-) -> Period {
-    let mut end = |column: Option<Column>| {
-        row.get(column).and_then(|cell| {
-            values::date(cell)
-                .map_err(|kind| {
-                    errors.push(ImportError::new(
-                        table.at(row, column.expect("cell has a column")),
-                        kind,
-                    ))
-                })
-                .ok()
-        })
-    };
-    Period { from: end(columns.from), to: end(columns.to) }
 }
 
 /// Adds one row to its variable: checks that the row agrees with the variable's first row,

@@ -277,20 +277,20 @@ fn forced(format: Format, detected: Option<Detected>) -> Detected {
 }
 
 impl Detected {
-    /// The format's name, for messages.
-    fn format(self) -> &'static str {
+    /// The format this is a part or variant of.
+    fn format(self) -> Format {
         match self {
-            Detected::VarkatJson => varkat_json::FORMAT,
-            Detected::OpalVariables | Detected::OpalCategories => opal::FORMAT,
-            Detected::Klokebok => klokebok::FORMAT,
-            Detected::MrsKodebok => mrs_kodebok::FORMAT,
-            Detected::Redcap => redcap::FORMAT,
-            Detected::UkBiobank => ukbiobank::FORMAT,
-            Detected::DdiCodebook => ddi_codebook::FORMAT,
-            Detected::Dbgap => dbgap::FORMAT,
-            Detected::FhirJson | Detected::FhirXml => fhir::FORMAT,
-            Detected::Claml => claml::FORMAT,
-            Detected::CsvCodeList => csv_code_list::FORMAT,
+            Detected::VarkatJson => Format::VarkatJson,
+            Detected::OpalVariables | Detected::OpalCategories => Format::Opal,
+            Detected::Klokebok => Format::Klokebok,
+            Detected::MrsKodebok => Format::MrsKodebok,
+            Detected::Redcap => Format::Redcap,
+            Detected::UkBiobank => Format::UkBiobank,
+            Detected::DdiCodebook => Format::DdiCodebook,
+            Detected::Dbgap => Format::Dbgap,
+            Detected::FhirJson | Detected::FhirXml => Format::Fhir,
+            Detected::Claml => Format::Claml,
+            Detected::CsvCodeList => Format::CsvCodeList,
         }
     }
 
@@ -326,12 +326,8 @@ fn workbook_sheets(
     let mut read = Vec::new();
     let mut skipped = Vec::new();
     for sheet in sheets {
-        let found = detect_table(sheet.headers());
-        let kind = match (format, found) {
-            (None, found) => found,
-            (Some(format), found) => Some(forced(format, found))
-                .filter(|kind| found.is_some_and(|found| found.format() == kind.format())),
-        };
+        let kind = detect_table(sheet.headers())
+            .filter(|found| format.is_none_or(|format| found.format() == format));
         match kind {
             Some(kind) => read.push((sheet, kind)),
             None => skipped.push(sheet),
@@ -360,7 +356,12 @@ fn workbook_sheets(
             Location::file(file),
             ImportErrorKind::NoReadableSheet {
                 sheets: skipped.iter().map(describe).collect::<Vec<_>>().join("; "),
-                expected: TABLE_FORMATS.join(", "),
+                expected: Format::ALL
+                    .into_iter()
+                    .filter(|format| forced(*format, None).is_table())
+                    .map(Format::name)
+                    .collect::<Vec<_>>()
+                    .join(", "),
             },
         ));
     }
@@ -372,16 +373,6 @@ fn workbook_sheets(
     }
     Ok(read)
 }
-
-/// The formats that are tables, for messages.
-const TABLE_FORMATS: [&str; 6] = [
-    opal::FORMAT,
-    klokebok::FORMAT,
-    mrs_kodebok::FORMAT,
-    redcap::FORMAT,
-    ukbiobank::FORMAT,
-    csv_code_list::FORMAT,
-];
 
 /// Reads the files of one import into one batch, or every error found in any of them.
 ///
@@ -486,7 +477,7 @@ pub fn read(files: &[InputFile], options: &ReadOptions) -> Result<ImportBatch, I
             (Detected::OpalCategories, _) => continue,
             (kind, _) => Err(ImportErrors::one(
                 Location::file(path),
-                ImportErrorKind::NotATableFormat { format: kind.format() },
+                ImportErrorKind::NotATableFormat { format: kind.format().name() },
             )),
         };
         absorb(result, &mut errors);

@@ -11,7 +11,7 @@ use catalog::{
 use crate::batch::ImportBatch;
 use crate::error::{ImportError, ImportErrorKind, ImportErrors, variable_key};
 use crate::location::Location;
-use crate::table::Table;
+use crate::table::{FirstLines, Table};
 use crate::values;
 
 /// The format's name in provenance and messages.
@@ -47,7 +47,8 @@ pub(crate) fn read(
         return Err(ImportErrors::from_vec(errors).expect("a column is missing"));
     };
     let source = SourceFile { path: file.to_owned(), format: FORMAT.to_owned() };
-    let mut variables: Vec<(IncomingVariable, u64)> = Vec::new();
+    let mut variables: Vec<IncomingVariable> = Vec::new();
+    let mut first_lines = FirstLines::default();
     // The line of each option of the current variable, for messages about a repeated code.
     let mut option_lines: Vec<u64> = Vec::new();
     for row in table.rows() {
@@ -68,7 +69,7 @@ pub(crate) fn read(
                 ));
                 continue;
             };
-            let Some((variable, _)) = variables.last_mut() else {
+            let Some(variable) = variables.last_mut() else {
                 errors.push(ImportError::new(
                     table.at(row, name),
                     ImportErrorKind::OptionWithoutVariable,
@@ -121,16 +122,8 @@ pub(crate) fn read(
                 continue;
             }
         };
-        if let Some((_, first_line)) =
-            variables.iter().find(|(variable, _)| variable.key.name() == variable_name)
-        {
-            errors.push(ImportError::new(
-                table.at(row, name),
-                ImportErrorKind::DuplicateVariable {
-                    name: variable_name.to_owned(),
-                    first_line: *first_line,
-                },
-            ));
+        if let Some(duplicate) = first_lines.duplicate(variable_name, table.at(row, name)) {
+            errors.push(duplicate);
             continue;
         }
         let Ok(key) = variable_key(registry, variable_name, table.at(row, name))
@@ -142,15 +135,12 @@ pub(crate) fn read(
             label: LocalizedText::nb(&field_label.split_whitespace().collect::<Vec<_>>().join(" ")),
             ..VariableDefinition::of_type(data_type_value)
         };
-        variables.push((IncomingVariable { key, definition, source: source.clone() }, row.line));
+        first_lines.record(variable_name, row.line);
+        variables.push(IncomingVariable { key, definition, source: source.clone() });
         option_lines.clear();
     }
     if let Some(errors) = ImportErrors::from_vec(errors) {
         return Err(errors);
     }
-    Ok(ImportBatch {
-        variables: variables.into_iter().map(|(variable, _)| variable).collect(),
-        files: vec![source],
-        ..ImportBatch::default()
-    })
+    Ok(ImportBatch { variables, files: vec![source], ..ImportBatch::default() })
 }

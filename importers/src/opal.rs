@@ -193,19 +193,7 @@ pub(crate) fn read(
             unit: row.get(unit).map(str::to_owned),
             ..VariableDefinition::of_type(data_type)
         };
-        let mut date = |column: Option<Column>| {
-            row.get(column).and_then(|cell| {
-                values::date(cell)
-                    .map_err(|kind| {
-                        errors.push(ImportError::new(
-                            table.at(row, column.expect("cell has a column")),
-                            kind,
-                        ))
-                    })
-                    .ok()
-            })
-        };
-        definition.period = Period { from: date(from), to: date(to) };
+        definition.period = table.period(row, from, to, &mut errors);
         definition.value_domain.code_system = row.get(code_system).map(|system| {
             CodeSystemBinding { system: CodeSystemId(system.to_owned()), version: None }
         });

@@ -10,7 +10,7 @@ use catalog::{
 use crate::batch::ImportBatch;
 use crate::error::{ImportError, ImportErrorKind, ImportErrors, variable_key};
 use crate::location::Location;
-use crate::table::{Column, Row, Table};
+use crate::table::{Column, FirstLines, Row, Table};
 use crate::values;
 
 /// The format's name in provenance and messages.
@@ -85,7 +85,8 @@ pub(crate) fn read(
         }
     };
     let source = SourceFile { path: file.to_owned(), format: FORMAT.to_owned() };
-    let mut variables: Vec<(IncomingVariable, u64)> = Vec::new();
+    let mut variables: Vec<IncomingVariable> = Vec::new();
+    let mut first_lines = FirstLines::default();
     for row in table.rows() {
         let Some(variable_name) = row.get(Some(name)) else {
             errors.push(ImportError::new(table.at(row, name), ImportErrorKind::EmptyName));
@@ -113,16 +114,8 @@ pub(crate) fn read(
                 continue;
             }
         };
-        if let Some((_, first_line)) =
-            variables.iter().find(|(variable, _)| variable.key.name() == variable_name)
-        {
-            errors.push(ImportError::new(
-                table.at(row, name),
-                ImportErrorKind::DuplicateVariable {
-                    name: variable_name.to_owned(),
-                    first_line: *first_line,
-                },
-            ));
+        if let Some(duplicate) = first_lines.duplicate(variable_name, table.at(row, name)) {
+            errors.push(duplicate);
             continue;
         }
         let Ok(key) = variable_key(registry, variable_name, table.at(row, name))
@@ -157,16 +150,13 @@ pub(crate) fn read(
         } else if kind == "slider" {
             definition.value_domain.range = Some(NumericRange { min: Some(0.0), max: Some(100.0) });
         }
-        variables.push((IncomingVariable { key, definition, source: source.clone() }, row.line));
+        first_lines.record(variable_name, row.line);
+        variables.push(IncomingVariable { key, definition, source: source.clone() });
     }
     if let Some(errors) = ImportErrors::from_vec(errors) {
         return Err(errors);
     }
-    Ok(ImportBatch {
-        variables: variables.into_iter().map(|(variable, _)| variable).collect(),
-        files: vec![source],
-        ..ImportBatch::default()
-    })
+    Ok(ImportBatch { variables, files: vec![source], ..ImportBatch::default() })
 }
 
 fn fixed(options: &[(&str, &str)]) -> Vec<Category> {

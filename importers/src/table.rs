@@ -2,8 +2,11 @@
 //! Rows keep their line numbers, and columns are found by name, case-insensitively, so that
 //! every importer can say "line 12, field `type`".
 
+use catalog::Period;
+
 use crate::error::{ImportError, ImportErrorKind};
 use crate::location::Location;
+use crate::values;
 
 /// A table read from one file.
 pub(crate) struct Table {
@@ -114,6 +117,25 @@ impl Table {
         &self.headers[column.0]
     }
 
+    /// The period in a row's `from` and `to` date cells, either of which may be absent; a cell
+    /// that is not a date is an error at that cell, and leaves that end open.
+    pub(crate) fn period(
+        &self,
+        row: &Row,
+        from: Option<Column>,
+        to: Option<Column>,
+        errors: &mut Vec<ImportError>,
+    ) -> Period {
+        let mut date = |column: Option<Column>| {
+            let column = column?;
+            let cell = row.get(Some(column))?;
+            values::date(cell)
+                .map_err(|kind| errors.push(ImportError::new(self.at(row, column), kind)))
+                .ok()
+        };
+        Period { from: date(from), to: date(to) }
+    }
+
     /// The location of a cell, for errors and warnings.
     pub(crate) fn at(&self, row: &Row, column: Column) -> Location {
         Location::line(&self.file, row.line).field(&self.headers[column.0])
@@ -125,5 +147,27 @@ impl Row {
     pub(crate) fn get(&self, column: Option<Column>) -> Option<&str> {
         let text = self.fields.get(column?.0)?.trim();
         (!text.is_empty()).then_some(text)
+    }
+}
+
+/// The line each variable name of a table was first defined on, so that a second definition is
+/// refused with a pointer to the first without searching the variables read so far.
+#[derive(Default)]
+pub(crate) struct FirstLines(std::collections::HashMap<String, u64>);
+
+impl FirstLines {
+    /// The error for `name` at `location` if it was defined before.
+    pub(crate) fn duplicate(&self, name: &str, location: Location) -> Option<ImportError> {
+        self.0.get(name).map(|&first_line| {
+            ImportError::new(
+                location,
+                ImportErrorKind::DuplicateVariable { name: name.to_owned(), first_line },
+            )
+        })
+    }
+
+    /// Notes that `name` is defined on `line`.
+    pub(crate) fn record(&mut self, name: &str, line: u64) {
+        self.0.entry(name.to_owned()).or_insert(line);
     }
 }

@@ -67,9 +67,8 @@ struct Document<'a> {
 
 /// Reads a varkat JSON file.
 pub fn read(text: &str, file: &str) -> Result<ImportBatch, ImportErrors> {
-    let raw: RawFile<'_> = serde_json::from_str(text).map_err(|err| {
-        ImportErrors::from_vec(vec![json_error(text, text, file, &err)]).expect("one")
-    })?;
+    let raw: RawFile<'_> =
+        serde_json::from_str(text).map_err(|err| json_error(text, text, file, &err))?;
     if raw.varkat_format > JSON_FORMAT_VERSION {
         return Err(ImportErrors::one(
             Location::file(file).field("varkat_format"),

@@ -172,6 +172,15 @@ impl<'a> XmlReader<'a> {
         }
     }
 
+    /// The next event; `None` at the end of the document, or at malformed XML, whose error is
+    /// added to `errors` beside those the importer found before it.
+    pub(crate) fn next_or_note(&mut self, errors: &mut Vec<ImportError>) -> Option<XmlEvent> {
+        self.next().unwrap_or_else(|err| {
+            errors.push(err);
+            None
+        })
+    }
+
     fn attributes(
         &mut self,
         start: &quick_xml::events::BytesStart<'_>,
