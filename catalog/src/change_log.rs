@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::id::{ChangeSeq, ImportId, RegistryId, VariableKey, VersionNo};
+use crate::id::{ChangeSeq, ImportId, RegistryId, SharedDefinitionId, VariableKey, VersionNo};
 
 /// One committed write.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -28,6 +28,15 @@ pub struct Change {
 pub struct VersionRef {
     /// The variable.
     pub key: VariableKey,
+    /// The version.
+    pub version: VersionNo,
+}
+
+/// A reference to one version of one shared definition.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct DefinitionRef {
+    /// The shared definition.
+    pub id: SharedDefinitionId,
     /// The version.
     pub version: VersionNo,
 }
@@ -59,6 +68,14 @@ pub enum ChangeKind {
         /// Code system versions added.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         code_systems: Vec<crate::code_systems::CodeSystemRef>,
+        /// Shared definition versions added.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        definitions: Vec<DefinitionRef>,
+    },
+    /// Reviewers decided how variables map onto shared definitions.
+    Review {
+        /// The mapping versions recorded, one per variable: (variable, mapping version).
+        mappings: Vec<VersionRef>,
     },
     /// A registry's drafts were published.
     Publish {
@@ -88,6 +105,7 @@ impl Change {
                 draft,
                 registries,
                 code_systems,
+                definitions,
             } => {
                 let mut text = format!(
                     "import {} of {}: {} new, {} changed, {} retired",
@@ -108,10 +126,16 @@ impl Change {
                         .collect();
                     text.push_str(&format!("; code systems {}", names.join(", ")));
                 }
+                if !definitions.is_empty() {
+                    text.push_str(&format!("; {} shared definitions", definitions.len()));
+                }
                 if *draft {
                     text.push_str(" (drafts)");
                 }
                 text
+            }
+            ChangeKind::Review { mappings } => {
+                format!("recorded review decisions on {} variables", mappings.len())
             }
             ChangeKind::Publish { registry, versions } => {
                 format!("published {} draft versions of {registry}", versions.len())

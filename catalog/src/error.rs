@@ -29,6 +29,9 @@ pub enum Error {
         /// The moment asked for.
         as_of: String,
     },
+    /// No shared definition has this id (or this version).
+    #[error("shared definition `{0}` does not exist")]
+    DefinitionNotFound(crate::id::SharedDefinitionId),
     /// No registry has this id.
     #[error("registry `{0}` does not exist")]
     RegistryNotFound(RegistryId),

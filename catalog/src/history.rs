@@ -68,6 +68,10 @@ pub struct ImportPlan {
     pub code_systems: Vec<PlannedCodeSystem>,
     /// Code system versions the catalog already has, unchanged.
     pub unchanged_code_systems: usize,
+    /// New versions of shared definitions, numbered.
+    pub definitions: Vec<crate::model::SharedDefinition>,
+    /// Shared definitions the catalog already has, unchanged.
+    pub unchanged_definitions: usize,
 }
 
 /// A code system version an import will write.
@@ -93,6 +97,7 @@ impl ImportPlan {
             && self.changed.is_empty()
             && self.retired.is_empty()
             && self.code_systems.is_empty()
+            && self.definitions.is_empty()
     }
 }
 

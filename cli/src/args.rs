@@ -66,6 +66,9 @@ pub(crate) enum Command {
     Reindex,
     /// Propose groups of variables that ask the same thing, around shared definitions.
     Harmonize(HarmonizeArgs),
+    /// Review proposed mappings: list them, show one, accept or reject.
+    #[command(subcommand)]
+    Review(ReviewCommand),
     /// Load the bundled example catalog into a fresh store and show what it holds.
     Demo,
 }
@@ -197,6 +200,10 @@ pub(crate) struct SearchArgs {
     /// Only registries of this kind: central, quality, survey, other.
     #[arg(long, value_name = "KIND")]
     pub(crate) kind: Option<String>,
+    /// Only variables whose mapping reviewers have accepted (harmonized), are deciding
+    /// (in-review), or neither (not-harmonized).
+    #[arg(long, value_name = "STATUS", value_parser = ["harmonized", "in-review", "not-harmonized"])]
+    pub(crate) harmonization: Option<String>,
     /// Only variables collected at some time in FROM..TO (years or dates; either end may be left out).
     #[arg(long, value_name = "FROM..TO")]
     pub(crate) period: Option<String>,
@@ -237,8 +244,9 @@ pub(crate) enum HarmonizeCommand {
 /// What to harmonize.
 #[derive(Debug, Args)]
 pub(crate) struct ProposeArgs {
-    /// The catalog of shared definitions to map onto (the form of `definitions.json`, see docs/formats.md).
-    #[arg(long, value_name = "FILE", required = true)]
+    /// Map onto the shared definitions in this file (the form of `definitions.json`, see
+    /// docs/formats.md) instead of those imported into the catalog.
+    #[arg(long, value_name = "FILE")]
     pub(crate) definitions: Option<PathBuf>,
     /// Only variables of this registry (may be given more than once).
     #[arg(long, value_name = "ID")]
@@ -246,6 +254,9 @@ pub(crate) struct ProposeArgs {
     /// Leave out proposals below this confidence (0 to 1).
     #[arg(long, value_name = "X")]
     pub(crate) min_confidence: Option<f64>,
+    /// Record the proposals in the catalog as mappings awaiting review (`varkat review`).
+    #[arg(long)]
+    pub(crate) record: bool,
     /// Also write the groups and value mappings in the form the harmonization benchmark scores.
     #[arg(long, value_name = "FILE")]
     pub(crate) export_groups: Option<PathBuf>,
@@ -282,4 +293,42 @@ pub(crate) enum CodesCommand {
         /// Only where this code is one of the variable's own options.
         code: Option<String>,
     },
+}
+
+/// `varkat review`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum ReviewCommand {
+    /// List the latest mapping of every variable, with those needing re-review marked.
+    List(ReviewListArgs),
+    /// Show a variable's mapping history and its value mapping.
+    Show {
+        /// The variable, as REGISTRY/NAME.
+        variable: String,
+    },
+    /// Accept the latest mapping of these variables.
+    Accept(DecideArgs),
+    /// Reject the latest mapping of these variables.
+    Reject(DecideArgs),
+}
+
+/// `varkat review list`.
+#[derive(Debug, Args)]
+pub(crate) struct ReviewListArgs {
+    /// Only mappings in this state.
+    #[arg(long, value_parser = ["proposed", "accepted", "rejected"])]
+    pub(crate) status: Option<String>,
+    /// Only mappings onto this shared definition.
+    #[arg(long, value_name = "ID")]
+    pub(crate) definition: Option<String>,
+}
+
+/// `varkat review accept` and `reject`.
+#[derive(Debug, Args)]
+pub(crate) struct DecideArgs {
+    /// The variables, as REGISTRY/NAME.
+    #[arg(required = true, value_name = "VARIABLE")]
+    pub(crate) variables: Vec<String>,
+    /// Why, recorded with the decision.
+    #[arg(long, short)]
+    pub(crate) comment: Option<String>,
 }

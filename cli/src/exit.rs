@@ -33,7 +33,8 @@ pub(crate) fn code_for(error: &anyhow::Error) -> ExitCode {
                 catalog::Error::VariableNotFound(_)
                 | catalog::Error::VersionNotFound { .. }
                 | catalog::Error::NothingAsOf { .. }
-                | catalog::Error::RegistryNotFound(_) => NOT_FOUND,
+                | catalog::Error::RegistryNotFound(_)
+                | catalog::Error::DefinitionNotFound(_) => NOT_FOUND,
                 catalog::Error::Locked(_)
                 | catalog::Error::IncompatibleStore { .. }
                 | catalog::Error::NotAStore(_) => STORE_UNAVAILABLE,

@@ -100,6 +100,7 @@ pub fn main_impl(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) ->
         Command::Search(args) => commands::search::search(&context, args),
         Command::Reindex => commands::search::reindex(&context),
         Command::Harmonize(args) => commands::harmonize::run(&context, args),
+        Command::Review(command) => commands::review::run(&context, command),
         Command::Demo => commands::demo::run(&context, cli.global.data_dir.is_some()),
     };
     match result {

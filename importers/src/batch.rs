@@ -3,8 +3,8 @@
 use std::fmt::Write;
 
 use catalog::{
-    CatalogDump, CodeSystem, CodeSystemVersion, IncomingVariable, Registry, SourceFile,
-    VariableDefinition,
+    CatalogDump, CodeSystem, CodeSystemVersion, IncomingVariable, Registry, SharedDefinition,
+    SourceFile, VariableDefinition,
 };
 use serde::Serialize;
 
@@ -40,6 +40,8 @@ pub struct ImportBatch {
     pub dump: Option<CatalogDump>,
     /// Code system versions the files define.
     pub code_systems: Vec<(CodeSystem, CodeSystemVersion)>,
+    /// Shared definitions the files define.
+    pub shared_definitions: Vec<SharedDefinition>,
 }
 
 impl ImportBatch {
@@ -53,6 +55,7 @@ impl ImportBatch {
             self.dump = other.dump;
         }
         self.code_systems.extend(other.code_systems);
+        self.shared_definitions.extend(other.shared_definitions);
     }
 
     /// A readable rendering of what was read, as the golden fixtures record it.
@@ -175,6 +178,7 @@ impl ImportBatch {
             files: self.files,
             warnings: self.warnings.iter().map(ToString::to_string).collect(),
             code_systems: self.code_systems,
+            shared_definitions: self.shared_definitions,
             full,
             draft,
             who: who.to_owned(),

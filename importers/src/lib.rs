@@ -62,11 +62,14 @@ pub enum Format {
     Claml,
     /// A plain CSV code list.
     CsvCodeList,
+    /// A catalog of shared (normed) definitions, in the form of the national catalog's
+    /// `definitions.json`.
+    SharedDefinitions,
 }
 
 impl Format {
     /// Every format, for messages.
-    pub const ALL: [Format; 11] = [
+    pub const ALL: [Format; 12] = [
         Format::VarkatJson,
         Format::Opal,
         Format::Klokebok,
@@ -78,6 +81,7 @@ impl Format {
         Format::Fhir,
         Format::Claml,
         Format::CsvCodeList,
+        Format::SharedDefinitions,
     ];
 
     /// The format's name on the command line and in provenance.
@@ -94,6 +98,7 @@ impl Format {
             Format::Fhir => fhir::FORMAT,
             Format::Claml => claml::FORMAT,
             Format::CsvCodeList => csv_code_list::FORMAT,
+            Format::SharedDefinitions => shared_definitions::FORMAT,
         }
     }
 }
@@ -181,6 +186,7 @@ enum Detected {
     FhirXml,
     Claml,
     CsvCodeList,
+    SharedDefinitions,
 }
 
 fn detect(text: &str, file: &str) -> Result<Detected, ImportError> {
@@ -215,6 +221,9 @@ fn detect(text: &str, file: &str) -> Result<Detected, ImportError> {
         }
         if start.contains("\"resourceType\"") {
             return Ok(Detected::FhirJson);
+        }
+        if start.contains("\"definitions\"") {
+            return Ok(Detected::SharedDefinitions);
         }
     } else if let Ok(table) = Table::read(start.lines().next().unwrap_or(""), file)
         && let Some(detected) = detect_table(table.headers())
@@ -271,6 +280,7 @@ fn forced(format: Format, detected: Option<Detected>) -> Detected {
         (Format::Fhir, _) => Detected::FhirJson,
         (Format::Claml, _) => Detected::Claml,
         (Format::CsvCodeList, _) => Detected::CsvCodeList,
+        (Format::SharedDefinitions, _) => Detected::SharedDefinitions,
         (Format::Opal, Some(Detected::OpalCategories)) => Detected::OpalCategories,
         (Format::Opal, _) => Detected::OpalVariables,
     }
@@ -291,6 +301,7 @@ impl Detected {
             Detected::FhirJson | Detected::FhirXml => Format::Fhir,
             Detected::Claml => Format::Claml,
             Detected::CsvCodeList => Format::CsvCodeList,
+            Detected::SharedDefinitions => Format::SharedDefinitions,
         }
     }
 
@@ -304,6 +315,7 @@ impl Detected {
                 | Detected::FhirJson
                 | Detected::FhirXml
                 | Detected::Claml
+                | Detected::SharedDefinitions
         )
     }
 }
@@ -446,6 +458,16 @@ pub fn read(files: &[InputFile], options: &ReadOptions) -> Result<ImportBatch, I
             (Detected::FhirJson, Content::Text(text)) => fhir::read_json(text, path),
             (Detected::FhirXml, Content::Text(text)) => fhir::read_xml(text, path),
             (Detected::Claml, Content::Text(text)) => claml::read(text, path),
+            (Detected::SharedDefinitions, Content::Text(text)) => {
+                shared_definitions::read(text, path).map(|shared_definitions| ImportBatch {
+                    files: vec![catalog::SourceFile {
+                        path: path.clone(),
+                        format: shared_definitions::FORMAT.to_owned(),
+                    }],
+                    shared_definitions,
+                    ..ImportBatch::default()
+                })
+            }
             (Detected::Klokebok, Content::Table(table)) => klokebok::read(table, registry),
             (Detected::MrsKodebok, Content::Table(table)) => mrs_kodebok::read(table, registry),
             (Detected::Redcap, Content::Table(table)) => {

@@ -13,6 +13,9 @@ use serde::Deserialize;
 use crate::error::{ImportErrorKind, ImportErrors};
 use crate::location::Location;
 
+/// The format's name in provenance and messages.
+pub const FORMAT: &str = "shared-definitions";
+
 #[derive(Deserialize)]
 struct File {
     definitions: Vec<Definition>,

@@ -180,7 +180,7 @@ fn unknown_format_is_refused() {
     let err = read(&[input], &ReadOptions::default()).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "notes.txt:1: cannot tell the format of this file (it starts with `just some notes`); give --format (varkat-json, opal, klokebok, mrs-kodebok, redcap, ukbiobank, ddi-codebook, dbgap, fhir, claml, csv-code-list)\n1 error found; nothing was imported"
+        "notes.txt:1: cannot tell the format of this file (it starts with `just some notes`); give --format (varkat-json, opal, klokebok, mrs-kodebok, redcap, ukbiobank, ddi-codebook, dbgap, fhir, claml, csv-code-list, shared-definitions)\n1 error found; nothing was imported"
     );
 }
 

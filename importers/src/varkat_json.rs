@@ -8,8 +8,8 @@
 use std::collections::{BTreeSet, HashSet};
 
 use catalog::{
-    CatalogDump, Change, CodeSystem, CodeSystemVersion, ImportRecord, IncomingVariable, Registry,
-    SourceFile, VariableDefinition, VariableKey, VariableVersion,
+    CatalogDump, Change, CodeSystem, CodeSystemVersion, ImportRecord, IncomingVariable, Mapping,
+    Registry, SharedDefinition, SourceFile, VariableDefinition, VariableKey, VariableVersion,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -22,7 +22,7 @@ use crate::location::Location;
 pub const FORMAT: &str = "varkat-json";
 
 /// The version of the JSON format this build writes and reads.
-pub const JSON_FORMAT_VERSION: u32 = 1;
+pub const JSON_FORMAT_VERSION: u32 = 2;
 
 #[derive(Deserialize)]
 struct RawFile<'a> {
@@ -53,6 +53,10 @@ struct History {
     code_systems: Vec<CodeSystem>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     code_system_versions: Vec<CodeSystemVersion>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    shared_definitions: Vec<SharedDefinition>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    mappings: Vec<Mapping>,
 }
 
 #[derive(Serialize)]
@@ -148,6 +152,8 @@ pub fn read(text: &str, file: &str) -> Result<ImportBatch, ImportErrors> {
                 changes: history.changes,
                 code_systems: history.code_systems,
                 code_system_versions: history.code_system_versions,
+                shared_definitions: history.shared_definitions,
+                mappings: history.mappings,
             }),
             Err(err) => {
                 errors.push(json_error(text, history.get(), file, &err));
@@ -196,6 +202,8 @@ pub fn write_dump(dump: &CatalogDump) -> String {
         changes: dump.changes.clone(),
         code_systems: dump.code_systems.clone(),
         code_system_versions: dump.code_system_versions.clone(),
+        shared_definitions: dump.shared_definitions.clone(),
+        mappings: dump.mappings.clone(),
     };
     to_string(&Document {
         varkat_format: JSON_FORMAT_VERSION,

@@ -16,7 +16,7 @@ use crate::error::Result;
 
 /// The schema this build writes. An index written with another is rebuilt by catching up from
 /// the start of the change log.
-const SCHEMA_VERSION: u32 = 1;
+const SCHEMA_VERSION: u32 = 2;
 
 /// What the index remembers in its commit payload.
 #[derive(Serialize, Deserialize)]
@@ -112,7 +112,7 @@ impl SearchIndex {
             let mut n = 0;
             for (version, kind, current) in versions {
                 writer
-                    .add_document(variable_document(&self.fields, &version, kind, current))
+                    .add_document(variable_document(&self.fields, &version, kind, current, None))
                     .map_err(|err| self.failure(&err))?;
                 n += 1;
             }
@@ -135,12 +135,19 @@ impl SearchIndex {
             Err(err) => return Err(err.into()),
         };
         let kind = kinds.get(key.registry())?;
+        let harmonization = store.mapping_history(key)?.pop().map(|mapping| mapping.status);
         let published: Vec<&VariableVersion> =
             history.iter().filter(|version| !version.is_draft()).collect();
         for (index, version) in published.iter().enumerate() {
             let current = index + 1 == published.len();
             writer
-                .add_document(variable_document(&self.fields, version, kind, current))
+                .add_document(variable_document(
+                    &self.fields,
+                    version,
+                    kind,
+                    current,
+                    harmonization,
+                ))
                 .map_err(|err| self.failure(&err))?;
         }
         Ok(())
@@ -173,6 +180,10 @@ fn affected(store: &Store, change: &Change, keys: &mut BTreeSet<VariableKey>) ->
         }
         ChangeKind::Publish { versions, .. } | ChangeKind::Discard { versions, .. } => {
             keys.extend(versions.iter().map(|version| version.key.clone()));
+        }
+        // A decision changes the variable's harmonization status; `key` here is the variable.
+        ChangeKind::Review { mappings } => {
+            keys.extend(mappings.iter().map(|mapping| mapping.key.clone()));
         }
     }
     Ok(())

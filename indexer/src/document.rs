@@ -1,6 +1,6 @@
 //! Turning a variable version into a search document.
 
-use catalog::{RegistryKind, VariableVersion};
+use catalog::{RegistryKind, ReviewStatus, VariableVersion};
 use chrono::Datelike;
 use chrono::NaiveDate;
 use tantivy::TantivyDocument;
@@ -13,12 +13,14 @@ pub(crate) fn day_number(date: NaiveDate) -> i64 {
     (date - NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date")).num_days()
 }
 
-/// The document for one version. `current` marks the version researchers see now.
+/// The document for one version. `current` marks the version researchers see now;
+/// `harmonization` is the latest review decision on the variable's mapping, if any.
 pub(crate) fn variable_document(
     fields: &Fields,
     version: &VariableVersion,
     kind: RegistryKind,
     current: bool,
+    harmonization: Option<ReviewStatus>,
 ) -> TantivyDocument {
     let definition = &version.definition;
     let mut doc = TantivyDocument::default();
@@ -47,6 +49,12 @@ pub(crate) fn variable_document(
     if let Some(binding) = &definition.value_domain.code_system {
         doc.add_facet(fields.facets, kind_facet("system", &binding.system.to_string()));
     }
+    let harmonization = match harmonization {
+        Some(ReviewStatus::Accepted) => "harmonized",
+        Some(ReviewStatus::Proposed) => "in-review",
+        Some(ReviewStatus::Rejected) | None => "not-harmonized",
+    };
+    doc.add_facet(fields.facets, kind_facet("harmonization", harmonization));
     for decade in decades(definition.period) {
         doc.add_facet(fields.facets, kind_facet("period", &format!("{}s", decade * 10)));
     }

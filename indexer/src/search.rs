@@ -30,6 +30,9 @@ pub struct SearchRequest {
     pub system: Option<String>,
     /// Only registries of this kind.
     pub kind: Option<String>,
+    /// Only variables of this harmonization status: `harmonized`, `in-review` or
+    /// `not-harmonized`.
+    pub harmonization: Option<String>,
     /// Only variables collected at some time in this period (either end may be open).
     pub period: Option<(Option<NaiveDate>, Option<NaiveDate>)>,
     /// Count hits per registry, kind, type, code system, status and decade.
@@ -51,6 +54,7 @@ impl SearchRequest {
             data_type: None,
             system: None,
             kind: None,
+            harmonization: None,
             period: None,
             facets: false,
             limit: 10,
@@ -147,6 +151,8 @@ pub struct Facets {
     pub status: Vec<FacetCount>,
     /// Per decade of collection.
     pub period: Vec<FacetCount>,
+    /// Per harmonization status.
+    pub harmonization: Vec<FacetCount>,
 }
 
 /// Hits, their total and facet counts.
@@ -167,7 +173,8 @@ pub struct SearchResult {
 /// costs a pass over every one of them.
 const EXACT_COUNT_POSTINGS: u64 = 50_000;
 
-const FACET_GROUPS: [&str; 6] = ["registry", "kind", "type", "system", "status", "period"];
+const FACET_GROUPS: [&str; 7] =
+    ["registry", "kind", "type", "system", "status", "period", "harmonization"];
 
 impl SearchIndex {
     /// Searches. Queries run on the last committed state, also while the index is written.
@@ -199,6 +206,16 @@ impl SearchIndex {
         filter_fields.extend(request.kind.iter().map(|k| (FilterField::Kind, k.clone())));
         for (field, value) in &filter_fields {
             filters.push((Occur::Must, term(field.field(fields), value)));
+        }
+        if let Some(status) = &request.harmonization {
+            let facet = tantivy::schema::Facet::from_path(["harmonization", status.as_str()]);
+            filters.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_facet(fields.facets, &facet),
+                    IndexRecordOption::Basic,
+                )),
+            ));
         }
         if !request.registries.is_empty() {
             let any: Vec<(Occur, Box<dyn Query>)> = request
@@ -289,6 +306,7 @@ impl SearchIndex {
                 data_type: group("type"),
                 system: group("system"),
                 status: group("status"),
+                harmonization: group("harmonization"),
                 period: {
                     let mut decades = group("period");
                     decades.sort_by(|a, b| a.value.cmp(&b.value));

@@ -59,6 +59,7 @@ fn import(store: &Store, variables: Vec<IncomingVariable>) {
         draft: false,
         who: "test".into(),
         code_systems: Vec::new(),
+        shared_definitions: Vec::new(),
     };
     store.import(request).unwrap();
 }

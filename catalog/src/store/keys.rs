@@ -2,7 +2,9 @@
 //! prefix, so that a prefix scan lists a registry's variables, a variable's versions in order,
 //! or the change log from any point.
 
-use crate::id::{ChangeSeq, CodeSystemId, ImportId, RegistryId, VariableKey, VersionNo};
+use crate::id::{
+    ChangeSeq, CodeSystemId, ImportId, RegistryId, SharedDefinitionId, VariableKey, VersionNo,
+};
 
 /// The store's format version, written once when the store is created.
 pub(crate) const FORMAT: &[u8] = b"meta/format";
@@ -19,6 +21,11 @@ pub(crate) const IMPORTS: &[u8] = b"imp/";
 pub(crate) const CODE_SYSTEMS: &[u8] = b"csys/";
 /// Code system versions: id, NUL, big-endian ordinal, in the order they were imported.
 pub(crate) const CODE_SYSTEM_VERSIONS: &[u8] = b"csv/";
+
+/// Shared definition versions: id, NUL, big-endian version.
+pub(crate) const DEFINITIONS: &[u8] = b"def/";
+/// Mapping versions (review decisions): registry, NUL, name, NUL, big-endian version.
+pub(crate) const MAPPINGS: &[u8] = b"map/";
 
 pub(crate) fn registry(id: &RegistryId) -> Vec<u8> {
     [REGISTRIES, id.as_str().as_bytes()].concat()
@@ -54,4 +61,20 @@ pub(crate) fn code_system_version(id: &CodeSystemId, ordinal: u32) -> Vec<u8> {
 
 pub(crate) fn import(id: ImportId) -> Vec<u8> {
     [IMPORTS, &id.0.to_be_bytes()].concat()
+}
+
+pub(crate) fn definition_versions(id: &SharedDefinitionId) -> Vec<u8> {
+    [DEFINITIONS, id.0.as_bytes(), b"\0"].concat()
+}
+
+pub(crate) fn definition(id: &SharedDefinitionId, version: VersionNo) -> Vec<u8> {
+    [definition_versions(id).as_slice(), &version.0.to_be_bytes()].concat()
+}
+
+pub(crate) fn mapping_versions(key: &VariableKey) -> Vec<u8> {
+    [MAPPINGS, key.registry().as_str().as_bytes(), b"\0", key.name().as_bytes(), b"\0"].concat()
+}
+
+pub(crate) fn mapping(key: &VariableKey, version: VersionNo) -> Vec<u8> {
+    [mapping_versions(key).as_slice(), &version.0.to_be_bytes()].concat()
 }

@@ -22,14 +22,17 @@ use serde::de::DeserializeOwned;
 
 pub use records::{CatalogDump, FORMAT_VERSION, ImportRecord};
 
-use crate::change_log::{Change, ChangeKind, VersionRef};
+use crate::change_log::{Change, ChangeKind, DefinitionRef, VersionRef};
 use crate::code_systems::{CodeSystemRef, diff_code_systems};
 use crate::error::{Error, Result, StorageError};
 use crate::history::PlannedCodeSystem;
 use crate::history::{ImportPlan, IncomingVariable, PlannedVersion, SourceFile, plan_import};
 use crate::id::CodeSystemId;
-use crate::id::{ChangeSeq, ImportId, RegistryId, VariableKey, VersionNo};
-use crate::model::{CodeSystem, CodeSystemVersion, Provenance, Registry, Status, VariableVersion};
+use crate::id::{ChangeSeq, ImportId, RegistryId, SharedDefinitionId, VariableKey, VersionNo};
+use crate::model::{
+    CodeSystem, CodeSystemVersion, Mapping, Provenance, Registry, SharedDefinition, Status,
+    VariableVersion,
+};
 
 /// The store's directory inside a data directory; the search index lives beside it.
 pub fn store_dir(data_dir: &Path) -> PathBuf {
@@ -64,6 +67,9 @@ pub struct ImportRequest {
     pub who: String,
     /// Code system versions the files define.
     pub code_systems: Vec<(CodeSystem, CodeSystemVersion)>,
+    /// Shared definitions the files define; each that differs from its latest version becomes
+    /// a new version (the incoming `version` is ignored).
+    pub shared_definitions: Vec<SharedDefinition>,
 }
 
 /// What an import did.
@@ -112,6 +118,11 @@ impl Store {
     fn check_format(&self) -> Result<()> {
         match self.tree.get(keys::FORMAT).map_err(|err| self.storage(&err))? {
             Some(found) if found.as_ref() == FORMAT_VERSION.to_string().as_bytes() => Ok(()),
+            Some(found) if found.as_ref() == b"1" => {
+                let mut batch = sled::Batch::default();
+                batch.insert(keys::FORMAT, FORMAT_VERSION.to_string().as_bytes());
+                self.commit(batch)
+            }
             Some(found) => Err(Error::IncompatibleStore {
                 path: self.path.clone(),
                 found: String::from_utf8_lossy(&found).into_owned(),
@@ -352,7 +363,97 @@ impl Store {
                 records: (system.clone(), version.clone()),
             });
         }
+        for incoming in std::mem::take(&mut request.shared_definitions) {
+            let latest = self.shared_definition_history(&incoming.id)?.pop();
+            let next = latest.as_ref().map_or(VersionNo::FIRST, |latest| latest.version.next());
+            let definition = SharedDefinition { version: next, ..incoming };
+            let unchanged = latest
+                .is_some_and(|latest| SharedDefinition { version: next, ..latest } == definition);
+            if unchanged {
+                plan.unchanged_definitions += 1;
+            } else {
+                plan.definitions.push(definition);
+            }
+        }
         Ok((plan, request))
+    }
+
+    /// The published, not retired variables of these registries (of all, when none is named):
+    /// what harmonization compares.
+    pub fn live_variables(&self, registries: &[RegistryId]) -> Result<Vec<VariableVersion>> {
+        let all;
+        let registries = if registries.is_empty() {
+            all = self.registries()?.into_iter().map(|registry| registry.id).collect::<Vec<_>>();
+            &all
+        } else {
+            registries
+        };
+        let mut live = Vec::new();
+        for registry in registries {
+            live.extend(
+                self.variables(registry, View::Published)?
+                    .into_iter()
+                    .filter(|version| version.status != Status::Retired),
+            );
+        }
+        Ok(live)
+    }
+
+    /// The latest version of every shared definition, by id.
+    pub fn shared_definitions(&self) -> Result<Vec<SharedDefinition>> {
+        let mut latest: BTreeMap<SharedDefinitionId, SharedDefinition> = BTreeMap::new();
+        for definition in self.scan::<SharedDefinition>(keys::DEFINITIONS) {
+            let definition = definition?;
+            latest.insert(definition.id.clone(), definition);
+        }
+        Ok(latest.into_values().collect())
+    }
+
+    /// Every version of one shared definition, oldest first; empty when there is none.
+    pub fn shared_definition_history(
+        &self,
+        id: &SharedDefinitionId,
+    ) -> Result<Vec<SharedDefinition>> {
+        self.scan(&keys::definition_versions(id)).collect()
+    }
+
+    /// The latest mapping (review decision) of every variable that has one.
+    pub fn mappings(&self) -> Result<Vec<Mapping>> {
+        let mut latest: BTreeMap<VariableKey, Mapping> = BTreeMap::new();
+        for mapping in self.scan::<Mapping>(keys::MAPPINGS) {
+            let mapping = mapping?;
+            latest.insert(mapping.variable.clone(), mapping);
+        }
+        Ok(latest.into_values().collect())
+    }
+
+    /// Every recorded decision on one variable's mapping, oldest first.
+    pub fn mapping_history(&self, key: &VariableKey) -> Result<Vec<Mapping>> {
+        self.scan(&keys::mapping_versions(key)).collect()
+    }
+
+    /// Records review decisions as new mapping versions, as one change. Each decision names a
+    /// variable version and a shared definition version that must exist; its own version is
+    /// assigned here.
+    pub fn record_review(&self, decisions: Vec<Mapping>, who: &str) -> Result<Change> {
+        let _guard = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut batch = sled::Batch::default();
+        let mut recorded = Vec::new();
+        for decision in decisions {
+            self.version(&decision.variable, decision.variable_version)?;
+            let definitions = self.shared_definition_history(&decision.definition)?;
+            if !definitions.iter().any(|d| d.version == decision.definition_version) {
+                return Err(Error::DefinitionNotFound(decision.definition.clone()));
+            }
+            let version = self
+                .mapping_history(&decision.variable)?
+                .last()
+                .map_or(VersionNo::FIRST, |latest| latest.version.next());
+            let mapping = Mapping { version, ..decision };
+            batch.insert(keys::mapping(&mapping.variable, version), Self::encode(&mapping));
+            recorded.push(VersionRef { key: mapping.variable, version });
+        }
+        self.append_change(batch, who, ChangeKind::Review { mappings: recorded })
     }
 
     /// Every code system, by id.
@@ -428,6 +529,15 @@ impl Store {
             batch.insert(keys::code_system_version(&system.id, ordinal), Self::encode(version));
             code_systems.push(planned.reference.clone());
         }
+        let mut definitions = Vec::new();
+        for definition in &plan.definitions {
+            batch.insert(
+                keys::definition(&definition.id, definition.version),
+                Self::encode(definition),
+            );
+            definitions
+                .push(DefinitionRef { id: definition.id.clone(), version: definition.version });
+        }
         let new = plan.new.iter().map(|planned| write(&mut batch, planned)).collect();
         let changed = plan.changed.iter().map(|planned| write(&mut batch, planned)).collect();
         let retired = plan.retired.iter().map(|planned| write(&mut batch, planned)).collect();
@@ -457,6 +567,7 @@ impl Store {
                 retired,
                 draft: request.draft,
                 code_systems,
+                definitions,
             },
         };
         batch.insert(keys::change(seq), Self::encode(&change));
@@ -527,6 +638,8 @@ impl Store {
             changes: self.scan(keys::CHANGES).collect::<Result<_>>()?,
             code_systems: self.code_systems()?,
             code_system_versions: self.scan(keys::CODE_SYSTEM_VERSIONS).collect::<Result<_>>()?,
+            shared_definitions: self.scan(keys::DEFINITIONS).collect::<Result<_>>()?,
+            mappings: self.scan(keys::MAPPINGS).collect::<Result<_>>()?,
         })
     }
 
@@ -568,6 +681,15 @@ impl Store {
                 Self::encode(version),
             );
             *ordinal += 1;
+        }
+        for definition in &dump.shared_definitions {
+            batch.insert(
+                keys::definition(&definition.id, definition.version),
+                Self::encode(definition),
+            );
+        }
+        for mapping in &dump.mappings {
+            batch.insert(keys::mapping(&mapping.variable, mapping.version), Self::encode(mapping));
         }
         self.commit(batch)
     }

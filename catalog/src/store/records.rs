@@ -11,10 +11,14 @@ use serde::{Deserialize, Serialize};
 use crate::change_log::Change;
 use crate::history::SourceFile;
 use crate::id::ImportId;
-use crate::model::{CodeSystem, CodeSystemVersion, Registry, VariableVersion};
+use crate::model::{
+    CodeSystem, CodeSystemVersion, Mapping, Registry, SharedDefinition, VariableVersion,
+};
 
-/// The store format this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The store format this build writes and reads. Format 2 added shared definitions and
+/// mappings under keys of their own and two change kinds; a format-1 store is a format-2 store
+/// without them, so it is upgraded in place on open.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// What one import read and what it warned about, kept with the import.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,4 +55,10 @@ pub struct CatalogDump {
     /// Every code system version, by code system and in the order imported.
     #[serde(default)]
     pub code_system_versions: Vec<CodeSystemVersion>,
+    /// Every shared definition version, by id and version.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shared_definitions: Vec<SharedDefinition>,
+    /// Every recorded mapping version (review decisions), by variable and version.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mappings: Vec<Mapping>,
 }

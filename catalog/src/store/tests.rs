@@ -1,7 +1,10 @@
 //! Store tests on a real sled directory: import, versions, drafts, as-of reads, restore.
 
 use super::*;
-use crate::model::{CodeSystem, CodeSystemVersion, DataType, LocalizedText, VariableDefinition};
+use crate::model::{
+    CodeSystem, CodeSystemVersion, DataType, LocalizedText, MappingRelation, ReviewStatus,
+    VariableDefinition,
+};
 
 fn key(name: &str) -> VariableKey {
     VariableKey::new(RegistryId::new("hunt").unwrap(), name).unwrap()
@@ -28,6 +31,7 @@ fn request(variables: &[(&str, &str)], full: bool, draft: bool) -> ImportRequest
         draft,
         who: "tester".into(),
         code_systems: Vec::new(),
+        shared_definitions: Vec::new(),
     }
 }
 
@@ -143,9 +147,100 @@ fn newer_format_is_refused() {
     }
     let err = Store::open(dir.path()).err().unwrap();
     assert!(
-        err.to_string().contains("has format version 99; this varkat reads format version 1"),
+        err.to_string().contains("has format version 99; this varkat reads format version 2"),
         "{err}"
     );
+}
+
+#[test]
+fn a_format_1_store_opens_and_is_upgraded_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open(dir.path()).unwrap();
+        store.import(request(&[("ROYK", "Røyker du?")], false, false)).unwrap();
+        store.tree.insert(keys::FORMAT, b"1").unwrap();
+        store.db.flush().unwrap();
+    }
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.tree.get(keys::FORMAT).unwrap().unwrap().as_ref(), b"2");
+    assert_eq!(store.history(&key("ROYK")).unwrap().len(), 1);
+}
+
+#[test]
+fn shared_definitions_get_a_new_version_only_when_they_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let definition = SharedDefinition {
+        id: SharedDefinitionId("smoking_status".into()),
+        version: VersionNo::FIRST,
+        label: LocalizedText::nb("Røykestatus"),
+        description: LocalizedText::default(),
+        data_type: DataType::Categorical,
+        unit: None,
+        value_set: Vec::new(),
+        external: Vec::new(),
+    };
+    let with = |definition: &SharedDefinition| ImportRequest {
+        shared_definitions: vec![definition.clone()],
+        ..request(&[], false, false)
+    };
+    let first = store.import(with(&definition)).unwrap();
+    assert_eq!(first.plan.definitions.len(), 1);
+    let again = store.import(with(&definition)).unwrap();
+    assert!(again.change.is_none(), "the same definition again writes nothing");
+    let relabelled = SharedDefinition { label: LocalizedText::nb("Røykevaner"), ..definition };
+    store.import(with(&relabelled)).unwrap();
+    let history = store.shared_definition_history(&relabelled.id).unwrap();
+    assert_eq!(history.iter().map(|d| d.version.0).collect::<Vec<_>>(), [1, 2]);
+    assert_eq!(store.shared_definitions().unwrap()[0].label.best(), Some("Røykevaner"));
+}
+
+#[test]
+fn a_review_decision_is_a_new_mapping_version_in_the_change_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let definition = SharedDefinition {
+        id: SharedDefinitionId("smoking_status".into()),
+        version: VersionNo::FIRST,
+        label: LocalizedText::nb("Røykestatus"),
+        description: LocalizedText::default(),
+        data_type: DataType::Categorical,
+        unit: None,
+        value_set: Vec::new(),
+        external: Vec::new(),
+    };
+    store
+        .import(ImportRequest {
+            shared_definitions: vec![definition.clone()],
+            ..request(&[("ROYK", "Røyker du?")], false, false)
+        })
+        .unwrap();
+    let proposed = Mapping {
+        variable: key("ROYK"),
+        variable_version: VersionNo::FIRST,
+        definition: definition.id.clone(),
+        definition_version: VersionNo::FIRST,
+        version: VersionNo::FIRST,
+        relation: MappingRelation::Equivalent,
+        values: Vec::new(),
+        status: ReviewStatus::Proposed,
+        reviewer: None,
+        comment: None,
+        decided_at: None,
+    };
+    store.record_review(vec![proposed.clone()], "varkat").unwrap();
+    let accepted = Mapping { status: ReviewStatus::Accepted, ..proposed.clone() };
+    let change = store.record_review(vec![accepted], "kari").unwrap();
+    assert_eq!(change.who, "kari");
+    let history = store.mapping_history(&proposed.variable).unwrap();
+    assert_eq!(
+        history.iter().map(|m| (m.version.0, m.status)).collect::<Vec<_>>(),
+        [(1, ReviewStatus::Proposed), (2, ReviewStatus::Accepted)]
+    );
+    let unknown = Mapping { definition: SharedDefinitionId("nope".into()), ..proposed };
+    let err = store.record_review(vec![unknown], "kari").unwrap_err();
+    assert!(matches!(err, Error::DefinitionNotFound(_)), "{err}");
+    assert_eq!(store.mappings().unwrap().len(), 1, "a refused decision writes nothing");
 }
 
 #[test]

@@ -62,6 +62,54 @@ const STEPS: &[Step] = &[
     },
 ];
 
+/// The national shared definitions the demo registries are harmonized onto.
+const DEFINITIONS: (&str, &[u8]) = (
+    "fixtures/harmonize/definitions.json",
+    include_bytes!("../../../fixtures/harmonize/definitions.json"),
+);
+
+/// The definition whose proposed members the demo accepts, as a reviewer would, so that the
+/// explorer has a harmonized group to show; every other proposal stays open for review.
+const ACCEPTED_IN_DEMO: &str = "smoking_status";
+
+/// Imports the shared definitions, records varkat's proposals for review, and accepts the
+/// smoking group's.
+fn harmonize_demo(context: &Context, store: &catalog::Store) -> anyhow::Result<()> {
+    let inputs = [InputFile { path: DEFINITIONS.0.to_owned(), bytes: DEFINITIONS.1.to_vec() }];
+    let batch = importers::read(&inputs, &ReadOptions::default())?;
+    if let Some(change) = store.import(batch.into_request(false, false, &context.who))?.change {
+        context.output.text(&format!("change {}: {}\n", change.seq, change.summary()));
+    }
+    let definitions = store.shared_definitions()?;
+    let proposal = harmonize::propose(
+        &store.live_variables(&[])?,
+        &definitions,
+        &harmonize::Options::default(),
+    );
+    let proposed =
+        harmonize::decision::proposed_mappings(&proposal, &definitions, &store.mappings()?);
+    let change = store.record_review(proposed.clone(), &context.who)?;
+    context.output.text(&format!("change {}: {}\n", change.seq, change.summary()));
+    let now = chrono::Utc::now();
+    let accepted: Vec<catalog::Mapping> = store
+        .mappings()?
+        .iter()
+        .filter(|mapping| mapping.definition.0 == ACCEPTED_IN_DEMO)
+        .map(|mapping| {
+            harmonize::decision::decide(
+                mapping,
+                catalog::ReviewStatus::Accepted,
+                &context.who,
+                Some("accepted in the demo"),
+                now,
+            )
+        })
+        .collect();
+    let change = store.record_review(accepted, &context.who)?;
+    context.output.text(&format!("change {}: {}\n", change.seq, change.summary()));
+    Ok(())
+}
+
 /// Runs `varkat demo`. Without `--data-dir` it makes a new directory, which it keeps so that
 /// the user can go on exploring.
 pub(crate) fn run(context: &Context, data_dir_given: bool) -> anyhow::Result<()> {
@@ -81,6 +129,7 @@ pub(crate) fn run(context: &Context, data_dir_given: bool) -> anyhow::Result<()>
         data_dir.display()
     );
     let output = &context.output;
+    let mut last_codebook = None;
     for step in STEPS {
         let inputs: Vec<InputFile> = step
             .files
@@ -101,8 +150,10 @@ pub(crate) fn run(context: &Context, data_dir_given: bool) -> anyhow::Result<()>
         let outcome = store.import(batch.into_request(step.full, false, &context.who))?;
         if let Some(change) = outcome.change {
             output.text(&format!("change {}: {}\n", change.seq, change.summary()));
+            last_codebook = Some(change.kind.clone());
         }
     }
+    harmonize_demo(context, &store)?;
     context.update_index(&store);
     output.text(&format!("\nThe demo catalog is in {}\n\n", data_dir.display()));
     output.text("Registries:\n");
@@ -118,9 +169,7 @@ pub(crate) fn run(context: &Context, data_dir_given: bool) -> anyhow::Result<()>
         ));
     }
     output.text("\nWhat the heart attack registry's 2024 codebook changed:\n");
-    if let Some(catalog::ChangeKind::Import { new, changed, retired, .. }) =
-        store.changes_after(catalog::ChangeSeq(0)).last().transpose()?.map(|change| change.kind)
-    {
+    if let Some(catalog::ChangeKind::Import { new, changed, retired, .. }) = last_codebook {
         for (what, versions) in [("new", &new), ("changed", &changed), ("retired", &retired)] {
             for version in versions {
                 let summary = match version.version.0.checked_sub(1).filter(|n| *n > 0) {

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use anyhow::Context as _;
-use catalog::{RegistryId, SharedDefinition, Status, VariableVersion, View};
+use catalog::{RegistryId, SharedDefinition, VariableVersion};
 use harmonize::report::ReportInput;
 
 use crate::Context;
@@ -25,24 +25,21 @@ fn prepare(
     args: &ProposeArgs,
 ) -> anyhow::Result<(Vec<VariableVersion>, Vec<SharedDefinition>, harmonize::Proposal)> {
     let store = context.open_store()?;
-    let path = args.definitions.as_ref().context("--definitions is required")?;
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("failed to read `{}`", path.display()))?;
-    let definitions = importers::shared_definitions::read(&text, &path.display().to_string())?;
-    let registries: Vec<RegistryId> = if args.registry.is_empty() {
-        store.registries()?.into_iter().map(|registry| registry.id).collect()
-    } else {
-        args.registry.iter().map(|id| RegistryId::new(id)).collect::<Result<_, _>>()?
+    let definitions = match &args.definitions {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("failed to read `{}`", path.display()))?;
+            importers::shared_definitions::read(&text, &path.display().to_string())?
+        }
+        None => store.shared_definitions()?,
     };
-    let mut variables = Vec::new();
-    for registry in &registries {
-        variables.extend(
-            store
-                .variables(registry, View::Published)?
-                .into_iter()
-                .filter(|v| v.status != Status::Retired),
-        );
-    }
+    anyhow::ensure!(
+        !definitions.is_empty(),
+        "the catalog has no shared definitions to harmonize onto; import a catalog of them (`varkat import definitions.json`) or pass --definitions FILE"
+    );
+    let registries: Vec<RegistryId> =
+        args.registry.iter().map(|id| RegistryId::new(id)).collect::<Result<_, _>>()?;
+    let variables = store.live_variables(&registries)?;
     let defaults = harmonize::Options::default();
     let options = harmonize::Options {
         min_confidence: args.min_confidence.unwrap_or(defaults.min_confidence),
@@ -53,6 +50,23 @@ fn prepare(
             .with_context(|| format!("failed to create `{}`", path.display()))?;
         harmonize::write_score_export(&proposal, &mut file)
             .with_context(|| format!("failed to write `{}`", path.display()))?;
+    }
+    if args.record {
+        let proposed =
+            harmonize::decision::proposed_mappings(&proposal, &definitions, &store.mappings()?);
+        if proposed.is_empty() {
+            context.output.text(
+                "No new proposals to record: every member is already under review or decided.\n",
+            );
+        } else {
+            let n = proposed.len();
+            let change = store.record_review(proposed, &context.who)?;
+            context.output.text(&format!(
+                "change {}: recorded {n} proposed mappings for review\n",
+                change.seq
+            ));
+            context.update_index(&store);
+        }
     }
     Ok((variables, definitions, proposal))
 }

@@ -8,4 +8,5 @@ pub(crate) mod harmonize;
 pub(crate) mod history;
 pub(crate) mod import;
 pub(crate) mod publish;
+pub(crate) mod review;
 pub(crate) mod search;

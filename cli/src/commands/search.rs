@@ -45,6 +45,7 @@ pub(crate) fn search(context: &Context, args: &SearchArgs) -> anyhow::Result<()>
         data_type: args.data_type.clone(),
         system: args.system.clone(),
         kind: args.kind.clone(),
+        harmonization: args.harmonization.clone(),
         period: args.period.as_deref().map(parse_period).transpose()?,
         facets: args.facets,
         limit: args.limit,
@@ -112,6 +113,7 @@ fn render(request: &SearchRequest, result: &SearchResult) -> String {
             ("system", &facets.system),
             ("status", &facets.status),
             ("period", &facets.period),
+            ("harmonization", &facets.harmonization),
         ] {
             if !counts.is_empty() {
                 let _ = writeln!(out, "  {name:<9} {}", facet_line(counts));

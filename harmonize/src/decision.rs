@@ -1,0 +1,159 @@
+//! Proposals and reviewers' decisions as catalog values: the mappings that `Store::record_review`
+//! writes. Nothing here touches the store; the caller records what these functions return.
+
+use catalog::{Mapping, ReviewStatus, SharedDefinition, VariableVersion};
+use chrono::{DateTime, Utc};
+
+use crate::Proposal;
+
+/// The proposal's members as `Proposed` mappings, leaving out every variable whose latest
+/// mapping already concerns the same variable version and definition: a reviewer's decision
+/// is not reopened by proposing the same thing again.
+pub fn proposed_mappings(
+    proposal: &Proposal,
+    definitions: &[SharedDefinition],
+    latest: &[Mapping],
+) -> Vec<Mapping> {
+    let mut mappings = Vec::new();
+    for group in &proposal.groups {
+        let Some(definition) = definitions.iter().find(|d| d.id == group.definition) else {
+            continue;
+        };
+        for member in &group.members {
+            let already = latest.iter().any(|mapping| {
+                mapping.variable == member.key
+                    && mapping.variable_version == member.version
+                    && mapping.definition == definition.id
+            });
+            if already {
+                continue;
+            }
+            mappings.push(Mapping {
+                variable: member.key.clone(),
+                variable_version: member.version,
+                definition: definition.id.clone(),
+                definition_version: definition.version,
+                version: catalog::VersionNo::FIRST,
+                relation: member.relation,
+                values: member.values.clone(),
+                status: ReviewStatus::Proposed,
+                reviewer: None,
+                comment: Some(format!(
+                    "proposed with confidence {:.2}: {}",
+                    member.confidence,
+                    member.reasons.join("; ")
+                )),
+                decided_at: None,
+            });
+        }
+    }
+    mappings
+}
+
+/// A reviewer's decision on a mapping: the same mapping with a new status, who, when and why.
+pub fn decide(
+    mapping: &Mapping,
+    status: ReviewStatus,
+    reviewer: &str,
+    comment: Option<&str>,
+    at: DateTime<Utc>,
+) -> Mapping {
+    Mapping {
+        status,
+        reviewer: Some(reviewer.to_owned()),
+        comment: comment.map(str::to_owned),
+        decided_at: Some(at),
+        ..mapping.clone()
+    }
+}
+
+/// Whether a decided mapping must be looked at again because its variable has a newer version
+/// than the one the decision was made on.
+pub fn needs_rereview(mapping: &Mapping, current: &VariableVersion) -> bool {
+    mapping.status != ReviewStatus::Proposed && current.version > mapping.variable_version
+}
+
+#[cfg(test)]
+mod tests {
+    use catalog::{DataType, LocalizedText, MappingRelation, VariableDefinition, VersionNo};
+
+    use super::*;
+
+    fn definition() -> SharedDefinition {
+        SharedDefinition {
+            id: catalog::SharedDefinitionId("smoking_status".into()),
+            version: VersionNo(2),
+            label: LocalizedText::nb("Røykestatus"),
+            description: LocalizedText::default(),
+            data_type: DataType::Categorical,
+            unit: None,
+            value_set: Vec::new(),
+            external: Vec::new(),
+        }
+    }
+
+    fn proposal() -> Proposal {
+        Proposal {
+            groups: vec![crate::ProposedGroup {
+                definition: definition().id,
+                label: definition().label,
+                members: vec![crate::Member {
+                    key: "hunt/roykstatus".parse().unwrap(),
+                    version: VersionNo(3),
+                    confidence: 0.9,
+                    relation: MappingRelation::Equivalent,
+                    reasons: vec!["labels 0.90".into()],
+                    values: Vec::new(),
+                }],
+            }],
+            variables: 1,
+            pairs_scored: 1,
+            tentative_mappings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_member_becomes_a_proposed_mapping_onto_the_definitions_latest_version() {
+        let mappings = proposed_mappings(&proposal(), &[definition()], &[]);
+        assert_eq!(mappings.len(), 1);
+        assert_eq!(mappings[0].status, ReviewStatus::Proposed);
+        assert_eq!(mappings[0].definition_version, VersionNo(2));
+        assert_eq!(mappings[0].variable_version, VersionNo(3));
+        assert!(mappings[0].comment.as_deref().unwrap().contains("confidence 0.90"));
+    }
+
+    #[test]
+    fn a_decided_member_is_not_proposed_again_until_the_variable_changes() {
+        let proposed = proposed_mappings(&proposal(), &[definition()], &[]).remove(0);
+        let accepted = decide(&proposed, ReviewStatus::Accepted, "kari", None, Utc::now());
+        assert!(proposed_mappings(&proposal(), &[definition()], &[accepted.clone()]).is_empty());
+
+        let mut changed = proposal();
+        changed.groups[0].members[0].version = VersionNo(4);
+        assert_eq!(proposed_mappings(&changed, &[definition()], &[accepted]).len(), 1);
+    }
+
+    #[test]
+    fn an_accepted_mapping_needs_rereview_once_its_variable_has_a_newer_version() {
+        let proposed = proposed_mappings(&proposal(), &[definition()], &[]).remove(0);
+        let accepted = decide(&proposed, ReviewStatus::Accepted, "kari", Some("ok"), Utc::now());
+        let mut current = catalog::VariableVersion {
+            key: accepted.variable.clone(),
+            version: VersionNo(3),
+            status: catalog::Status::Published,
+            published_at: None,
+            definition: VariableDefinition::of_type(DataType::Categorical),
+            provenance: catalog::Provenance {
+                source_file: "hunt.json".into(),
+                format: "varkat-json".into(),
+                import: catalog::ImportId(1),
+                recorded_by: "kari".into(),
+                recorded_at: Utc::now(),
+            },
+        };
+        assert!(!needs_rereview(&accepted, &current));
+        current.version = VersionNo(4);
+        assert!(needs_rereview(&accepted, &current));
+        assert!(!needs_rereview(&proposed, &current), "a proposal is still waiting anyway");
+    }
+}
