@@ -71,6 +71,11 @@ pub(crate) enum Command {
     Review(ReviewCommand),
     /// Load the bundled example catalog into a fresh store and show what it holds.
     Demo,
+    /// Serve the HTTP API and the web explorer until stopped.
+    Serve(ServeArgs),
+    /// API tokens: create, list, revoke.
+    #[command(subcommand)]
+    Token(TokenCommand),
 }
 
 /// `varkat import`.
@@ -331,4 +336,39 @@ pub(crate) struct DecideArgs {
     /// Why, recorded with the decision.
     #[arg(long, short)]
     pub(crate) comment: Option<String>,
+}
+
+/// `varkat serve`.
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "HOST:PORT")]
+    pub(crate) addr: String,
+    /// Serve the bundled example catalog, harmonized, from a fresh temporary store.
+    #[arg(long)]
+    pub(crate) demo: bool,
+}
+
+/// `varkat token`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum TokenCommand {
+    /// Make a token; its secret is printed once and only its hash is kept.
+    Create {
+        /// steward (imports for its registries), standards (reviews, shared definitions) or admin.
+        #[arg(long)]
+        role: String,
+        /// A registry a steward may change (may be given more than once).
+        #[arg(long, value_name = "ID")]
+        registry: Vec<String>,
+        /// Who holds it, as the change log will name them [default: --user].
+        #[arg(long, value_name = "NAME")]
+        holder: Option<String>,
+    },
+    /// List the tokens (never their secrets).
+    List,
+    /// Remove a token.
+    Revoke {
+        /// The token's id, as `token list` shows it.
+        id: String,
+    },
 }

@@ -19,6 +19,7 @@ use crate::args::{Cli, Command, GlobalArgs};
 use crate::output::Output;
 
 /// What every command needs: where the store is, how to print, who is acting.
+#[derive(Clone)]
 pub(crate) struct Context {
     data_dir: PathBuf,
     output: Output,
@@ -80,8 +81,13 @@ pub fn main_impl(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) ->
             return ExitCode::from(if err.use_stderr() { exit::USAGE } else { exit::SUCCESS });
         }
     };
+    // The server logs a line per request unless told otherwise; other commands only errors.
+    let default_log = if matches!(cli.command, Command::Serve(_)) { "info" } else { "error" };
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::from_env("VARKAT_LOG"))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("VARKAT_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_log)),
+        )
         .with_writer(std::io::stderr)
         .init();
     let context = Context::new(&cli.global);
@@ -102,6 +108,8 @@ pub fn main_impl(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) ->
         Command::Harmonize(args) => commands::harmonize::run(&context, args),
         Command::Review(command) => commands::review::run(&context, command),
         Command::Demo => commands::demo::run(&context, cli.global.data_dir.is_some()),
+        Command::Serve(args) => commands::serve::serve(&context, args),
+        Command::Token(command) => commands::serve::token(&context, command),
     };
     match result {
         Ok(()) => ExitCode::from(exit::SUCCESS),

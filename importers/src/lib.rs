@@ -11,6 +11,7 @@ mod dbgap;
 mod ddi_codebook;
 mod encoding;
 mod error;
+pub mod export;
 mod fhir;
 mod klokebok;
 mod location;

@@ -28,7 +28,7 @@ pub use analyzer::Vocabulary;
 pub use build::CatchUp;
 pub use error::{Error, IndexError, Result};
 pub use query::MAX_QUERY_CHARS;
-pub use search::{FacetCount, Facets, Highlight, Hit, SearchRequest, SearchResult};
+pub use search::{FacetCount, Facets, Highlight, Hit, SearchRequest, SearchResult, parse_period};
 
 use crate::schema::Fields;
 

@@ -64,6 +64,30 @@ impl SearchRequest {
     }
 }
 
+/// Reads a collection period as `FROM..TO`, each end a year (`2010`, from its first day or to
+/// its last) or a date (`2010-06-01`), either end left out for an open one.
+pub fn parse_period(text: &str) -> Result<(Option<NaiveDate>, Option<NaiveDate>), String> {
+    let (from, to) = text.split_once("..").ok_or_else(|| {
+        format!("`{text}` is not a period; expected FROM..TO, such as 2010..2020")
+    })?;
+    let end = |part: &str, last_day: bool| -> Result<Option<NaiveDate>, String> {
+        let part = part.trim();
+        if part.is_empty() {
+            return Ok(None);
+        }
+        if let Ok(year) = part.parse::<i32>() {
+            let (month, day) = if last_day { (12, 31) } else { (1, 1) };
+            return NaiveDate::from_ymd_opt(year, month, day)
+                .map(Some)
+                .ok_or_else(|| format!("`{part}` is not a year"));
+        }
+        NaiveDate::parse_from_str(part, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| format!("`{part}` is not a year or a date (YYYY-MM-DD)"))
+    };
+    Ok((end(from, false)?, end(to, true)?))
+}
+
 /// A stretch of text with the words that matched marked by byte ranges.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Highlight {

@@ -110,24 +110,12 @@ fn harmonize_demo(context: &Context, store: &catalog::Store) -> anyhow::Result<(
     Ok(())
 }
 
-/// Runs `varkat demo`. Without `--data-dir` it makes a new directory, which it keeps so that
-/// the user can go on exploring.
-pub(crate) fn run(context: &Context, data_dir_given: bool) -> anyhow::Result<()> {
-    let data_dir = if data_dir_given {
-        context.data_dir.clone()
-    } else {
-        tempfile::Builder::new()
-            .prefix("varkat-demo-")
-            .tempdir()
-            .context("failed to create a directory for the demo")?
-            .keep()
-    };
-    let store = crate::open_store(&data_dir)?;
-    anyhow::ensure!(
-        store.is_empty(),
-        "the store at `{}` is not empty; the demo needs a new one",
-        data_dir.display()
-    );
+/// Loads the demo catalog into an empty store: the codebooks step by step, then the shared
+/// definitions and the review. Returns what the last codebook import changed.
+pub(crate) fn load(
+    context: &Context,
+    store: &catalog::Store,
+) -> anyhow::Result<Option<catalog::ChangeKind>> {
     let output = &context.output;
     let mut last_codebook = None;
     for step in STEPS {
@@ -153,7 +141,30 @@ pub(crate) fn run(context: &Context, data_dir_given: bool) -> anyhow::Result<()>
             last_codebook = Some(change.kind.clone());
         }
     }
-    harmonize_demo(context, &store)?;
+    harmonize_demo(context, store)?;
+    Ok(last_codebook)
+}
+
+/// Runs `varkat demo`. Without `--data-dir` it makes a new directory, which it keeps so that
+/// the user can go on exploring.
+pub(crate) fn run(context: &Context, data_dir_given: bool) -> anyhow::Result<()> {
+    let data_dir = if data_dir_given {
+        context.data_dir.clone()
+    } else {
+        tempfile::Builder::new()
+            .prefix("varkat-demo-")
+            .tempdir()
+            .context("failed to create a directory for the demo")?
+            .keep()
+    };
+    let store = crate::open_store(&data_dir)?;
+    anyhow::ensure!(
+        store.is_empty(),
+        "the store at `{}` is not empty; the demo needs a new one",
+        data_dir.display()
+    );
+    let output = &context.output;
+    let last_codebook = load(context, &store)?;
     context.update_index(&store);
     output.text(&format!("\nThe demo catalog is in {}\n\n", data_dir.display()));
     output.text("Registries:\n");

@@ -10,3 +10,4 @@ pub(crate) mod import;
 pub(crate) mod publish;
 pub(crate) mod review;
 pub(crate) mod search;
+pub(crate) mod serve;

@@ -3,36 +3,10 @@
 use std::fmt::Write;
 
 use anyhow::Context as _;
-use chrono::NaiveDate;
 use indexer::{FacetCount, SearchRequest, SearchResult};
 
 use crate::Context;
 use crate::args::SearchArgs;
-
-/// Reads `FROM..TO`, where each end is a year or a date and either may be left out.
-fn parse_period(text: &str) -> anyhow::Result<(Option<NaiveDate>, Option<NaiveDate>)> {
-    let (from, to) = text.split_once("..").with_context(|| {
-        format!("`{text}` is not a period; expected FROM..TO, such as 2010..2020")
-    })?;
-    let end = |part: &str, last_day: bool| -> anyhow::Result<Option<NaiveDate>> {
-        let part = part.trim();
-        if part.is_empty() {
-            return Ok(None);
-        }
-        if let Ok(year) = part.parse::<i32>() {
-            let date = if last_day {
-                NaiveDate::from_ymd_opt(year, 12, 31)
-            } else {
-                NaiveDate::from_ymd_opt(year, 1, 1)
-            };
-            return date.map(Some).with_context(|| format!("`{part}` is not a year"));
-        }
-        NaiveDate::parse_from_str(part, "%Y-%m-%d")
-            .map(Some)
-            .with_context(|| format!("`{part}` is not a year or a date (YYYY-MM-DD)"))
-    };
-    Ok((end(from, false)?, end(to, true)?))
-}
 
 /// Runs `varkat search`.
 pub(crate) fn search(context: &Context, args: &SearchArgs) -> anyhow::Result<()> {
@@ -46,7 +20,12 @@ pub(crate) fn search(context: &Context, args: &SearchArgs) -> anyhow::Result<()>
         system: args.system.clone(),
         kind: args.kind.clone(),
         harmonization: args.harmonization.clone(),
-        period: args.period.as_deref().map(parse_period).transpose()?,
+        period: args
+            .period
+            .as_deref()
+            .map(indexer::parse_period)
+            .transpose()
+            .map_err(anyhow::Error::msg)?,
         facets: args.facets,
         limit: args.limit,
         offset: args.limit * args.page.saturating_sub(1),

@@ -1,0 +1,196 @@
+//! Shared definitions, mappings, the harmonization proposal, the coverage matrix, and the
+//! reviewers' decisions.
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, Query, State};
+use catalog::{Change, Mapping, ReviewStatus, SharedDefinition, SharedDefinitionId, VariableKey};
+use serde::Deserialize;
+
+use crate::api::Auth;
+use crate::api::dto::{DefinitionDetail, status_name};
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::views;
+
+/// Every shared definition, latest versions.
+pub(crate) async fn definitions(
+    State(state): State<AppState>,
+) -> Result<Json<Vec<SharedDefinition>>, ApiError> {
+    state.blocking(|shared| Ok(shared.store.shared_definitions()?)).await.map(Json)
+}
+
+/// One shared definition with its members across registries.
+pub(crate) async fn definition(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<DefinitionDetail>, ApiError> {
+    let id = SharedDefinitionId(id);
+    state.blocking(move |shared| views::definition(shared, &id)).await.map(Json)
+}
+
+/// Filters on recorded mappings.
+#[derive(Debug, Deserialize)]
+pub(crate) struct MappingParams {
+    status: Option<String>,
+    definition: Option<String>,
+}
+
+/// The latest recorded mapping of every variable that has one.
+pub(crate) async fn mappings(
+    State(state): State<AppState>,
+    Query(params): Query<MappingParams>,
+) -> Result<Json<Vec<Mapping>>, ApiError> {
+    if let Some(status) = params.status.as_deref()
+        && !["proposed", "accepted", "rejected"].contains(&status)
+    {
+        return Err(ApiError::BadRequest(format!(
+            "`{status}` is not a review status; expected proposed, accepted or rejected"
+        )));
+    }
+    state
+        .blocking(move |shared| {
+            Ok(shared
+                .store
+                .mappings()?
+                .into_iter()
+                .filter(|m| params.status.as_deref().is_none_or(|s| s == status_name(m.status)))
+                .filter(|m| params.definition.as_deref().is_none_or(|d| d == m.definition.0))
+                .collect())
+        })
+        .await
+        .map(Json)
+}
+
+/// varkat's current proposal: groups around shared definitions, with confidence, reasons and
+/// value mappings.
+pub(crate) async fn proposals(
+    State(state): State<AppState>,
+) -> Result<Json<harmonize::Proposal>, ApiError> {
+    state.blocking(|shared| Ok(shared.harmonization()?.proposal.clone())).await.map(Json)
+}
+
+/// Records the current proposal's new members as mappings awaiting review (standards staff).
+pub(crate) async fn record(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> Result<Json<Option<Change>>, ApiError> {
+    let caller = auth.required()?;
+    if !caller.may_review() {
+        return Err(ApiError::Forbidden("recording proposals is for standards staff".into()));
+    }
+    state
+        .blocking(move |shared| {
+            let harmonization = shared.harmonization()?;
+            let proposed = harmonize::decision::proposed_mappings(
+                &harmonization.proposal,
+                &harmonization.definitions,
+                &shared.store.mappings()?,
+            );
+            if proposed.is_empty() {
+                return Ok(None);
+            }
+            let change = shared.store.record_review(proposed, &caller.holder)?;
+            shared.after_write();
+            Ok(Some(change))
+        })
+        .await
+        .map(Json)
+}
+
+/// Registries × shared definitions, and how far each registry has come.
+pub(crate) async fn coverage(
+    State(state): State<AppState>,
+) -> Result<Json<harmonize::coverage::Coverage>, ApiError> {
+    state.blocking(views::coverage).await.map(Json)
+}
+
+/// A reviewer's decision on one variable's mapping.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct ReviewRequest {
+    /// The variable, `registry/name`.
+    pub(crate) variable: String,
+    /// `accept` or `reject`.
+    pub(crate) decision: String,
+    /// Why.
+    #[serde(default)]
+    pub(crate) comment: Option<String>,
+    /// Map onto this definition instead of the proposed one (a reviewer moving a variable to
+    /// another group); the proposal's value mapping is kept only when the definition is the same.
+    #[serde(default)]
+    pub(crate) definition: Option<String>,
+}
+
+/// Records one decision as a new mapping version; standards staff only.
+pub(crate) async fn review(
+    State(state): State<AppState>,
+    auth: Auth,
+    body: Result<Json<ReviewRequest>, JsonRejection>,
+) -> Result<Json<Change>, ApiError> {
+    let caller = auth.required()?;
+    if !caller.may_review() {
+        return Err(ApiError::Forbidden("review decisions are for standards staff".into()));
+    }
+    let Json(request) = body.map_err(|err| ApiError::BadRequest(err.body_text()))?;
+    state.blocking(move |shared| decide(shared, &request, &caller.holder)).await.map(Json)
+}
+
+/// Records a decision: on the variable's latest recorded mapping, or on varkat's proposal for it
+/// when nothing is recorded yet.
+pub(crate) fn decide(
+    shared: &crate::state::Shared,
+    request: &ReviewRequest,
+    reviewer: &str,
+) -> Result<Change, ApiError> {
+    let status = match request.decision.as_str() {
+        "accept" => ReviewStatus::Accepted,
+        "reject" => ReviewStatus::Rejected,
+        other => {
+            return Err(ApiError::BadRequest(format!(
+                "`{other}` is not a decision; expected accept or reject"
+            )));
+        }
+    };
+    let key: VariableKey = request
+        .variable
+        .parse()
+        .map_err(|err: catalog::KeyError| ApiError::BadRequest(err.to_string()))?;
+    let latest = match shared.store.mapping_history(&key)?.pop() {
+        Some(mapping) => mapping,
+        None => {
+            let harmonization = shared.harmonization()?;
+            harmonize::decision::proposed_mappings(
+                &harmonization.proposal,
+                &harmonization.definitions,
+                &[],
+            )
+            .into_iter()
+            .find(|m| m.variable == key)
+            .ok_or_else(|| {
+                ApiError::NotFound(format!("`{key}` has no proposed or recorded mapping"))
+            })?
+        }
+    };
+    let mut decided = harmonize::decision::decide(
+        &latest,
+        status,
+        reviewer,
+        request.comment.as_deref().filter(|c| !c.trim().is_empty()),
+        chrono::Utc::now(),
+    );
+    if let Some(definition) = request.definition.as_deref().filter(|d| *d != latest.definition.0) {
+        let target = shared
+            .store
+            .shared_definition_history(&SharedDefinitionId(definition.to_owned()))?
+            .pop()
+            .ok_or_else(|| {
+                ApiError::NotFound(format!("shared definition `{definition}` does not exist"))
+            })?;
+        decided.definition = target.id;
+        decided.definition_version = target.version;
+        decided.values = Vec::new();
+    }
+    let change = shared.store.record_review(vec![decided], reviewer)?;
+    shared.after_write();
+    Ok(change)
+}

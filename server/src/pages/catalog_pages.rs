@@ -1,0 +1,218 @@
+//! Registry pages, code system pages (concepts, versions, where used), and the basket.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{Html, IntoResponse, Response};
+use catalog::{CodeSystemId, RegistryId, VariableKey, View};
+use maud::html;
+use serde::Deserialize;
+
+use crate::pages::{Lang, LangParam, PageError, encode, load, page, variable_url};
+use crate::state::AppState;
+use crate::views;
+
+/// `/registries`.
+pub(crate) async fn registries(
+    State(state): State<AppState>,
+    Query(params): Query<LangParam>,
+) -> Result<Html<String>, PageError> {
+    let lang = Lang::from_param(params.lang.as_deref());
+    let registries = load(&state, lang, views::registries).await?;
+    let body = html! {
+        h1 { (lang.pick("Registre", "Registries")) }
+        table {
+            thead { tr { th { "id" } th { (lang.pick("Navn", "Name")) } th { (lang.pick("Type", "Kind")) } th.num { (lang.pick("Variabler", "Variables")) } } }
+            tbody {
+                @for summary in &registries {
+                    tr {
+                        td { a href=(lang.url(&format!("/registries/{}", encode(summary.registry.id.as_str())))) { (summary.registry.id) } }
+                        td { (summary.registry.name) }
+                        td { (summary.registry.kind.as_str()) }
+                        td.num { (summary.variables) }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page(lang, lang.pick("Registre", "Registries"), "/registries", &body))
+}
+
+/// `/registries/{id}`: the registry and its variables.
+pub(crate) async fn registry(
+    State(state): State<AppState>,
+    Path(registry): Path<String>,
+    Query(params): Query<LangParam>,
+) -> Result<Html<String>, PageError> {
+    let lang = Lang::from_param(params.lang.as_deref());
+    let id = RegistryId::new(&registry).map_err(|err| PageError::new(err.into(), lang))?;
+    let detail =
+        load(&state, lang, move |shared| views::registry(shared, &id, View::Published)).await?;
+    let registry = &detail.registry;
+    let body = html! {
+        h1 { (registry.name) }
+        p { (registry.kind.as_str()) @if let Some(owner) = &registry.owner { " · " (owner) } }
+        @if let Some(description) = &registry.description { p { (description) } }
+        p { a href=(lang.url(&format!("/search?registry={}", encode(registry.id.as_str())))) { (lang.pick("Søk i registeret", "Search this registry")) } }
+        table {
+            thead { tr { th { (lang.pick("Variabel", "Variable")) } th { (lang.pick("Tekst", "Label")) } th { (lang.pick("Type", "Type")) } th { "v" } th { "status" } } }
+            tbody {
+                @for variable in &detail.variables {
+                    tr {
+                        td { a href=(lang.url(&variable_url(&variable.key))) { (variable.key.name()) } }
+                        td { (lang.text(&variable.definition.label).unwrap_or_default()) }
+                        td { (variable.definition.data_type.as_str()) }
+                        td { (variable.version) }
+                        td { (variable.visible_status()) }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page(lang, &registry.name, &format!("/registries/{}", encode(registry.id.as_str())), &body))
+}
+
+/// `/code-systems`.
+pub(crate) async fn code_systems(
+    State(state): State<AppState>,
+    Query(params): Query<LangParam>,
+) -> Result<Html<String>, PageError> {
+    let lang = Lang::from_param(params.lang.as_deref());
+    let systems = load(&state, lang, |shared| {
+        let mut out = Vec::new();
+        for system in shared.store.code_systems()? {
+            let versions = shared.store.code_system_versions(&system.id)?;
+            out.push((system, versions.into_iter().map(|v| v.version).collect::<Vec<_>>()));
+        }
+        Ok(out)
+    })
+    .await?;
+    let body = html! {
+        h1 { (lang.pick("Kodeverk", "Code systems")) }
+        @if systems.is_empty() { p { (lang.pick("Ingen kodeverk er importert.", "No code system has been imported.")) } }
+        ul {
+            @for (system, versions) in &systems {
+                li { a href=(lang.url(&format!("/code-systems/{}", encode(&system.id.0)))) { (system.name) } " (" (system.id) "): " (versions.join(", ")) }
+            }
+        }
+    };
+    Ok(page(lang, lang.pick("Kodeverk", "Code systems"), "/code-systems", &body))
+}
+
+/// Which version of a code system.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct CodeSystemPageParams {
+    version: Option<String>,
+    lang: Option<String>,
+}
+
+/// `/code-systems/{id}`: a version's concepts, the versions, and where it is used.
+pub(crate) async fn code_system(
+    State(state): State<AppState>,
+    Path(system): Path<String>,
+    Query(params): Query<CodeSystemPageParams>,
+) -> Result<Html<String>, PageError> {
+    let lang = Lang::from_param(params.lang.as_deref());
+    let id = CodeSystemId(system);
+    let wanted = params.version.clone();
+    let (detail, used) = load(&state, lang, move |shared| {
+        let detail = views::code_system(shared, &id, wanted.as_deref())?;
+        let used: Vec<_> =
+            shared.store.where_used(&id, None)?.into_iter().filter(|v| !v.is_draft()).collect();
+        Ok((detail, used))
+    })
+    .await?;
+    let views::CodeSystemDetail { system, versions, version } = detail;
+    let url = format!("/code-systems/{}", encode(&system.id.0));
+    let body = html! {
+        h1 { (system.name) }
+        p { (lang.pick("Versjoner", "Versions")) ": "
+            @for name in &versions {
+                a href=(lang.url(&format!("{url}?version={}", encode(name)))) { (name) } " "
+            }
+        }
+        h2 { (lang.pick("Brukt av", "Used by")) }
+        @if used.is_empty() { p { (lang.pick("Ingen variabler er bundet til kodeverket.", "No variable is bound to this code system.")) } }
+        ul { @for variable in &used { li { a href=(lang.url(&variable_url(&variable.key))) { (variable.key) } " v" (variable.version) } } }
+        h2 { (lang.pick("Koder i versjon", "Codes in version")) " " (version.version) " (" (version.concepts.len()) ")" }
+        table {
+            thead { tr { th { (lang.pick("Kode", "Code")) } th { (lang.pick("Tekst", "Display")) } th { (lang.pick("Overordnet", "Parent")) } } }
+            tbody {
+                @for concept in version.concepts.iter().take(2000) {
+                    tr { td { code { (concept.code) } } td { (lang.text(&concept.display).unwrap_or_default()) } td { (concept.parent.as_deref().unwrap_or("")) } }
+                }
+            }
+        }
+    };
+    Ok(page(lang, &system.name, &url, &body))
+}
+
+/// What to do to the basket.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct BasketPageParams {
+    add: Option<String>,
+    remove: Option<String>,
+    #[serde(default)]
+    clear: bool,
+    lang: Option<String>,
+}
+
+const BASKET_COOKIE: &str = "varkat_basket";
+
+fn basket_from(headers: &HeaderMap) -> Vec<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| {
+            pair.trim().strip_prefix(&format!("{BASKET_COOKIE}=")).map(str::to_owned)
+        })
+        .flat_map(|value| {
+            percent_encoding::percent_decode_str(&value)
+                .decode_utf8_lossy()
+                .split(',')
+                .filter(|key| key.parse::<VariableKey>().is_ok())
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// `/basket`: the researcher's variables, kept in a cookie, with their exports.
+pub(crate) async fn basket(headers: HeaderMap, Query(params): Query<BasketPageParams>) -> Response {
+    let lang = Lang::from_param(params.lang.as_deref());
+    let mut basket = if params.clear { Vec::new() } else { basket_from(&headers) };
+    if let Some(add) = params.add.filter(|key| key.parse::<VariableKey>().is_ok())
+        && !basket.contains(&add)
+    {
+        basket.push(add);
+    }
+    if let Some(remove) = &params.remove {
+        basket.retain(|key| key != remove);
+    }
+    let joined = basket.join(",");
+    let body = html! {
+        h1 { (lang.pick("Kurv", "Basket")) }
+        @if basket.is_empty() {
+            p { (lang.pick("Kurven er tom. Legg til variabler fra variabelsidene.", "The basket is empty. Add variables from their pages.")) }
+        } @else {
+            ul.basket {
+                @for key in &basket {
+                    li {
+                        @if let Ok(parsed) = key.parse::<VariableKey>() { a href=(lang.url(&variable_url(&parsed))) { (key) } }
+                        " " a.remove href=(lang.url(&format!("/basket?remove={}", encode(key)))) { (lang.pick("fjern", "remove")) }
+                    }
+                }
+            }
+            p {
+                a.button href=(format!("/api/basket?format=csv&variables={}", encode(&joined))) { "CSV" } " "
+                a.button href=(format!("/api/basket?format=ddi&variables={}", encode(&joined))) { "DDI-Codebook" } " "
+                a href=(lang.url("/basket?clear=true")) { (lang.pick("Tøm kurven", "Empty the basket")) }
+            }
+        }
+    };
+    let cookie =
+        format!("{BASKET_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000", encode(&joined));
+    ([(header::SET_COOKIE, cookie)], page(lang, lang.pick("Kurv", "Basket"), "/basket", &body))
+        .into_response()
+}

@@ -1,0 +1,314 @@
+//! Shared definition pages, the coverage matrix as a heat map, and the review pages where
+//! standards staff see a group's members side by side and accept, reject or move them.
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use catalog::{SharedDefinition, SharedDefinitionId, VariableVersion, word_diff};
+use harmonize::coverage::CoverageState;
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use crate::api::harmonization::ReviewRequest;
+use crate::error::ApiError;
+use crate::pages::{Lang, LangParam, PageError, encode, load, page, variable_url};
+use crate::state::AppState;
+use crate::views;
+
+fn definition_url(id: &SharedDefinitionId) -> String {
+    format!("/definitions/{}", encode(&id.0))
+}
+
+/// `/definitions`.
+pub(crate) async fn definitions(
+    State(state): State<AppState>,
+    Query(params): Query<LangParam>,
+) -> Result<Html<String>, PageError> {
+    let lang = Lang::from_param(params.lang.as_deref());
+    let definitions = load(&state, lang, |shared| Ok(shared.store.shared_definitions()?)).await?;
+    let body = html! {
+        h1 { (lang.pick("Felles definisjoner", "Shared definitions")) }
+        @if definitions.is_empty() { p { (lang.pick("Ingen felles definisjoner er importert.", "No shared definitions have been imported.")) } }
+        table {
+            thead { tr { th { "id" } th { (lang.pick("Tekst", "Label")) } th { (lang.pick("Type", "Type")) } th.num { (lang.pick("Verdier", "Values")) } } }
+            tbody {
+                @for definition in &definitions {
+                    tr {
+                        td { a href=(lang.url(&definition_url(&definition.id))) { (definition.id.0) } }
+                        td { (lang.text(&definition.label).unwrap_or_default()) }
+                        td { (definition.data_type.as_str()) }
+                        td.num { (definition.value_set.len()) }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page(lang, lang.pick("Felles definisjoner", "Shared definitions"), "/definitions", &body))
+}
+
+fn state_name(lang: Lang, state: &str) -> &str {
+    match state {
+        "accepted" => lang.pick("godkjent", "accepted"),
+        "rejected" => lang.pick("avvist", "rejected"),
+        "proposed" => lang.pick("til gjennomgang", "in review"),
+        _ => lang.pick("foreslått av varkat", "suggested by varkat"),
+    }
+}
+
+/// `/definitions/{id}`: the definition, its value set, and its members across registries.
+pub(crate) async fn definition(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(params): Query<LangParam>,
+) -> Result<Html<String>, PageError> {
+    let lang = Lang::from_param(params.lang.as_deref());
+    let id = SharedDefinitionId(id);
+    let detail = load(&state, lang, move |shared| views::definition(shared, &id)).await?;
+    let definition = &detail.definition;
+    let title = lang.text(&definition.label).unwrap_or_else(|| definition.id.0.clone());
+    let body = html! {
+        h1 { (title) }
+        p { code { (definition.id.0) } " · " (lang.pick("versjon", "version")) " " (definition.version) " · " (definition.data_type.as_str())
+            @if let Some(unit) = &definition.unit { " · " (unit) } }
+        @if let Some(description) = lang.text(&definition.description) { p { (description) } }
+        @if !definition.external.is_empty() {
+            p { @for code in &definition.external { span.tag { (code.system) " " (code.code) } " " } }
+        }
+        @if !definition.value_set.is_empty() {
+            h2 { (lang.pick("Verdisett", "Value set")) }
+            table {
+                tbody { @for value in &definition.value_set {
+                    tr { td { code { (value.code) } } td { (lang.text(&value.label).unwrap_or_default()) } td { @if value.missing { span.tag { (lang.pick("mangler", "missing")) } } } }
+                } }
+            }
+        }
+        h2 { (lang.pick("Variabler på tvers av registre", "Variables across registries")) }
+        table id="members" {
+            thead { tr { th { (lang.pick("Variabel", "Variable")) } th { (lang.pick("Tekst", "Label")) } th { (lang.pick("Forhold", "Relation")) } th { "status" } th.num { (lang.pick("Sikkerhet", "Confidence")) } } }
+            tbody {
+                @for member in &detail.members {
+                    tr {
+                        td { a href=(lang.url(&variable_url(&member.variable))) { (member.variable) } }
+                        td { (member.label.as_deref().unwrap_or("")) }
+                        td { (format!("{:?}", member.relation).to_lowercase()) }
+                        td { (state_name(lang, &member.status)) }
+                        td.num { (member.confidence.map(|c| format!("{c:.2}")).unwrap_or_default()) }
+                    }
+                }
+            }
+        }
+        p { a href=(lang.url("/review")) { (lang.pick("Til gjennomgangen", "To the review")) } }
+    };
+    Ok(page(lang, &title, &definition_url(&definition.id), &body))
+}
+
+/// `/coverage`: registries × shared definitions as a heat map.
+pub(crate) async fn coverage(
+    State(state): State<AppState>,
+    Query(params): Query<LangParam>,
+) -> Result<Html<String>, PageError> {
+    let lang = Lang::from_param(params.lang.as_deref());
+    let coverage = load(&state, lang, views::coverage).await?;
+    let class = |state: CoverageState| match state {
+        CoverageState::Absent => "absent",
+        CoverageState::Rejected => "rejected",
+        CoverageState::Proposed => "proposed",
+        CoverageState::InReview => "in-review",
+        CoverageState::Harmonized => "harmonized",
+    };
+    let legend = [
+        (CoverageState::Harmonized, lang.pick("harmonisert", "harmonized")),
+        (CoverageState::InReview, lang.pick("til gjennomgang", "in review")),
+        (CoverageState::Proposed, lang.pick("foreslått", "suggested")),
+        (CoverageState::Rejected, lang.pick("avvist", "rejected")),
+        (CoverageState::Absent, lang.pick("finnes ikke", "absent")),
+    ];
+    let body = html! {
+        h1 { (lang.pick("Dekning: registre × felles definisjoner", "Coverage: registries × shared definitions")) }
+        p.legend { @for (state, name) in legend { span class=(format!("cell {}", class(state))) { (name) } " " } }
+        div.scroll {
+            table.heatmap id="coverage" {
+                thead { tr {
+                    th {}
+                    @for definition in &coverage.definitions {
+                        th.rotate { a href=(lang.url(&definition_url(definition))) { (definition.0) } }
+                    }
+                } }
+                tbody {
+                    @for (registry, row) in coverage.registries.iter().zip(&coverage.cells) {
+                        tr {
+                            th { a href=(lang.url(&format!("/registries/{}", encode(registry.as_str())))) { (registry) } }
+                            @for cell in row {
+                                td class=(format!("cell {}", class(cell.state))) title=(cell.variable.as_ref().map(ToString::to_string).unwrap_or_default()) {
+                                    @if let Some(variable) = &cell.variable {
+                                        a href=(lang.url(&variable_url(variable))) { (variable.name()) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page(lang, lang.pick("Dekning", "Coverage"), "/coverage", &body))
+}
+
+/// `/review` parameters.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ReviewPageParams {
+    definition: Option<String>,
+    lang: Option<String>,
+}
+
+/// A group to review: the definition and its members' current versions with the proposal.
+struct ReviewGroup {
+    definition: SharedDefinition,
+    members: Vec<(VariableVersion, harmonize::Member, Option<String>)>,
+}
+
+/// `/review`: each proposed group with its members side by side.
+pub(crate) async fn review(
+    State(state): State<AppState>,
+    Query(params): Query<ReviewPageParams>,
+) -> Result<Html<String>, PageError> {
+    let lang = Lang::from_param(params.lang.as_deref());
+    let only = params.definition.clone();
+    let (groups, all_definitions) = load(&state, lang, move |shared| {
+        let harmonization = shared.harmonization()?;
+        let mappings = shared.store.mappings()?;
+        let mut groups = Vec::new();
+        for group in &harmonization.proposal.groups {
+            if only.as_deref().is_some_and(|only| only != group.definition.0) {
+                continue;
+            }
+            let Some(definition) =
+                harmonization.definitions.iter().find(|d| d.id == group.definition).cloned()
+            else {
+                continue;
+            };
+            let members = group
+                .members
+                .iter()
+                .filter_map(|member| {
+                    let variable =
+                        harmonization.variables.iter().find(|v| v.key == member.key)?.clone();
+                    let status = mappings
+                        .iter()
+                        .find(|m| m.variable == member.key)
+                        .map(|m| crate::api::dto::status_name(m.status).to_owned());
+                    Some((variable, member.clone(), status))
+                })
+                .collect();
+            groups.push(ReviewGroup { definition, members });
+        }
+        Ok((groups, harmonization.definitions.clone()))
+    })
+    .await?;
+    let body = html! {
+        h1 { (lang.pick("Gjennomgang av forslag", "Review of proposals")) }
+        p { (lang.pick(
+            "Hver gruppe viser variablene side om side, med ordforskjeller mot den felles definisjonen og forslaget til verdikobling. Beslutninger krever et token med rollen standards.",
+            "Each group shows its variables side by side, with word differences against the shared definition and the proposed value mapping. Decisions need a token with the standards role.")) }
+        @for group in &groups { (review_group(lang, group, &all_definitions)) }
+    };
+    Ok(page(lang, lang.pick("Gjennomgang", "Review"), "/review", &body))
+}
+
+fn review_group(lang: Lang, group: &ReviewGroup, definitions: &[SharedDefinition]) -> Markup {
+    let definition = &group.definition;
+    let reference = lang.text(&definition.label).unwrap_or_default();
+    html! {
+        section.group id=(format!("group-{}", definition.id.0)) {
+            h2 { a href=(lang.url(&definition_url(&definition.id))) { (reference) } " " small { (definition.id.0) } }
+            div.side-by-side {
+                @for (variable, member, status) in &group.members {
+                    @let label = lang.text(&variable.definition.label).unwrap_or_default();
+                    article.member {
+                        h3 { a href=(lang.url(&variable_url(&variable.key))) { (variable.key) } }
+                        p.wording {
+                            @for change in word_diff(&reference, &label) {
+                                @match change.kind {
+                                    catalog::WordChangeKind::Same => (change.text),
+                                    catalog::WordChangeKind::Removed => del { (change.text) },
+                                    catalog::WordChangeKind::Added => ins { (change.text) },
+                                }
+                            }
+                        }
+                        @if let Some(question) = lang.text(&variable.definition.question) { p.question { (question) } }
+                        p.meta { (variable.definition.data_type.as_str()) @if let Some(unit) = &variable.definition.unit { " · " (unit) } }
+                        p.meta { (lang.pick("Sikkerhet", "Confidence")) " " (format!("{:.2}", member.confidence)) " · " (format!("{:?}", member.relation).to_lowercase())
+                            " · " span.status { (status.as_deref().map(|s| state_name(lang, s)).unwrap_or(state_name(lang, "suggested"))) } }
+                        ul.reasons { @for reason in &member.reasons { li { (reason) } } }
+                        @if !member.values.is_empty() {
+                            table.mapping { tbody {
+                                @for value in &member.values {
+                                    tr {
+                                        td { code { (value.source_code) } " "
+                                            (variable.definition.value_domain.categories.iter().find(|c| c.code == value.source_code).and_then(|c| lang.text(&c.label)).unwrap_or_default()) }
+                                        td { "→" }
+                                        td { @match &value.target_code { Some(code) => code { (code) }, None => em { (lang.pick("ikke tilordnet", "unmatched")) } } }
+                                    }
+                                }
+                            } }
+                        }
+                        form.decide method="post" action="/review" {
+                            input type="hidden" name="variable" value=(variable.key.to_string());
+                            input type="hidden" name="lang" value=(lang.pick("nb", "en"));
+                            input type="password" name="token" placeholder="token" required aria-label="token";
+                            input type="text" name="comment" placeholder=(lang.pick("kommentar", "comment")) aria-label=(lang.pick("kommentar", "comment"));
+                            select name="definition" aria-label=(lang.pick("flytt til definisjon", "move to definition")) {
+                                option value="" { (lang.pick("(samme definisjon)", "(same definition)")) }
+                                @for other in definitions.iter().filter(|d| d.id != definition.id) { option value=(other.id.0) { (other.id.0) } }
+                            }
+                            button name="decision" value="accept" { (lang.pick("Godkjenn", "Accept")) }
+                            button name="decision" value="reject" { (lang.pick("Avvis", "Reject")) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The review form's fields.
+#[derive(Debug, Deserialize)]
+pub(crate) struct DecisionForm {
+    token: String,
+    variable: String,
+    decision: String,
+    #[serde(default)]
+    comment: Option<String>,
+    #[serde(default)]
+    definition: Option<String>,
+    lang: Option<String>,
+}
+
+/// `POST /review`: records a decision made on the review page, then shows the page again.
+pub(crate) async fn decide(
+    State(state): State<AppState>,
+    Form(form): Form<DecisionForm>,
+) -> Result<Response, PageError> {
+    let lang = Lang::from_param(form.lang.as_deref());
+    let caller = crate::api::caller_for(&state, form.token.trim().to_owned())
+        .await
+        .map_err(|err| PageError::new(err, lang))?
+        .ok_or_else(|| PageError::new(ApiError::Unauthorized("a token is needed"), lang))?;
+    if !caller.may_review() {
+        return Err(PageError::new(
+            ApiError::Forbidden("review decisions are for standards staff".into()),
+            lang,
+        ));
+    }
+    let request = ReviewRequest {
+        variable: form.variable,
+        decision: form.decision,
+        comment: form.comment,
+        definition: form.definition.filter(|d| !d.is_empty()),
+    };
+    load(&state, lang, move |shared| {
+        crate::api::harmonization::decide(shared, &request, &caller.holder)
+    })
+    .await?;
+    Ok(Redirect::to(&lang.url("/review")).into_response())
+}

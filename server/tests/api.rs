@@ -1,0 +1,536 @@
+//! The API as a script or the explorer calls it: requests through `router(state).oneshot`, no
+//! sockets, on the bundled example catalog.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use catalog::RegistryId;
+use importers::{Encoding, InputFile, ReadOptions};
+use serde_json::Value;
+use server::auth::{Role, TokenFile};
+use server::{AppState, Limits};
+use tower::ServiceExt;
+
+/// A server over a fresh store holding the example catalog and shared definitions, with a
+/// token for each kind of caller.
+struct TestServer {
+    _dir: tempfile::TempDir,
+    router: Router,
+    steward_hunt: String,
+    steward_mfr: String,
+    standards: String,
+    admin: String,
+}
+
+fn fixture(path: &str) -> InputFile {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
+    InputFile { path: path.to_owned(), bytes: std::fs::read(root.join(path)).unwrap() }
+}
+
+fn load_example(store: &catalog::Store) {
+    let steps: [(&[&str], Option<&str>, Encoding); 5] = [
+        (&["catalog/registries.json"], None, Encoding::Auto),
+        (&["catalog/mfr.json", "catalog/kreftreg.json"], None, Encoding::Auto),
+        (&["catalog/hjerteinfarkt_klokebok_2023.csv"], Some("hjerteinfarkt"), Encoding::Auto),
+        (
+            &["catalog/surveys_variables.csv", "catalog/surveys_categories.csv"],
+            None,
+            Encoding::Auto,
+        ),
+        (&["catalog/hjerteinfarkt_klokebok_2024.csv"], Some("hjerteinfarkt"), Encoding::Auto),
+    ];
+    for (files, registry, encoding) in steps {
+        let inputs: Vec<InputFile> = files.iter().map(|f| fixture(f)).collect();
+        let options = ReadOptions {
+            registry: registry.map(|r| RegistryId::new(r).unwrap()),
+            encoding,
+            ..ReadOptions::default()
+        };
+        let batch = importers::read(&inputs, &options).unwrap();
+        store.import(batch.into_request(false, false, "loader")).unwrap();
+    }
+    let batch =
+        importers::read(&[fixture("harmonize/definitions.json")], &ReadOptions::default()).unwrap();
+    store.import(batch.into_request(false, false, "loader")).unwrap();
+}
+
+fn server_with(limits: Limits) -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    let store = catalog::Store::open(&catalog::store_dir(dir.path())).unwrap();
+    load_example(&store);
+    let index = indexer::SearchIndex::open(&indexer::index_dir(dir.path())).unwrap();
+    let tokens = TokenFile::in_data_dir(dir.path());
+    let secret = |holder: &str, role, registries: &[&str]| {
+        let registries = registries.iter().map(|r| RegistryId::new(r).unwrap()).collect();
+        tokens.create(holder, role, registries).unwrap().secret
+    };
+    let steward_hunt = secret("Hanne Hunt", Role::Steward, &["hunt"]);
+    let steward_mfr = secret("Mona MFR", Role::Steward, &["mfr"]);
+    let standards = secret("Siri Standard", Role::Standards, &[]);
+    let admin = secret("Ada Admin", Role::Admin, &[]);
+    let state = AppState::new(store, index, tokens, limits).unwrap();
+    TestServer {
+        _dir: dir,
+        router: server::router(state),
+        steward_hunt,
+        steward_mfr,
+        standards,
+        admin,
+    }
+}
+
+fn server() -> TestServer {
+    server_with(Limits::default())
+}
+
+struct Answer {
+    status: StatusCode,
+    content_type: String,
+    text: String,
+    headers: axum::http::HeaderMap,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.text)
+            .unwrap_or_else(|err| panic!("not JSON ({err}): {}", self.text))
+    }
+
+    fn error_code(&self) -> String {
+        self.json()["error"]["code"].as_str().unwrap_or_default().to_owned()
+    }
+}
+
+impl TestServer {
+    async fn send(&self, request: Request<Body>) -> Answer {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let content_type = headers
+            .get(header::CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        Answer { status, content_type, text: String::from_utf8_lossy(&bytes).into_owned(), headers }
+    }
+
+    async fn get(&self, uri: &str) -> Answer {
+        self.send(Request::get(uri).body(Body::empty()).unwrap()).await
+    }
+
+    async fn write(&self, method: &str, uri: &str, token: Option<&str>, body: Body) -> Answer {
+        let mut request = Request::builder().method(method).uri(uri);
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        self.send(request.header(header::CONTENT_TYPE, "application/json").body(body).unwrap())
+            .await
+    }
+
+    async fn last_change(&self) -> u64 {
+        let changes = self.get("/api/changes?after=0&limit=1000").await.json();
+        changes.as_array().unwrap().last().map_or(0, |c| c["seq"].as_u64().unwrap())
+    }
+}
+
+#[tokio::test]
+async fn search_lists_every_registrys_smoking_variable_with_marked_words_and_facets() {
+    let app = server();
+    let answer = app.get("/api/search?q=r%C3%B8yk&facets=true&limit=20").await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+    let body = answer.json();
+    let registries: std::collections::BTreeSet<&str> =
+        body["hits"].as_array().unwrap().iter().map(|h| h["registry"].as_str().unwrap()).collect();
+    for registry in ["hunt", "tromso", "kreftreg", "hjerteinfarkt", "mfr"] {
+        assert!(registries.contains(registry), "{registry} missing from {registries:?}");
+    }
+    let first = &body["hits"][0];
+    assert!(first["variable"].is_string() && first["key"].is_string());
+    assert!(first["snippet"].as_str().unwrap().contains("<mark>"), "{first}");
+    assert!(body["facets"]["registry"].as_array().unwrap().len() >= 5);
+}
+
+#[tokio::test]
+async fn search_refuses_what_exceeds_its_limits_in_json() {
+    let app = server();
+    let long = "r".repeat(600);
+    let answer = app.get(&format!("/api/search?q={long}")).await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert!(answer.json()["error"]["message"].as_str().unwrap().contains("the most is 500"));
+    let answer = app.get("/api/search?q=r%C3%B8yk&limit=1000").await;
+    assert_eq!(
+        (answer.status, answer.error_code().as_str()),
+        (StatusCode::BAD_REQUEST, "bad_request")
+    );
+    let answer = app.get("/api/search?q=r%C3%B8yk&period=soon").await;
+    assert!(answer.json()["error"]["message"].as_str().unwrap().contains("not a period"));
+}
+
+#[tokio::test]
+async fn a_variable_reads_current_by_version_as_of_and_as_a_diff() {
+    let app = server();
+    let current = app.get("/api/variables/hjerteinfarkt/INNLEGGELSE_ROYKER").await.json();
+    assert_eq!(current["variable"]["version"], 2);
+    assert_eq!(current["n_versions"], 2);
+    assert_eq!(current["harmonization"]["definition"]["id"], "smoking_status");
+    let first = app.get("/api/variables/hjerteinfarkt/INNLEGGELSE_ROYKER?version=1").await.json();
+    assert_eq!(first["variable"]["definition"]["label"]["nb"], "Røyker pasienten?");
+    let before = app.get("/api/variables/hjerteinfarkt/INNLEGGELSE_ROYKER?as_of=2000-01-01").await;
+    assert_eq!((before.status, before.error_code().as_str()), (StatusCode::NOT_FOUND, "not_found"));
+    let diff =
+        app.get("/api/variables/hjerteinfarkt/INNLEGGELSE_ROYKER/diff?from=1&to=2").await.json();
+    let fields: Vec<&str> = diff["diff"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert!(fields.contains(&"label.nb"), "{fields:?}");
+    let history = app.get("/api/variables/hjerteinfarkt/INNLEGGELSE_ROYKER/history").await.json();
+    assert_eq!(history.as_array().unwrap().len(), 2);
+    let missing = app.get("/api/variables/hunt/NO_SUCH_THING").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.json()["error"]["message"].as_str().unwrap().contains("hunt/NO_SUCH_THING"));
+    let bad = app.get("/api/variables/hunt/RoykStatus?version=x").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.content_type, "application/json");
+}
+
+#[tokio::test]
+async fn registries_definitions_and_coverage_describe_the_catalog() {
+    let app = server();
+    let registries = app.get("/api/registries").await.json();
+    assert_eq!(registries.as_array().unwrap().len(), 6);
+    let hunt = app.get("/api/registries/hunt").await.json();
+    assert!(hunt["variables"].as_array().unwrap().iter().any(|v| v["key"] == "hunt/RoykStatus"));
+    let smoking = app.get("/api/definitions/smoking_status").await.json();
+    let members: Vec<&str> = smoking["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["variable"].as_str().unwrap())
+        .collect();
+    assert!(members.contains(&"hunt/RoykStatus") && members.contains(&"tromso/SMOKE_STATUS"));
+    assert!(!members.contains(&"mfr/ROYK_BEGYNNELSE"), "pregnancy smoking is its own concept");
+    let coverage = app.get("/api/harmonization/coverage").await.json();
+    assert_eq!(coverage["registries"].as_array().unwrap().len(), 6);
+    assert_eq!(coverage["cells"].as_array().unwrap().len(), 6);
+    assert_eq!(app.get("/api/definitions/nope").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn every_documented_endpoint_exists_and_every_error_is_json() {
+    let app = server();
+    let openapi = app.get("/api/openapi.json").await.json();
+    for (path, operations) in openapi["paths"].as_object().unwrap() {
+        let uri = path
+            .replace("{registry}/{name}", "hunt/RoykStatus")
+            .replace("{registry}", "hunt")
+            .replace("{system}", "icd-10")
+            .replace("{definition}", "smoking_status");
+        for method in operations.as_object().unwrap().keys() {
+            let answer = app.write(&method.to_uppercase(), &uri, None, Body::empty()).await;
+            assert!(
+                !(answer.status == StatusCode::NOT_FOUND
+                    && answer.text.contains("no API endpoint"))
+                    && answer.status != StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {uri} is documented but not served: {}",
+                answer.text
+            );
+            if !answer.status.is_success() {
+                assert!(answer.content_type.starts_with("application/json"), "{method} {uri}");
+            }
+        }
+    }
+    let malformed =
+        app.write("POST", "/api/reviews", Some(&app.standards), Body::from("{not json")).await;
+    assert_eq!(malformed.status, StatusCode::BAD_REQUEST);
+    assert!(malformed.json()["error"]["message"].as_str().unwrap().contains("JSON"));
+    let wrong_method = app.write("DELETE", "/api/search", None, Body::empty()).await;
+    assert_eq!(wrong_method.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(wrong_method.error_code(), "bad_request");
+    assert!(app.get("/healthz").await.headers.contains_key("x-request-id"));
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_refused_in_json_and_writes_nothing() {
+    let app = server_with(Limits { body_bytes: 1024, ..Limits::default() });
+    let before = app.last_change().await;
+    let big = vec![b'x'; 4096];
+    let answer =
+        app.write("POST", "/api/imports?filename=big.csv", Some(&app.admin), Body::from(big)).await;
+    assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(answer.error_code(), "payload_too_large");
+    assert_eq!(app.last_change().await, before);
+}
+
+const HUNT_CODEBOOK: &str = "{\"varkat_format\": 2, \"variables\": [{\"key\": \"hunt/Snus2\", \"label\": {\"nb\": \"Bruker du snus daglig?\"}, \"data_type\": \"categorical\", \"value_domain\": {\"categories\": [{\"code\": \"1\", \"label\": {\"nb\": \"Ja\"}, \"order\": 0}, {\"code\": \"2\", \"label\": {\"nb\": \"Nei\"}, \"order\": 1}]}}]}";
+
+#[tokio::test]
+async fn a_steward_uploads_a_codebook_and_its_variables_are_searchable_at_once() {
+    let app = server();
+    let answer = app
+        .write(
+            "POST",
+            "/api/imports?filename=hunt.json",
+            Some(&app.steward_hunt),
+            Body::from(HUNT_CODEBOOK),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+    let body = answer.json();
+    assert_eq!(body["change"]["who"], "Hanne Hunt");
+    assert_eq!(body["plan"]["new"].as_array().unwrap().len(), 1);
+    let found = app.get("/api/search?q=snus&registry=hunt").await.json();
+    assert!(found["hits"].as_array().unwrap().iter().any(|h| h["key"] == "hunt/Snus2"));
+}
+
+#[tokio::test]
+async fn a_codebook_with_errors_is_answered_with_located_errors_and_nothing_is_written() {
+    let app = server();
+    let before = app.last_change().await;
+    let broken =
+        "{\"varkat_format\": 2, \"variables\": [{\"key\": \"hunt/X\", \"data_type\": \"colour\"}]}";
+    let answer = app
+        .write(
+            "POST",
+            "/api/imports?filename=broken.json",
+            Some(&app.steward_hunt),
+            Body::from(broken),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", answer.text);
+    let body = answer.json();
+    assert_eq!(body["error"]["code"], "invalid_import");
+    let error = &body["error"]["errors"][0];
+    assert!(error["location"].as_str().unwrap().starts_with("broken.json"), "{error}");
+    assert!(error["message"].as_str().unwrap().contains("colour"), "{error}");
+    assert_eq!(app.last_change().await, before);
+}
+
+#[tokio::test]
+async fn drafts_are_visible_only_to_the_registrys_stewards() {
+    let app = server();
+    let answer = app
+        .write(
+            "POST",
+            "/api/imports?filename=hunt.json&draft=true",
+            Some(&app.steward_hunt),
+            Body::from(HUNT_CODEBOOK),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+    assert_eq!(app.get("/api/variables/hunt/Snus2").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get("/api/variables/hunt/Snus2?drafts=true").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let as_other = app
+        .send(
+            Request::get("/api/variables/hunt/Snus2?drafts=true")
+                .header(header::AUTHORIZATION, format!("Bearer {}", app.steward_mfr))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(as_other.status, StatusCode::FORBIDDEN);
+    let as_steward = app
+        .send(
+            Request::get("/api/variables/hunt/Snus2?drafts=true")
+                .header(header::AUTHORIZATION, format!("Bearer {}", app.steward_hunt))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(as_steward.status, StatusCode::OK);
+    assert_eq!(as_steward.json()["variable"]["status"], "draft");
+    let published = app
+        .write("POST", "/api/registries/hunt/publish", Some(&app.steward_hunt), Body::empty())
+        .await;
+    assert_eq!(published.status, StatusCode::OK);
+    assert_eq!(app.get("/api/variables/hunt/Snus2").await.status, StatusCode::OK);
+}
+
+/// Who the role matrix sends each write as.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum As {
+    Nobody,
+    UnknownToken,
+    StewardOfHunt,
+    StewardOfMfr,
+    Standards,
+    Admin,
+}
+
+/// Every write endpoint against every kind of caller: allowed where it should be, 401 or 403
+/// everywhere else, and nothing written on a refusal.
+#[tokio::test]
+async fn every_write_endpoint_against_every_role() {
+    let review = r#"{"variable": "hunt/RoykStatus", "decision": "accept", "comment": "ok"}"#;
+    let token = r#"{"holder": "Nils Ny", "role": "steward", "registries": ["hunt"]}"#;
+    let writes: [(&str, &str, &str, &[As]); 7] = [
+        ("POST", "/api/imports?filename=hunt.json", HUNT_CODEBOOK, &[As::StewardOfHunt, As::Admin]),
+        ("POST", "/api/registries/hunt/publish", "", &[As::StewardOfHunt, As::Admin]),
+        ("POST", "/api/registries/hunt/discard", "", &[As::StewardOfHunt, As::Admin]),
+        ("POST", "/api/harmonization/record", "", &[As::Standards, As::Admin]),
+        ("POST", "/api/reviews", review, &[As::Standards, As::Admin]),
+        ("POST", "/api/tokens", token, &[As::Admin]),
+        (
+            "POST",
+            "/api/imports?filename=definitions.json",
+            DEFINITIONS_CHANGE,
+            &[As::Standards, As::Admin],
+        ),
+    ];
+    let callers = [
+        As::Nobody,
+        As::UnknownToken,
+        As::StewardOfHunt,
+        As::StewardOfMfr,
+        As::Standards,
+        As::Admin,
+    ];
+    for (method, uri, body, allowed) in writes {
+        for caller in callers {
+            let app = server();
+            let secret = match caller {
+                As::Nobody => None,
+                As::UnknownToken => Some("vk_0000".to_owned()),
+                As::StewardOfHunt => Some(app.steward_hunt.clone()),
+                As::StewardOfMfr => Some(app.steward_mfr.clone()),
+                As::Standards => Some(app.standards.clone()),
+                As::Admin => Some(app.admin.clone()),
+            };
+            let before = app.last_change().await;
+            let answer =
+                app.write(method, uri, secret.as_deref(), Body::from(body.to_owned())).await;
+            let status = answer.status;
+            if allowed.contains(&caller) {
+                assert!(
+                    status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN,
+                    "{caller:?} {method} {uri} should be allowed: {status} {}",
+                    answer.text
+                );
+            } else {
+                let expected = if matches!(caller, As::Nobody | As::UnknownToken) {
+                    StatusCode::UNAUTHORIZED
+                } else {
+                    StatusCode::FORBIDDEN
+                };
+                assert_eq!(status, expected, "{caller:?} {method} {uri}: {}", answer.text);
+                assert_eq!(app.last_change().await, before, "{caller:?} {method} {uri} wrote");
+            }
+        }
+    }
+}
+
+const DEFINITIONS_CHANGE: &str = r#"{"definitions": [{"id": "snus_use", "label_nb": "Snusbruk (ny tekst)", "datatype": "code", "value_set": [{"code": "daily", "label_nb": "Daglig"}]}]}"#;
+
+#[tokio::test]
+async fn a_review_decision_is_recorded_with_its_reviewer_and_shows_in_search() {
+    let app = server();
+    let recorded =
+        app.write("POST", "/api/harmonization/record", Some(&app.standards), Body::empty()).await;
+    assert_eq!(recorded.status, StatusCode::OK, "{}", recorded.text);
+    let proposed = app.get("/api/mappings?status=proposed").await.json();
+    assert!(proposed.as_array().unwrap().len() >= 5);
+    let decision =
+        r#"{"variable": "hunt/RoykStatus", "decision": "accept", "comment": "same question"}"#;
+    let answer =
+        app.write("POST", "/api/reviews", Some(&app.standards), Body::from(decision)).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+    assert_eq!(answer.json()["who"], "Siri Standard");
+    let variable = app.get("/api/variables/hunt/RoykStatus").await.json();
+    assert_eq!(variable["harmonization"]["status"], "accepted");
+    assert_eq!(variable["harmonization"]["mapping"]["reviewer"], "Siri Standard");
+    let harmonized = app.get("/api/search?q=r%C3%B8yk&harmonization=harmonized").await.json();
+    let keys: Vec<&str> =
+        harmonized["hits"].as_array().unwrap().iter().map(|h| h["key"].as_str().unwrap()).collect();
+    assert_eq!(keys, ["hunt/RoykStatus"]);
+    let unknown = r#"{"variable": "hunt/Nope", "decision": "accept"}"#;
+    let answer = app.write("POST", "/api/reviews", Some(&app.standards), Body::from(unknown)).await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_basket_exports_as_csv_and_as_ddi_codebook() {
+    let app = server();
+    let csv = app.get("/api/basket?variables=hunt/RoykStatus,kreftreg/ROYKESTATUS").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.content_type.starts_with("text/csv"));
+    assert_eq!(csv.text.lines().count(), 3, "{}", csv.text);
+    let ddi =
+        app.get("/api/basket?variables=hunt/RoykStatus,kreftreg/ROYKESTATUS&format=ddi").await;
+    assert!(
+        ddi.text.contains("<var ID=\"V_hunt_RoykStatus\" name=\"hunt.RoykStatus\""),
+        "{}",
+        ddi.text
+    );
+    let unknown = app.get("/api/basket?variables=hunt/Nope").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_explorer_shows_search_variable_history_group_and_coverage_in_both_languages() {
+    let app = server();
+    let start = app.get("/").await;
+    assert!(start.content_type.starts_with("text/html"));
+    assert!(start.text.contains("Helseundersøkelsen i Trøndelag"));
+    let search = app.get("/search?q=r%C3%B8yk").await;
+    assert!(search.text.contains("<mark>"), "highlights");
+    assert!(search.text.contains("/variables/hunt/RoykStatus"));
+    assert!(search.text.contains("Registertype"), "facets");
+    let variable = app.get("/variables/hjerteinfarkt/INNLEGGELSE_ROYKER").await;
+    assert_eq!(variable.status, StatusCode::OK);
+    for expected in [
+        "Harmonisert som",
+        "<svg",
+        "Versjoner",
+        "/definitions/smoking_status",
+        "/variables/hunt/RoykStatus",
+    ] {
+        assert!(variable.text.contains(expected), "variable page lacks {expected}");
+    }
+    let diff = app.get("/variables/hjerteinfarkt/INNLEGGELSE_ROYKER?from=1&to=2").await;
+    assert!(diff.text.contains("<del>") && diff.text.contains("<ins>"), "word diff");
+    let english = app.get("/variables/hjerteinfarkt/INNLEGGELSE_ROYKER?lang=en").await;
+    assert!(english.text.contains("Harmonized as") && english.text.contains("lang=\"en\""));
+    let coverage = app.get("/coverage").await;
+    assert!(coverage.text.contains("id=\"coverage\"") && coverage.text.contains("smoking_status"));
+    let missing = app.get("/variables/hunt/Nope").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.content_type.starts_with("text/html"));
+}
+
+#[tokio::test]
+async fn a_reviewer_decides_on_the_review_page_with_a_token() {
+    let app = server();
+    let page = app.get("/review").await;
+    assert!(page.text.contains("name=\"decision\" value=\"accept\""));
+    let form = format!(
+        "token={}&variable=tromso%2FSMOKE_STATUS&decision=accept&comment=ok&lang=nb",
+        app.standards
+    );
+    let answer = app
+        .send(
+            Request::post("/review")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(form))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text);
+    let variable = app.get("/api/variables/tromso/SMOKE_STATUS").await.json();
+    assert_eq!(variable["harmonization"]["status"], "accepted");
+    let refused =
+        format!("token={}&variable=tromso%2FSMOKE_STATUS&decision=reject", app.steward_hunt);
+    let answer = app
+        .send(
+            Request::post("/review")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(refused))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN);
+}
