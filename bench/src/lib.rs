@@ -1,6 +1,8 @@
 //! What the benchmark and measurement binaries share: where the shared data is, and reading the
 //! catalog's variables out of a store.
 
+pub mod generated;
+
 use std::path::PathBuf;
 
 use catalog::{Status, Store, VariableVersion, View};

@@ -347,6 +347,9 @@ pub(crate) struct ServeArgs {
     /// Serve the bundled example catalog, harmonized, from a fresh temporary store.
     #[arg(long)]
     pub(crate) demo: bool,
+    /// How many search answers to keep until the catalog changes (0: search every time).
+    #[arg(long, default_value_t = 20_000, value_name = "N")]
+    pub(crate) search_cache: usize,
 }
 
 /// `varkat token`.

@@ -126,7 +126,10 @@ mod tests {
     fn a_decided_member_is_not_proposed_again_until_the_variable_changes() {
         let proposed = proposed_mappings(&proposal(), &[definition()], &[]).remove(0);
         let accepted = decide(&proposed, ReviewStatus::Accepted, "kari", None, Utc::now());
-        assert!(proposed_mappings(&proposal(), &[definition()], std::slice::from_ref(&accepted)).is_empty());
+        assert!(
+            proposed_mappings(&proposal(), &[definition()], std::slice::from_ref(&accepted))
+                .is_empty()
+        );
 
         let mut changed = proposal();
         changed.groups[0].members[0].version = VersionNo(4);

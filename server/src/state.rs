@@ -1,14 +1,18 @@
 //! What every request shares: the store, the search index, the tokens, the limits, and the
 //! harmonization proposal computed from the store's current state.
 
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use catalog::{ChangeSeq, SharedDefinition, Store, VariableVersion};
 use indexer::SearchIndex;
 
+use crate::api::dto::SearchResponse;
 use crate::auth::TokenFile;
 use crate::error::ApiError;
+use crate::views::{self, SearchParams};
 
 /// The server's limits; every one is answered with a clear 4xx error in JSON.
 #[derive(Debug, Clone, Copy)]
@@ -21,6 +25,8 @@ pub struct Limits {
     pub page_size: usize,
     /// The longest query, in characters.
     pub query_chars: usize,
+    /// How many search answers to keep until the catalog changes; 0 searches every time.
+    pub search_cache: usize,
 }
 
 impl Default for Limits {
@@ -30,6 +36,7 @@ impl Default for Limits {
             request_time: Duration::from_secs(60),
             page_size: 100,
             query_chars: 500,
+            search_cache: 20_000,
         }
     }
 }
@@ -58,6 +65,16 @@ pub(crate) struct Shared {
     pub(crate) tokens: TokenFile,
     pub(crate) limits: Limits,
     harmonization: Mutex<Option<Arc<Harmonization>>>,
+    searches: SearchCache,
+}
+
+/// Answers to recent searches. The explorer's traffic repeats itself (the same popular words,
+/// the same facet clicks), so an answer is kept until the catalog next changes. Only this
+/// process can write the store (sled's lock), so bumping the generation on each of its writes
+/// invalidates exactly what is stale.
+struct SearchCache {
+    generation: AtomicU64,
+    entries: Mutex<HashMap<String, (u64, Arc<SearchResponse>)>>,
 }
 
 impl AppState {
@@ -78,6 +95,10 @@ impl AppState {
                 tokens,
                 limits,
                 harmonization: Mutex::new(None),
+                searches: SearchCache {
+                    generation: AtomicU64::new(0),
+                    entries: Mutex::new(HashMap::new()),
+                },
             }),
         })
     }
@@ -88,6 +109,36 @@ impl AppState {
 
     pub(crate) fn tokens(&self) -> &TokenFile {
         &self.inner.tokens
+    }
+
+    /// Searches, answering from the cache when the catalog has not changed since the same
+    /// search was last made.
+    pub(crate) async fn search(
+        &self,
+        params: SearchParams,
+    ) -> Result<Arc<SearchResponse>, ApiError> {
+        let capacity = self.inner.limits.search_cache;
+        if capacity == 0 {
+            return Ok(Arc::new(
+                self.blocking(move |shared| views::search(shared, &params)).await?,
+            ));
+        }
+        let key = format!("{params:?}");
+        let cache = &self.inner.searches;
+        let generation = cache.generation.load(Ordering::Acquire);
+        let cached = cache.lock().get(&key).filter(|(seen, _)| *seen == generation).cloned();
+        if let Some((_, answer)) = cached {
+            return Ok(answer);
+        }
+        let answer = Arc::new(self.blocking(move |shared| views::search(shared, &params)).await?);
+        {
+            let mut entries = cache.lock();
+            if entries.len() >= capacity {
+                entries.clear();
+            }
+            entries.insert(key, (generation, Arc::clone(&answer)));
+        }
+        Ok(answer)
     }
 
     /// Runs `work` on tokio's blocking pool: sled and tantivy calls may take longer than an
@@ -127,5 +178,12 @@ impl Shared {
         if let Err(err) = self.index.catch_up(&self.store) {
             tracing::warn!(error = %err, "the search index will catch up later");
         }
+        self.searches.generation.fetch_add(1, Ordering::AcqRel);
+    }
+}
+
+impl SearchCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (u64, Arc<SearchResponse>)>> {
+        self.entries.lock().unwrap_or_else(|poison| poison.into_inner())
     }
 }

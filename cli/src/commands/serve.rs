@@ -38,8 +38,13 @@ pub(crate) fn serve(context: &Context, args: &ServeArgs) -> anyhow::Result<()> {
     }
     let index = crate::open_index(data_dir)?;
     let tokens = TokenFile::in_data_dir(data_dir);
-    let state = server::AppState::new(store, index, tokens, server::Limits::default())
-        .context("failed to bring the search index up to date")?;
+    let state = server::AppState::new(
+        store,
+        index,
+        tokens,
+        server::Limits { search_cache: args.search_cache, ..server::Limits::default() },
+    )
+    .context("failed to bring the search index up to date")?;
     let output = &context.output;
     server::run(state, addr, |bound| {
         output.text(&format!(

@@ -157,8 +157,7 @@ pub(crate) async fn search(
     let mut search = params.search;
     search.facets = true;
     let here = search_url(&search, Lang::Nb, ("", None));
-    let query = search.clone();
-    let result = load(&state, lang, move |shared| views::search(shared, &query)).await?;
+    let result = state.search(search.clone()).await.map_err(|error| PageError::new(error, lang))?;
     let facets = result.facets.clone().unwrap_or_default();
     let pages = result.total.div_ceil(result.limit).max(1);
     let period_counts: Vec<FacetCount> = facets
