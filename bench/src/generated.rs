@@ -133,7 +133,7 @@ pub struct Sequence(pub u64);
 
 impl Sequence {
     /// The next number of the sequence.
-    pub fn next(&mut self) -> u64 {
+    fn step(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
@@ -141,7 +141,7 @@ impl Sequence {
     }
     /// A number below `n`.
     pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+        (self.step() % n as u64) as usize
     }
 }
 
