@@ -86,13 +86,9 @@ fn main() {
         }
         let _ = writeln!(lua, "  \"{path}\",");
     }
-    lua.push_str("}\n");
-    // The repeated mix is what an explorer sees and what the server's search cache serves;
-    // the unique one adds a counter no cache has seen, so that every request is searched.
-    let repeated = "local i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format(\"GET\", paths[i])\nend\n";
-    let unique = "local i = 0\nrequest = function()\n  i = i + 1\n  return wrk.format(\"GET\", paths[i % #paths + 1] .. \"&n=\" .. i .. math.random(1000000))\nend\n";
-    for (name, body) in [("wrk-search.lua", repeated), ("wrk-search-unique.lua", unique)] {
-        std::fs::write(dir.join(name), format!("{lua}{body}")).expect("write the wrk script");
-        println!("wrote {}", dir.join(name).display());
-    }
+    lua.push_str(
+        "}\nlocal i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format(\"GET\", paths[i])\nend\n",
+    );
+    std::fs::write(dir.join("wrk-search.lua"), lua).expect("write the wrk script");
+    println!("wrote {}", dir.join("wrk-search.lua").display());
 }

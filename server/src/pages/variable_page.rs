@@ -239,7 +239,7 @@ fn timeline(lang: Lang, history: &[HistoryEntry]) -> Markup {
     let row = 22.0;
     let x = |date: NaiveDate| {
         let years = f64::from(date.year() - first) + f64::from(date.ordinal0()) / 366.0;
-        left + years / f64::from(last - first) * (width - left - 10.0)
+        left + years / f64::from(last - first) * (width - left - 24.0)
     };
     let height = row * spans.len() as f64 + 24.0;
     let step = ((last - first) / 8).max(1);
