@@ -13,7 +13,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("importers", &["catalog"]),
     ("indexer", &["catalog", "vocabulary"]),
     ("harmonize", &["catalog", "vocabulary"]),
-    ("cli", &["catalog", "importers", "indexer", "harmonize"]),
+    ("server", &["catalog", "importers", "indexer", "harmonize"]),
+    ("cli", &["catalog", "importers", "indexer", "harmonize", "server"]),
     ("bench", &["catalog", "importers", "indexer", "harmonize"]),
     ("tests", &["cli", "catalog"]),
 ];
