@@ -314,6 +314,32 @@ pub(crate) enum ReviewCommand {
     Accept(DecideArgs),
     /// Reject the latest mapping of these variables.
     Reject(DecideArgs),
+    /// Write a blank ballot (CSV) of the proposals awaiting review, for one reviewer to fill in.
+    Ballot(BallotArgs),
+    /// Compare two reviewers' filled-in ballots: where they disagree, and Cohen's kappa.
+    Compare(CompareArgs),
+    /// Record the decisions two reviewers' ballots agree on; list the ones they do not.
+    Merge(CompareArgs),
+}
+
+/// `varkat review ballot`.
+#[derive(Debug, Args)]
+pub(crate) struct BallotArgs {
+    /// Only proposals onto this shared definition.
+    #[arg(long, value_name = "ID")]
+    pub(crate) definition: Option<String>,
+    /// Write to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+}
+
+/// `varkat review compare` and `merge`.
+#[derive(Debug, Args)]
+pub(crate) struct CompareArgs {
+    /// The first reviewer's ballot; its file name (without .csv) names the reviewer.
+    pub(crate) first: PathBuf,
+    /// The second reviewer's ballot.
+    pub(crate) second: PathBuf,
 }
 
 /// `varkat review list`.

@@ -9,6 +9,7 @@
 //!
 //! This crate computes; it reads nothing and writes only to the writer it is given.
 
+pub mod agreement;
 pub mod coverage;
 pub mod decision;
 mod export;

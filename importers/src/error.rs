@@ -275,6 +275,15 @@ pub enum ImportErrorKind {
     /// The categories table of an Opal dictionary came without its variables table.
     #[error("an Opal categories table needs its variables table in the same import")]
     CategoriesWithoutVariables,
+    /// A cell that must name something is empty.
+    #[error("the `{0}` cell is empty")]
+    EmptyCell(&'static str),
+    /// A ballot without a row to decide on.
+    #[error("the ballot has no rows; write one with `varkat review ballot`")]
+    EmptyBallot,
+    /// A ballot's decision cell holds something else than a decision.
+    #[error("`{0}` is not a decision; expected accept or reject (or ja/nei), or leave it empty")]
+    BadDecision(String),
     /// A file written by a newer varkat.
     #[error("varkat JSON format version {found} is newer than this varkat reads ({supported})")]
     NewerJsonFormat {

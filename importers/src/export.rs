@@ -174,6 +174,42 @@ impl Xml {
     }
 }
 
+/// One row of a blank ballot: a proposed mapping to decide on.
+#[derive(Debug, Clone)]
+pub struct BallotRow {
+    /// The variable.
+    pub variable: catalog::VariableKey,
+    /// The definition it is proposed for.
+    pub definition: catalog::SharedDefinitionId,
+    /// equivalent, broader, narrower or related.
+    pub relation: String,
+    /// varkat's confidence, when varkat proposed it.
+    pub confidence: Option<f64>,
+    /// The variable's label.
+    pub variable_label: String,
+    /// The definition's label.
+    pub definition_label: String,
+}
+
+/// Writes a blank ballot for a reviewer: one row per proposal, `decision` and `comment` empty.
+pub fn write_ballot(rows: &[BallotRow]) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let _ = writer.write_record(crate::ballot::COLUMNS);
+    for row in rows {
+        let _ = writer.write_record([
+            row.variable.to_string(),
+            row.definition.0.clone(),
+            row.relation.clone(),
+            row.confidence.map(|c| format!("{c:.2}")).unwrap_or_default(),
+            row.variable_label.clone(),
+            row.definition_label.clone(),
+            String::new(),
+            String::new(),
+        ]);
+    }
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
 /// Writes `variables` as CSV, one row per variable, answer options as `code=label` joined
 /// by ` | `.
 pub fn write_csv(variables: &[VariableVersion]) -> String {

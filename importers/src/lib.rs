@@ -4,6 +4,7 @@
 //! file with every located [`ImportError`] it found. Importers never write the store: the
 //! caller hands the batch to `catalog::Store::import`, which writes all of it or nothing.
 
+pub mod ballot;
 mod batch;
 mod claml;
 mod csv_code_list;

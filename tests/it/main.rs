@@ -20,6 +20,8 @@ mod history;
 mod import;
 /// The real codebooks in `../shared/data` (run by `.ci/run`, which sets `VARKAT_SHARED`).
 mod real_data;
+/// The review: decisions, ballots of two reviewers, re-review.
+mod review;
 /// Searching: spellings, filters, facets, the index following the store.
 mod search;
 /// The store itself: crash atomicity, a store held by another process.

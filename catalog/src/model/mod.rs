@@ -11,7 +11,7 @@ mod variable;
 pub use code_system::{CodeSystem, CodeSystemVersion, Concept, ConceptContent};
 pub use registry::{Registry, RegistryKind};
 pub use shared_definition::{
-    ExternalCode, Mapping, MappingRelation, ReviewStatus, SharedDefinition, StandardValue,
+    Ballot, ExternalCode, Mapping, MappingRelation, ReviewStatus, SharedDefinition, StandardValue,
     ValueMapping, ValueRelation,
 };
 pub use text::LocalizedText;

@@ -137,3 +137,17 @@ pub struct Mapping {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decided_at: Option<DateTime<Utc>>,
 }
+
+/// One reviewer's decision on one proposed mapping, made independently of other reviewers and
+/// not yet recorded: what two reviewers' ballots are compared on before they are merged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ballot {
+    /// The variable.
+    pub variable: VariableKey,
+    /// The shared definition it was proposed for.
+    pub definition: SharedDefinitionId,
+    /// Accepted or rejected; `Proposed` when the reviewer left it open.
+    pub decision: ReviewStatus,
+    /// Why.
+    pub comment: Option<String>,
+}

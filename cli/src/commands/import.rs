@@ -143,16 +143,41 @@ fn describe(
         && plan.retired.is_empty()
         && plan.unchanged == 0
         && (!plan.code_systems.is_empty() || plan.unchanged_code_systems > 0);
-    let _ = writeln!(
-        out,
-        "{}{} new, {} changed, {} retired, {} unchanged{}",
-        if only_codes { "variables: " } else { "" },
-        plan.new.len(),
-        plan.changed.len(),
-        plan.retired.len(),
-        plan.unchanged,
-        if plan.is_empty() { String::new() } else { format!(" ({would}written{drafts})") }
-    );
+    let only_definitions = plan.new.is_empty()
+        && plan.changed.is_empty()
+        && plan.retired.is_empty()
+        && plan.unchanged == 0
+        && (!plan.definitions.is_empty() || plan.unchanged_definitions > 0);
+    if only_definitions {
+        let new_versions = plan.definitions.iter().filter(|d| d.version.0 == 1).count();
+        let _ = writeln!(
+            out,
+            "shared definitions: {new_versions} new, {} changed, {} unchanged{}",
+            plan.definitions.len() - new_versions,
+            plan.unchanged_definitions,
+            if plan.is_empty() { String::new() } else { format!(" ({would}written)") }
+        );
+        for definition in plan.definitions.iter().take(LISTED) {
+            let _ = writeln!(
+                out,
+                "  {:<8} {}  v{}",
+                if definition.version.0 == 1 { "new" } else { "changed" },
+                definition.id,
+                definition.version
+            );
+        }
+    } else {
+        let _ = writeln!(
+            out,
+            "{}{} new, {} changed, {} retired, {} unchanged{}",
+            if only_codes { "variables: " } else { "" },
+            plan.new.len(),
+            plan.changed.len(),
+            plan.retired.len(),
+            plan.unchanged,
+            if plan.is_empty() { String::new() } else { format!(" ({would}written{drafts})") }
+        );
+    }
     for (what, versions) in
         [("new", &plan.new), ("changed", &plan.changed), ("retired", &plan.retired)]
     {

@@ -7,7 +7,7 @@ use anyhow::Context as _;
 use catalog::{Mapping, ReviewStatus, VariableKey, View};
 
 use crate::Context;
-use crate::args::{DecideArgs, ReviewCommand, ReviewListArgs};
+use crate::args::{BallotArgs, CompareArgs, DecideArgs, ReviewCommand, ReviewListArgs};
 
 /// Runs `varkat review`.
 pub(crate) fn run(context: &Context, command: &ReviewCommand) -> anyhow::Result<()> {
@@ -16,7 +16,156 @@ pub(crate) fn run(context: &Context, command: &ReviewCommand) -> anyhow::Result<
         ReviewCommand::Show { variable } => show(context, variable),
         ReviewCommand::Accept(args) => decide(context, args, ReviewStatus::Accepted),
         ReviewCommand::Reject(args) => decide(context, args, ReviewStatus::Rejected),
+        ReviewCommand::Ballot(args) => ballot(context, args),
+        ReviewCommand::Compare(args) => compare(context, args, false),
+        ReviewCommand::Merge(args) => compare(context, args, true),
     }
+}
+
+fn ballot(context: &Context, args: &BallotArgs) -> anyhow::Result<()> {
+    let store = context.open_store()?;
+    let definitions = store.shared_definitions()?;
+    let proposal = harmonize::propose(
+        &store.live_variables(&[])?,
+        &definitions,
+        &harmonize::Options::default(),
+    );
+    let mut rows = Vec::new();
+    for mapping in store.mappings()? {
+        if mapping.status != ReviewStatus::Proposed
+            || args.definition.as_deref().is_some_and(|wanted| wanted != mapping.definition.0)
+        {
+            continue;
+        }
+        let variable = store.version(&mapping.variable, mapping.variable_version)?;
+        let definition = definitions.iter().find(|d| d.id == mapping.definition);
+        let confidence = proposal
+            .groups
+            .iter()
+            .filter(|group| group.definition == mapping.definition)
+            .flat_map(|group| &group.members)
+            .find(|member| member.key == mapping.variable)
+            .map(|member| member.confidence);
+        rows.push(importers::export::BallotRow {
+            variable: mapping.variable.clone(),
+            definition: mapping.definition.clone(),
+            relation: format!("{:?}", mapping.relation).to_lowercase(),
+            confidence,
+            variable_label: variable.definition.label.best().unwrap_or("").to_owned(),
+            definition_label: definition.and_then(|d| d.label.best()).unwrap_or("").to_owned(),
+        });
+    }
+    anyhow::ensure!(
+        !rows.is_empty(),
+        "no proposal awaits review; record some with `varkat harmonize --record`"
+    );
+    let text = importers::export::write_ballot(&rows);
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, &text)
+                .with_context(|| format!("failed to write `{}`", path.display()))?;
+            context.output.text(&format!(
+                "wrote a ballot of {} proposals to {}; fill in `decision` (accept or reject) and `comment`\n",
+                rows.len(),
+                path.display()
+            ));
+        }
+        None => crate::output::write_stdout(&text),
+    }
+    Ok(())
+}
+
+/// A ballot file read, and the reviewer its name gives.
+fn read_ballot(path: &std::path::Path) -> anyhow::Result<(String, Vec<catalog::Ballot>)> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("failed to read `{}`", path.display()))?;
+    let ballots = importers::ballot::read(&text, &path.display().to_string())?;
+    let reviewer = path
+        .file_stem()
+        .map_or_else(|| path.display().to_string(), |stem| stem.to_string_lossy().into_owned());
+    Ok((reviewer, ballots))
+}
+
+fn compare(context: &Context, args: &CompareArgs, merge: bool) -> anyhow::Result<()> {
+    let (first_name, first) = read_ballot(&args.first)?;
+    let (second_name, second) = read_ballot(&args.second)?;
+    let agreement = harmonize::agreement::compare(&first, &second);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{first_name} and {second_name} both decided {} proposals and agree on {} ({:.0} %); by chance they would agree on {:.0} %",
+        agreement.both_decided,
+        agreement.agreed,
+        agreement.observed * 100.0,
+        agreement.expected * 100.0
+    );
+    let _ = match agreement.kappa {
+        Some(kappa) => writeln!(out, "Cohen's kappa {kappa:.2}"),
+        None => {
+            writeln!(out, "Cohen's kappa is undefined: both gave every proposal the same answer")
+        }
+    };
+    if !agreement.disagreements.is_empty() {
+        let _ = writeln!(out, "\nThey disagree on:");
+        for disagreement in &agreement.disagreements {
+            let side = |(status, comment): &(ReviewStatus, Option<String>)| {
+                format!(
+                    "{}{}",
+                    status_name(*status),
+                    comment.as_deref().map(|c| format!(" ({c})")).unwrap_or_default()
+                )
+            };
+            let _ = writeln!(
+                out,
+                "  {:<36} {:<22} {first_name}: {}; {second_name}: {}",
+                disagreement.variable.to_string(),
+                disagreement.definition.0,
+                side(&disagreement.first),
+                side(&disagreement.second)
+            );
+        }
+    }
+    if !agreement.decided_by_one.is_empty() {
+        let _ = writeln!(out, "\nDecided by only one of them: {}", agreement.decided_by_one.len());
+    }
+    if merge {
+        let store = context.open_store()?;
+        let now = chrono::Utc::now();
+        let reviewer = format!("{first_name} and {second_name}");
+        let mut decisions = Vec::new();
+        for (variable, definition, status) in &agreement.agreed_decisions {
+            let latest = store
+                .mapping_history(variable)?
+                .pop()
+                .filter(|mapping| &mapping.definition == definition)
+                .with_context(|| {
+                    format!("`{variable}` has no recorded proposal onto `{definition}`")
+                })?;
+            decisions.push(harmonize::decision::decide(
+                &latest,
+                *status,
+                &reviewer,
+                Some("two reviewers agreed independently"),
+                now,
+            ));
+        }
+        if decisions.is_empty() {
+            let _ = writeln!(out, "\nNothing to record: they agree on no decision.");
+        } else {
+            let n = decisions.len();
+            let change = store.record_review(decisions, &context.who)?;
+            context.update_index(&store);
+            let _ = writeln!(
+                out,
+                "\nchange {}: recorded the {n} decisions they agree on; the {} they disagree on stay open",
+                change.seq,
+                agreement.disagreements.len()
+            );
+        }
+    }
+    context.output.text(&out);
+    context.output.json(&agreement);
+    Ok(())
 }
 
 fn status_name(status: ReviewStatus) -> &'static str {

@@ -1,0 +1,171 @@
+//! The review, as standards staff run it: record varkat's proposals, decide on them alone or as
+//! two independent reviewers, and see which decisions a new codebook version reopens.
+
+use crate::util::{Workspace, assert_contains};
+
+/// A catalog with the shared definitions imported and varkat's proposals recorded for review.
+fn recorded() -> Workspace {
+    let ws = Workspace::new().with_catalog();
+    assert_contains(
+        &ws.ok(&["import", "fixtures/harmonize/definitions.json"]),
+        &["reading fixtures/harmonize/definitions.json as shared-definitions"],
+    );
+    assert_contains(&ws.ok(&["harmonize", "--record"]), &["proposed mappings for review"]);
+    ws
+}
+
+#[test]
+fn shared_definitions_import_once_and_version_when_they_change() {
+    let ws = recorded();
+    let again = ws.ok(&["import", "fixtures/harmonize/definitions.json"]);
+    assert_contains(
+        &again,
+        &["shared definitions: 0 new, 0 changed, 11 unchanged", "nothing changed"],
+    );
+    assert_contains(
+        &ws.ok(&["harmonize", "--record"]),
+        &["No new proposals to record: every member is already under review or decided."],
+    );
+}
+
+#[test]
+fn a_reviewer_accepts_and_rejects_and_the_decision_is_in_the_log() {
+    let ws = recorded();
+    let proposed = ws.ok(&["review", "list", "--status", "proposed"]);
+    assert_contains(&proposed, &["hunt/RoykStatus", "smoking_status", "proposed"]);
+    assert_contains(
+        &ws.ok(&[
+            "--user",
+            "siri",
+            "review",
+            "accept",
+            "hunt/RoykStatus",
+            "tromso/SMOKE_STATUS",
+            "--comment",
+            "same question",
+        ]),
+        &["accepted 2 mappings"],
+    );
+    ws.ok(&["--user", "siri", "review", "reject", "mfr/KJONN", "-c", "sex at birth"]);
+    let shown = ws.ok(&["review", "show", "hunt/RoykStatus"]);
+    assert_contains(
+        &shown,
+        &[
+            "mapping version 1: proposed onto smoking_status@1",
+            "mapping version 2: accepted onto smoking_status@1",
+            "by siri: same question",
+        ],
+    );
+    let changes = ws.ok(&["changes"]);
+    assert_contains(&changes, &["recorded review decisions on 2 variables", "siri"]);
+    let harmonized = ws.json(&["search", "røyk", "--harmonization", "harmonized"]);
+    let keys: Vec<&str> =
+        harmonized["hits"].as_array().unwrap().iter().map(|h| h["key"].as_str().unwrap()).collect();
+    assert_eq!(keys.len(), 2, "{keys:?}");
+    assert_eq!(ws.fails(&["review", "accept", "hunt/Nope"], 1).lines().count(), 1);
+}
+
+#[test]
+fn a_new_version_of_a_decided_variable_needs_re_review() {
+    let ws = recorded();
+    ws.ok(&["review", "accept", "hjerteinfarkt/INNLEGGELSE_ROYKER"]);
+    ws.ok(&[
+        "import",
+        "--full",
+        "--registry",
+        "hjerteinfarkt",
+        "fixtures/catalog/hjerteinfarkt_klokebok_2024.csv",
+    ]);
+    assert_contains(
+        &ws.ok(&["review", "list", "--status", "accepted"]),
+        &[
+            "hjerteinfarkt/INNLEGGELSE_ROYKER",
+            "needs re-review: decided on version 1, now version 2",
+        ],
+    );
+}
+
+/// Fills a blank ballot's `decision` column: `decide` gives each variable's decision.
+fn fill(ballot: &str, decide: impl Fn(&str) -> &'static str) -> String {
+    let mut lines = ballot.lines();
+    let mut out = format!("{}\n", lines.next().unwrap());
+    for line in lines {
+        let mut record = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(line.as_bytes())
+            .into_records()
+            .next()
+            .unwrap()
+            .unwrap()
+            .iter()
+            .map(str::to_owned)
+            .collect::<Vec<_>>();
+        record[6] = decide(&record[0]).to_owned();
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        writer.write_record(&record).unwrap();
+        out.push_str(&String::from_utf8(writer.into_inner().unwrap()).unwrap());
+    }
+    out
+}
+
+#[test]
+fn two_reviewers_compare_their_ballots_and_only_what_they_agree_on_is_recorded() {
+    let ws = recorded();
+    let ballot = ws.ok(&["review", "ballot"]);
+    assert!(ballot.starts_with("variable,definition,relation,confidence"), "{ballot}");
+    let n = ballot.lines().count() - 1;
+    assert!(n >= 10, "{n} proposals");
+    // Kari rejects mfr/KJONN and hunt/Utdanning; Ola rejects only mfr/KJONN.
+    let kari =
+        fill(
+            &ballot,
+            |v| if v == "mfr/KJONN" || v == "hunt/Utdanning" { "reject" } else { "accept" },
+        );
+    let ola = fill(&ballot, |v| if v == "mfr/KJONN" { "nei" } else { "ja" });
+    std::fs::write(ws.path("kari.csv"), kari).unwrap();
+    std::fs::write(ws.path("ola.csv"), ola).unwrap();
+    let kari_path = ws.path("kari.csv");
+    let ola_path = ws.path("ola.csv");
+    let (kari_path, ola_path) = (kari_path.to_str().unwrap(), ola_path.to_str().unwrap());
+
+    let compared = ws.ok(&["review", "compare", kari_path, ola_path]);
+    assert_contains(
+        &compared,
+        &[
+            &format!("kari and ola both decided {n} proposals and agree on {}", n - 1),
+            "Cohen's kappa",
+            "They disagree on:",
+            "hunt/Utdanning",
+            "kari: rejected; ola: accepted",
+        ],
+    );
+    let json = ws.json(&["review", "compare", kari_path, ola_path]);
+    let kappa = json["kappa"].as_f64().unwrap();
+    assert!(kappa > 0.0 && kappa < 1.0, "{kappa}");
+
+    let merged = ws.ok(&["review", "merge", kari_path, ola_path]);
+    assert_contains(
+        &merged,
+        &[&format!(
+            "recorded the {} decisions they agree on; the 1 they disagree on stay open",
+            n - 1
+        )],
+    );
+    let open = ws.ok(&["review", "list", "--status", "proposed"]);
+    assert_contains(&open, &["hunt/Utdanning"]);
+    assert_eq!(open.lines().count(), 1, "{open}");
+    assert_contains(&ws.ok(&["review", "show", "mfr/KJONN"]), &["rejected", "by kari and ola"]);
+}
+
+#[test]
+fn a_ballot_with_a_word_that_is_not_a_decision_is_refused_where_it_is() {
+    let ws = recorded();
+    std::fs::write(
+        ws.path("bad.csv"),
+        "variable,definition,decision\nhunt/RoykStatus,smoking_status,kanskje\n",
+    )
+    .unwrap();
+    let bad = ws.path("bad.csv");
+    let err = ws.fails(&["review", "compare", bad.to_str().unwrap(), bad.to_str().unwrap()], 3);
+    assert_contains(&err, &["bad.csv:2 (field `decision`): `kanskje` is not a decision"]);
+}
