@@ -320,6 +320,23 @@ pub(crate) enum ReviewCommand {
     Compare(CompareArgs),
     /// Record the decisions two reviewers' ballots agree on; list the ones they do not.
     Merge(CompareArgs),
+    /// Export the decisions: FHIR R4 (CodeSystem and ValueSet per shared definition, ConceptMap
+    /// of the accepted value mappings) or CSV (every recorded mapping, one row per answer option).
+    Export(ReviewExportArgs),
+}
+
+/// `varkat review export`.
+#[derive(Debug, Args)]
+pub(crate) struct ReviewExportArgs {
+    /// fhir (a Bundle of JSON resources) or csv.
+    #[arg(long, default_value = "fhir", value_parser = ["fhir", "csv"])]
+    pub(crate) format: String,
+    /// One ConceptMap per shared definition (group) or per member variable.
+    #[arg(long, default_value = "group", value_parser = ["group", "member"])]
+    pub(crate) per: String,
+    /// Write to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
 }
 
 /// `varkat review ballot`.

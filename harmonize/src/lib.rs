@@ -13,6 +13,7 @@ pub mod agreement;
 pub mod coverage;
 pub mod decision;
 mod export;
+pub mod fhir;
 mod mapping;
 pub mod report;
 mod score;

@@ -169,3 +169,41 @@ fn a_ballot_with_a_word_that_is_not_a_decision_is_refused_where_it_is() {
     let err = ws.fails(&["review", "compare", bad.to_str().unwrap(), bad.to_str().unwrap()], 3);
     assert_contains(&err, &["bad.csv:2 (field `decision`): `kanskje` is not a decision"]);
 }
+
+#[test]
+fn accepted_mappings_export_as_fhir_concept_maps_and_every_decision_as_csv() {
+    let ws = recorded();
+    ws.ok(&["review", "accept", "hunt/RoykStatus", "kreftreg/ROYKESTATUS"]);
+    let bundle = ws.json(&["review", "export"]);
+    assert_eq!(bundle["resourceType"], "Bundle");
+    let resources: Vec<&serde_json::Value> =
+        bundle["entry"].as_array().unwrap().iter().map(|e| &e["resource"]).collect();
+    let code_systems = resources.iter().filter(|r| r["resourceType"] == "CodeSystem").count();
+    assert_eq!(code_systems, 11, "one per shared definition");
+    let maps: Vec<&&serde_json::Value> =
+        resources.iter().filter(|r| r["resourceType"] == "ConceptMap").collect();
+    assert_eq!(maps.len(), 1, "only the accepted group has a ConceptMap");
+    let sources: Vec<&str> = maps[0]["group"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sources,
+        ["urn:varkat:variable:hunt/RoykStatus", "urn:varkat:variable:kreftreg/ROYKESTATUS"]
+    );
+    let per_member = ws.json(&["review", "export", "--per", "member"]);
+    let n_maps = per_member["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["resource"]["resourceType"] == "ConceptMap")
+        .count();
+    assert_eq!(n_maps, 2);
+    let csv = ws.ok(&["review", "export", "--format", "csv"]);
+    assert!(csv.starts_with("variable,variable_version,definition,"), "{csv}");
+    assert!(
+        csv.lines().any(|line| line.starts_with("hunt/RoykStatus,") && line.contains(",accepted,"))
+    );
+}

@@ -7,7 +7,9 @@ use anyhow::Context as _;
 use catalog::{Mapping, ReviewStatus, VariableKey, View};
 
 use crate::Context;
-use crate::args::{BallotArgs, CompareArgs, DecideArgs, ReviewCommand, ReviewListArgs};
+use crate::args::{
+    BallotArgs, CompareArgs, DecideArgs, ReviewCommand, ReviewExportArgs, ReviewListArgs,
+};
 
 /// Runs `varkat review`.
 pub(crate) fn run(context: &Context, command: &ReviewCommand) -> anyhow::Result<()> {
@@ -19,7 +21,40 @@ pub(crate) fn run(context: &Context, command: &ReviewCommand) -> anyhow::Result<
         ReviewCommand::Ballot(args) => ballot(context, args),
         ReviewCommand::Compare(args) => compare(context, args, false),
         ReviewCommand::Merge(args) => compare(context, args, true),
+        ReviewCommand::Export(args) => export(context, args),
     }
+}
+
+fn export(context: &Context, args: &ReviewExportArgs) -> anyhow::Result<()> {
+    let store = context.open_store()?;
+    let definitions = store.shared_definitions()?;
+    let mappings = store.mappings()?;
+    let mut variables = Vec::new();
+    for mapping in &mappings {
+        variables.push(store.version(&mapping.variable, mapping.variable_version)?);
+    }
+    let mut bytes = Vec::new();
+    if args.format == "csv" {
+        harmonize::report::write_decisions_csv(&mappings, &definitions, &variables, &mut bytes)?;
+    } else {
+        let per = if args.per == "member" {
+            harmonize::fhir::ConceptMapPer::Member
+        } else {
+            harmonize::fhir::ConceptMapPer::Group
+        };
+        let bundle = harmonize::fhir::bundle(&definitions, &mappings, &variables, per);
+        bytes = serde_json::to_vec_pretty(&bundle)?;
+        bytes.push(b'\n');
+    }
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, &bytes)
+                .with_context(|| format!("failed to write `{}`", path.display()))?;
+            context.output.text(&format!("wrote {}\n", path.display()));
+        }
+        None => crate::output::write_stdout(&String::from_utf8_lossy(&bytes)),
+    }
+    Ok(())
 }
 
 fn ballot(context: &Context, args: &BallotArgs) -> anyhow::Result<()> {

@@ -4,48 +4,111 @@ use std::io::{self, Write};
 
 use super::{ReportInput, option_label, value_label};
 
-fn field(text: &str) -> String {
-    if text.contains([',', '"', '\n']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
-    }
-}
+const HEADER: [&str; 10] = [
+    "definition",
+    "registry",
+    "variable",
+    "confidence",
+    "relation",
+    "source_code",
+    "source_label",
+    "target_code",
+    "target_label",
+    "value_relation",
+];
 
 /// Writes one row per member and answer option (members without options get one row).
 pub fn write_csv(input: &ReportInput<'_>, out: &mut impl Write) -> io::Result<()> {
-    writeln!(
-        out,
-        "definition,registry,variable,confidence,relation,source_code,source_label,target_code,target_label,value_relation"
-    )?;
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(HEADER)?;
     for group in &input.proposal.groups {
         let definition = input.definition(&group.definition);
         for member in &group.members {
             let variable = input.variable(&member.key);
-            let common = format!(
-                "{},{},{},{:.2},{:?}",
-                field(&group.definition.0),
-                field(member.key.registry().as_str()),
-                field(member.key.name()),
-                member.confidence,
-                member.relation
-            );
+            let common = [
+                group.definition.0.clone(),
+                member.key.registry().to_string(),
+                member.key.name().to_owned(),
+                format!("{:.2}", member.confidence),
+                format!("{:?}", member.relation),
+            ];
             if member.values.is_empty() {
-                writeln!(out, "{common},,,,,")?;
+                writer.write_record(
+                    common.iter().cloned().chain(std::iter::repeat_n(String::new(), 5)),
+                )?;
             }
             for value in &member.values {
                 let target = value.target_code.as_deref().unwrap_or("");
-                writeln!(
-                    out,
-                    "{common},{},{},{},{},{:?}",
-                    field(&value.source_code),
-                    field(&option_label(variable, &value.source_code)),
-                    field(target),
-                    field(&value_label(definition, target)),
-                    value.relation
-                )?;
+                writer.write_record(common.iter().cloned().chain([
+                    value.source_code.clone(),
+                    option_label(variable, &value.source_code),
+                    target.to_owned(),
+                    value_label(definition, target),
+                    format!("{:?}", value.relation),
+                ]))?;
             }
         }
     }
-    Ok(())
+    writer.flush()
+}
+
+/// Writes every recorded mapping (the latest decision on each variable) as CSV, one row per
+/// answer option: variable and definition versions, relation, status, reviewer, when, why, and
+/// each code's target.
+pub fn write_decisions_csv(
+    mappings: &[catalog::Mapping],
+    definitions: &[catalog::SharedDefinition],
+    variables: &[catalog::VariableVersion],
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record([
+        "variable",
+        "variable_version",
+        "definition",
+        "definition_version",
+        "relation",
+        "status",
+        "reviewer",
+        "decided_at",
+        "comment",
+        "source_code",
+        "source_label",
+        "target_code",
+        "target_label",
+        "value_relation",
+    ])?;
+    for mapping in mappings {
+        let definition = definitions.iter().find(|d| d.id == mapping.definition);
+        let variable = variables
+            .iter()
+            .find(|v| v.key == mapping.variable && v.version == mapping.variable_version);
+        let common = [
+            mapping.variable.to_string(),
+            mapping.variable_version.to_string(),
+            mapping.definition.0.clone(),
+            mapping.definition_version.to_string(),
+            format!("{:?}", mapping.relation).to_lowercase(),
+            format!("{:?}", mapping.status).to_lowercase(),
+            mapping.reviewer.clone().unwrap_or_default(),
+            mapping.decided_at.map(|at| at.to_rfc3339()).unwrap_or_default(),
+            mapping.comment.clone().unwrap_or_default(),
+        ];
+        if mapping.values.is_empty() {
+            writer.write_record(
+                common.iter().cloned().chain(std::iter::repeat_n(String::new(), 5)),
+            )?;
+        }
+        for value in &mapping.values {
+            let target = value.target_code.as_deref().unwrap_or("");
+            writer.write_record(common.iter().cloned().chain([
+                value.source_code.clone(),
+                option_label(variable, &value.source_code),
+                target.to_owned(),
+                value_label(definition, target),
+                format!("{:?}", value.relation).to_lowercase(),
+            ]))?;
+        }
+    }
+    writer.flush()
 }

@@ -15,7 +15,7 @@ use catalog::{
 
 use crate::{Member, Proposal};
 
-pub use self::csv::write_csv;
+pub use self::csv::{write_csv, write_decisions_csv};
 pub use self::html::write_html;
 pub use self::markdown::write_markdown;
 

@@ -98,6 +98,39 @@ pub(crate) async fn record(
         .map(Json)
 }
 
+/// How to split the ConceptMaps of the FHIR export.
+#[derive(Debug, Deserialize)]
+pub(crate) struct FhirParams {
+    per: Option<String>,
+}
+
+/// The shared definitions as FHIR CodeSystems and ValueSets and the accepted mappings as
+/// ConceptMaps, in one Bundle.
+pub(crate) async fn fhir(
+    State(state): State<AppState>,
+    Query(params): Query<FhirParams>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let per = match params.per.as_deref() {
+        None | Some("group") => harmonize::fhir::ConceptMapPer::Group,
+        Some("member") => harmonize::fhir::ConceptMapPer::Member,
+        Some(other) => {
+            return Err(ApiError::BadRequest(format!("`{other}` is not group or member")));
+        }
+    };
+    state
+        .blocking(move |shared| {
+            let definitions = shared.store.shared_definitions()?;
+            let mappings = shared.store.mappings()?;
+            let variables = mappings
+                .iter()
+                .map(|m| shared.store.version(&m.variable, m.variable_version))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(harmonize::fhir::bundle(&definitions, &mappings, &variables, per))
+        })
+        .await
+        .map(Json)
+}
+
 /// Registries × shared definitions, and how far each registry has come.
 pub(crate) async fn coverage(
     State(state): State<AppState>,

@@ -46,6 +46,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/harmonization/proposals", get(harmonization::proposals))
         .route("/api/harmonization/record", post(harmonization::record))
         .route("/api/harmonization/coverage", get(harmonization::coverage))
+        .route("/api/harmonization/fhir", get(harmonization::fhir))
         .route("/api/reviews", post(harmonization::review))
         .route("/api/imports", post(writes::import))
         .route("/api/tokens", post(writes::create_token))
