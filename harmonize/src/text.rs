@@ -158,6 +158,8 @@ impl Concepts {
 /// Answer options as canonical values: "Nei, aldri" and "Never smoked" are both "never".
 pub(crate) struct AnswerOptions {
     group_of: HashMap<String, usize>,
+    /// The most words any listed phrase has.
+    longest_phrase: usize,
 }
 
 impl AnswerOptions {
@@ -169,7 +171,9 @@ impl AnswerOptions {
                 group_of.entry(normalize(&member)).or_insert(index);
             }
         }
-        AnswerOptions { group_of }
+        let longest_phrase =
+            group_of.keys().map(|phrase| phrase.split(' ').count()).max().unwrap_or(1);
+        AnswerOptions { group_of, longest_phrase }
     }
 
     /// The option group of a label: the whole label, or else the longest listed phrase in it
@@ -179,12 +183,20 @@ impl AnswerOptions {
         if let Some(group) = self.group_of.get(&label) {
             return Some(*group);
         }
-        let padded = format!(" {label} ");
-        self.group_of
-            .iter()
-            .filter(|(phrase, _)| padded.contains(&format!(" {phrase} ")))
-            .max_by_key(|(phrase, _)| phrase.len())
-            .map(|(_, group)| *group)
+        // Every run of whole words of the label is a candidate phrase; the longest listed wins.
+        let words: Vec<&str> = label.split(' ').collect();
+        let mut best: Option<(usize, usize)> = None;
+        for start in 0..words.len() {
+            for end in start + 1..=words.len().min(start + self.longest_phrase) {
+                let phrase = words[start..end].join(" ");
+                if let Some(&group) = self.group_of.get(&phrase)
+                    && best.is_none_or(|(len, _)| phrase.len() > len)
+                {
+                    best = Some((phrase.len(), group));
+                }
+            }
+        }
+        best.map(|(_, group)| group)
     }
 
     /// True when a label is a plain yes (`Some(true)`) or no (`Some(false)`).

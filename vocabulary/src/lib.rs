@@ -48,6 +48,8 @@ pub fn fold(text: &str) -> String {
             'ð' => out.push('d'),
             'þ' => out.push_str("th"),
             'ß' => out.push_str("ss"),
+            // Most text is ASCII, which has nothing to decompose.
+            _ if c.is_ascii() => out.push(c),
             _ => {
                 out.extend(c.nfd().filter(|d| {
                     d.is_ascii() || !unicode_normalization::char::is_combining_mark(*d)
