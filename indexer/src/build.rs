@@ -11,12 +11,12 @@ use serde::{Deserialize, Serialize};
 use tantivy::{IndexWriter, Term};
 
 use crate::SearchIndex;
-use crate::document::variable_document;
+use crate::document::{concept_documents, definition_document, variable_document};
 use crate::error::Result;
 
 /// The schema this build writes. An index written with another is rebuilt by catching up from
 /// the start of the change log.
-const SCHEMA_VERSION: u32 = 2;
+const SCHEMA_VERSION: u32 = 3;
 
 /// What the index remembers in its commit payload.
 #[derive(Serialize, Deserialize)]
@@ -60,13 +60,25 @@ impl SearchIndex {
             return Ok(CatchUp { from, to: last, variables });
         }
         let mut keys = BTreeSet::new();
+        let mut systems = BTreeSet::new();
+        let mut definitions = false;
         for change in &changes {
             affected(store, change, &mut keys)?;
+            if let ChangeKind::Import { code_systems, definitions: changed, .. } = &change.kind {
+                systems.extend(code_systems.iter().map(|reference| reference.system.clone()));
+                definitions |= !changed.is_empty();
+            }
         }
         let mut kinds = RegistryKinds::new(store);
         self.with_writer(crate::WRITER_MEMORY, |writer| {
             for key in &keys {
                 self.reindex_variable(writer, store, &mut kinds, key)?;
+            }
+            if definitions {
+                self.reindex_definitions(writer, store)?;
+            }
+            for system in &systems {
+                self.reindex_code_system(writer, store, system)?;
             }
             self.commit(writer, last)
         })?;
@@ -96,9 +108,43 @@ impl SearchIndex {
                 }
             }
             progress(keys.len(), keys.len());
+            self.reindex_definitions(writer, store)?;
+            for system in store.code_systems()? {
+                self.reindex_code_system(writer, store, &system.id)?;
+            }
             self.commit(writer, last)
         })?;
         Ok(keys.len())
+    }
+
+    /// Replaces every shared definition's document with its latest version's.
+    fn reindex_definitions(&self, writer: &mut IndexWriter, store: &Store) -> Result<()> {
+        writer.delete_term(Term::from_field_text(self.fields.term_owner, "definitions"));
+        for definition in store.shared_definitions()? {
+            writer
+                .add_document(definition_document(&self.fields, &definition))
+                .map_err(|err| self.failure(&err))?;
+        }
+        Ok(())
+    }
+
+    /// Replaces a code system's code documents with those of its latest version.
+    fn reindex_code_system(
+        &self,
+        writer: &mut IndexWriter,
+        store: &Store,
+        system: &catalog::CodeSystemId,
+    ) -> Result<()> {
+        writer.delete_term(Term::from_field_text(
+            self.fields.term_owner,
+            &format!("system:{system}"),
+        ));
+        if let Some(latest) = store.code_system_versions(system)?.pop() {
+            for doc in concept_documents(&self.fields, &latest) {
+                writer.add_document(doc).map_err(|err| self.failure(&err))?;
+            }
+        }
+        Ok(())
     }
 
     /// Adds documents for versions the caller already holds, marking each current or not, and

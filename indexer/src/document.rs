@@ -1,6 +1,6 @@
 //! Turning a variable version into a search document.
 
-use catalog::{RegistryKind, ReviewStatus, VariableVersion};
+use catalog::{CodeSystemVersion, RegistryKind, ReviewStatus, SharedDefinition, VariableVersion};
 use chrono::Datelike;
 use chrono::NaiveDate;
 use tantivy::TantivyDocument;
@@ -106,4 +106,50 @@ fn decades(period: catalog::Period) -> std::ops::RangeInclusive<i32> {
     let from = period.from.map_or(FIRST, |date| date.year()).max(FIRST);
     let to = period.to.map_or_else(|| chrono::Utc::now().year(), |date| date.year());
     (from / 10)..=(to.max(from) / 10)
+}
+
+/// The document of a shared definition: its labels, description and value set.
+pub(crate) fn definition_document(
+    fields: &Fields,
+    definition: &SharedDefinition,
+) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(fields.term_key, format!("definition:{}", definition.id));
+    doc.add_text(fields.term_owner, "definitions");
+    doc.add_u64(fields.current, 0);
+    let mut add = |text: &Option<String>, english: bool| {
+        if let Some(text) = text {
+            doc.add_text(if english { fields.term_label_en } else { fields.term_label_nb }, text);
+            doc.add_text(fields.term_label_folded, text);
+        }
+    };
+    add(&definition.label.nb, false);
+    add(&definition.label.en, true);
+    add(&definition.description.nb, false);
+    add(&definition.description.en, true);
+    doc.add_text(fields.term_label_folded, &definition.id.0);
+    doc
+}
+
+/// The documents of a code system version's codes.
+pub(crate) fn concept_documents(
+    fields: &Fields,
+    version: &CodeSystemVersion,
+) -> impl Iterator<Item = TantivyDocument> {
+    version.concepts.iter().map(move |concept| {
+        let mut doc = TantivyDocument::default();
+        doc.add_text(fields.term_key, format!("concept:{}:{}", version.system, concept.code));
+        doc.add_text(fields.term_owner, format!("system:{}", version.system));
+        doc.add_u64(fields.current, 0);
+        doc.add_text(fields.term_label_folded, &concept.code);
+        if let Some(nb) = &concept.display.nb {
+            doc.add_text(fields.term_label_nb, nb);
+            doc.add_text(fields.term_label_folded, nb);
+        }
+        if let Some(en) = &concept.display.en {
+            doc.add_text(fields.term_label_en, en);
+            doc.add_text(fields.term_label_folded, en);
+        }
+        doc
+    })
 }

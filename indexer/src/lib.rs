@@ -15,6 +15,7 @@ mod error;
 mod query;
 mod schema;
 mod search;
+mod terms;
 #[cfg(test)]
 mod tests;
 
@@ -29,6 +30,7 @@ pub use build::CatchUp;
 pub use error::{Error, IndexError, Result};
 pub use query::MAX_QUERY_CHARS;
 pub use search::{FacetCount, Facets, Highlight, Hit, SearchRequest, SearchResult, parse_period};
+pub use terms::TermHit;
 
 use crate::schema::Fields;
 

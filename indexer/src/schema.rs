@@ -1,4 +1,5 @@
-//! The fields of a search document, one per variable version.
+//! The fields of a search document: one per variable version, and one per shared definition
+//! and per code of the latest version of each code system.
 
 use tantivy::schema::{
     FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
@@ -38,6 +39,18 @@ pub(crate) struct Fields {
     pub(crate) earlier: Field,
     /// The label of an earlier version, for showing it.
     pub(crate) earlier_label: Field,
+    /// A shared definition's or a code's id: `definition:ID` or `concept:SYSTEM:CODE`. Variable
+    /// documents have none; these documents have only the `term_` fields, so that a variable
+    /// query never matches them and needs no filter to leave them out.
+    pub(crate) term_key: Field,
+    /// What owns a term document, to replace them together: `definitions` or `system:ID`.
+    pub(crate) term_owner: Field,
+    /// A shared definition's or a code's label (nb and en), stemmed in Norwegian.
+    pub(crate) term_label_nb: Field,
+    /// The same, stemmed in English.
+    pub(crate) term_label_en: Field,
+    /// The same, folded, and the code itself.
+    pub(crate) term_label_folded: Field,
 }
 
 impl Fields {
@@ -76,6 +89,11 @@ impl Fields {
             categories_folded: builder.add_text_field("categories_folded", text(FOLDED, false)),
             earlier: builder.add_text_field("earlier", text(FOLDED, false)),
             earlier_label: builder.add_text_field("earlier_label", STORED),
+            term_key: builder.add_text_field("term_key", STRING | STORED),
+            term_owner: builder.add_text_field("term_owner", STRING),
+            term_label_nb: builder.add_text_field("term_label_nb", text(NB, true)),
+            term_label_en: builder.add_text_field("term_label_en", text(EN, true)),
+            term_label_folded: builder.add_text_field("term_label_folded", text(FOLDED, false)),
         };
         (builder.build(), fields)
     }

@@ -192,3 +192,70 @@ fn paging_skips_earlier_hits() {
         "mfr/ROYK_BEGYNNELSE",
     );
 }
+
+#[test]
+fn shared_definitions_and_codes_are_found_beside_the_variables_and_follow_new_versions() {
+    use catalog::{
+        CodeSystem, CodeSystemId, CodeSystemVersion, Concept, ConceptContent, SharedDefinition,
+        SharedDefinitionId, VersionNo,
+    };
+    let (dir, store) = catalog();
+    let index = SearchIndex::open(&dir.path().join("index")).unwrap();
+    let definition = SharedDefinition {
+        id: SharedDefinitionId("smoking_status".into()),
+        version: VersionNo::FIRST,
+        label: LocalizedText { nb: Some("Røykestatus".into()), en: Some("Smoking status".into()) },
+        description: LocalizedText::default(),
+        data_type: DataType::Categorical,
+        unit: None,
+        value_set: Vec::new(),
+        external: Vec::new(),
+    };
+    let system = CodeSystem { id: CodeSystemId("icd-10".into()), name: "ICD-10".into(), url: None };
+    let concept = |code: &str, nb: &str| Concept {
+        code: code.into(),
+        display: LocalizedText::nb(nb),
+        parent: None,
+        period: Period::default(),
+    };
+    let version = |name: &str, concepts: Vec<Concept>| CodeSystemVersion {
+        system: system.id.clone(),
+        version: name.into(),
+        content: ConceptContent::Complete,
+        concepts,
+    };
+    let with = |code_systems, shared_definitions| ImportRequest {
+        registries: Vec::new(),
+        variables: Vec::new(),
+        files: Vec::new(),
+        warnings: Vec::new(),
+        full: false,
+        draft: false,
+        who: "test".into(),
+        code_systems,
+        shared_definitions,
+    };
+    let first = version("2024", vec![concept("C34", "Ondartet svulst i bronkie og lunge")]);
+    store.import(with(vec![(system.clone(), first)], vec![definition])).unwrap();
+    index.catch_up(&store).unwrap();
+
+    let found = index.search_terms("røyking", 5).unwrap();
+    assert_eq!(found[0].kind, "definition");
+    assert_eq!(found[0].id, "smoking_status");
+    let code = index.search_terms("C34", 5).unwrap();
+    assert_eq!(
+        (code[0].kind, code[0].id.as_str(), code[0].system.as_deref()),
+        ("concept", "C34", Some("icd-10"))
+    );
+    assert_eq!(index.search_terms("lunge", 5).unwrap().len(), 1);
+    check(&index, &SearchRequest::new("røyk"), "hunt/RoykStatus mfr/ROYK_BEGYNNELSE");
+
+    let second = version("2025", vec![concept("C34", "Ondartet svulst i lunge")]);
+    store.import(with(vec![(system.clone(), second)], Vec::new())).unwrap();
+    index.catch_up(&store).unwrap();
+    assert!(
+        index.search_terms("bronkie", 5).unwrap().is_empty(),
+        "only the latest version's codes"
+    );
+    assert_eq!(index.search_terms("lunge", 5).unwrap().len(), 1);
+}

@@ -111,6 +111,11 @@ pub(crate) fn search(shared: &Shared, params: &SearchParams) -> Result<SearchRes
             }
         })
         .collect();
+    let terms = if page == 1 && !params.q.trim().is_empty() {
+        shared.index.search_terms(&params.q, 5)?
+    } else {
+        Vec::new()
+    };
     Ok(SearchResponse {
         total: result.total,
         total_exact: result.total_exact,
@@ -118,6 +123,7 @@ pub(crate) fn search(shared: &Shared, params: &SearchParams) -> Result<SearchRes
         limit,
         hits,
         facets: result.facets,
+        terms,
     })
 }
 

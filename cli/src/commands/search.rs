@@ -32,8 +32,31 @@ pub(crate) fn search(context: &Context, args: &SearchArgs) -> anyhow::Result<()>
         all_versions: args.all_versions,
     };
     let result = index.search(&request)?;
-    context.output.text(&render(&request, &result));
-    context.output.json(&result);
+    let terms = if args.page <= 1 { index.search_terms(&request.query, 5)? } else { Vec::new() };
+    let mut text = render(&request, &result);
+    if !terms.is_empty() {
+        text.push_str("\nShared definitions and codes:\n");
+        for term in &terms {
+            let _ = match &term.system {
+                Some(system) => writeln!(
+                    text,
+                    "  {system} {}  {}",
+                    term.id,
+                    term.label.as_deref().unwrap_or("")
+                ),
+                None => writeln!(
+                    text,
+                    "  definition {}  {}",
+                    term.id,
+                    term.label.as_deref().unwrap_or("")
+                ),
+            };
+        }
+    }
+    context.output.text(&text);
+    let mut json = serde_json::to_value(&result)?;
+    json["terms"] = serde_json::to_value(&terms)?;
+    context.output.json(&json);
     Ok(())
 }
 

@@ -25,6 +25,9 @@ pub(crate) struct SearchResponse {
     /// Counts per registry, kind, type, code system, status, decade and harmonization status.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) facets: Option<Facets>,
+    /// Shared definitions and codes that match the words, on the first page.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) terms: Vec<indexer::TermHit>,
 }
 
 /// One hit: which registry's which variable, and where the query matched.

@@ -177,6 +177,25 @@ pub(crate) async fn search(
                 (facet_group(lang, &search, lang.pick("Harmonisering", "Harmonization"), "harmonization", &search.harmonization, &facets.harmonization))
             }
             section.hits {
+                @if !result.terms.is_empty() {
+                    aside.terms {
+                        h3 { (lang.pick("Felles definisjoner og koder", "Shared definitions and codes")) }
+                        ul {
+                            @for term in &result.terms {
+                                li {
+                                    @if term.kind == "definition" {
+                                        a href=(lang.url(&format!("/definitions/{}", encode(&term.id)))) { (term.label.as_deref().unwrap_or(&term.id)) }
+                                        " " span.tag { (lang.pick("definisjon", "definition")) }
+                                    } @else {
+                                        @let system = term.system.as_deref().unwrap_or("");
+                                        a href=(lang.url(&format!("/code-systems/{}", encode(system)))) { code { (term.id) } }
+                                        " " (term.label.as_deref().unwrap_or("")) " " span.tag { (system) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
                 p.total {
                     @if !result.total_exact { (lang.pick("minst ", "at least ")) }
                     (result.total) " " (lang.pick("treff", "hits"))
