@@ -148,6 +148,11 @@ async fn search_lists_every_registrys_smoking_variable_with_marked_words_and_fac
     assert!(first["variable"].is_string() && first["key"].is_string());
     assert!(first["snippet"].as_str().unwrap().contains("<mark>"), "{first}");
     assert!(body["facets"]["registry"].as_array().unwrap().len() >= 5);
+    assert_eq!(body["terms"][0]["kind"], "definition");
+    assert_eq!(
+        body["terms"][0]["id"], "smoking_status",
+        "the shared definition beside the variables"
+    );
 }
 
 #[tokio::test]
@@ -480,6 +485,7 @@ async fn the_explorer_shows_search_variable_history_group_and_coverage_in_both_l
     assert!(search.text.contains("<mark>"), "highlights");
     assert!(search.text.contains("/variables/hunt/RoykStatus"));
     assert!(search.text.contains("Registertype"), "facets");
+    assert!(search.text.contains("href=\"/definitions/smoking_status\""), "matching definitions");
     let variable = app.get("/variables/hjerteinfarkt/INNLEGGELSE_ROYKER").await;
     assert_eq!(variable.status, StatusCode::OK);
     for expected in [
