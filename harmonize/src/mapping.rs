@@ -23,20 +23,16 @@ pub(crate) fn map_values(
         .map(|category| {
             let target = if category.missing {
                 missing_value
-                    .map(|value| value.code.clone())
+                    .map(|value| (value.code.clone(), ValueRelation::Equivalent))
                     .or_else(|| best_value(scorer, category, definition))
             } else {
                 best_value(scorer, category, definition)
             };
-            ValueMapping {
-                relation: if target.is_some() {
-                    ValueRelation::Equivalent
-                } else {
-                    ValueRelation::Unmatched
-                },
-                source_code: category.code.clone(),
-                target_code: target,
-            }
+            let (target_code, relation) = match target {
+                Some((code, relation)) => (Some(code), relation),
+                None => (None, ValueRelation::Unmatched),
+            };
+            ValueMapping { relation, source_code: category.code.clone(), target_code }
         })
         .collect()
 }
@@ -53,7 +49,12 @@ fn best_value(
     scorer: &Scorer<'_>,
     category: &Category,
     definition: &SharedDefinition,
-) -> Option<String> {
+) -> Option<(String, ValueRelation)> {
+    if let Some(found) =
+        ordinal_class(category, definition).or_else(|| subdivision(category, definition))
+    {
+        return Some(found);
+    }
     let labels: Vec<&str> = [&category.label.nb, &category.label.en]
         .into_iter()
         .flatten()
@@ -80,7 +81,7 @@ fn best_value(
                 let negated = words.iter().any(|w| NEGATIONS.contains(&w.as_str()));
                 unspecified && negated != yes
             })
-            .map(|value| value.code.clone());
+            .map(|value| (value.code.clone(), ValueRelation::Equivalent));
     }
     let value_labels = |value: &StandardValue| -> Vec<String> {
         [&value.label.nb, &value.label.en]
@@ -90,35 +91,152 @@ fn best_value(
             .chain(std::iter::once(value.code.clone()))
             .collect()
     };
-    let mut best: Option<(f64, &StandardValue)> = None;
-    for value in &definition.value_set {
-        let mut score: f64 = 0.0;
-        for label in &labels {
-            for other in value_labels(value) {
-                let same = if normalize(label) == normalize(&other) {
-                    1.0
-                } else if scorer.options.group(label).is_some()
-                    && scorer.options.group(label) == scorer.options.group(&other)
-                {
-                    0.95
-                } else {
-                    let a = scorer.concepts.of(label, false);
-                    let b = scorer.concepts.of(&other, false);
-                    let shared = a.iter().filter(|t| b.contains(t)).count();
-                    if a.is_empty() || b.is_empty() {
-                        0.0
+    // The words themselves first; synonyms only when no value shares a word with the option,
+    // because the synonym lists are made for finding the same question ("hastegrad, akutt,
+    // elektiv"), and would make opposite answers alike.
+    for with_synonyms in [false, true] {
+        let mut best: Option<(f64, &StandardValue)> = None;
+        for value in &definition.value_set {
+            let mut score: f64 = 0.0;
+            for label in &labels {
+                for other in value_labels(value) {
+                    let same = if normalize(label) == normalize(&other) {
+                        1.0
+                    } else if scorer.options.group(label).is_some()
+                        && scorer.options.group(label) == scorer.options.group(&other)
+                    {
+                        0.95
                     } else {
-                        2.0 * shared as f64 / (a.len() + b.len()) as f64 * 0.9
-                    }
-                };
-                score = score.max(same);
+                        let words = if with_synonyms {
+                            overlap(
+                                &scorer.concepts.of(label, false),
+                                &scorer.concepts.of(&other, false),
+                            )
+                        } else {
+                            overlap(&scorer.concepts.stems(label), &scorer.concepts.stems(&other))
+                        };
+                        // Sharing words is not enough when one says no: "Ingen problemer" is
+                        // not "Noen problemer".
+                        if negated(label) == negated(&other) { words } else { words * 0.3 }
+                    };
+                    score = score.max(same);
+                }
+            }
+            if score >= 0.5 && best.is_none_or(|(best_score, _)| score > best_score) {
+                best = Some((score, value));
             }
         }
-        if score >= 0.5 && best.is_none_or(|(best_score, _)| score > best_score) {
-            best = Some((score, value));
+        if let Some((_, value)) = best {
+            return Some((value.code.clone(), ValueRelation::Equivalent));
         }
     }
-    best.map(|(_, value)| value.code.clone())
+    None
+}
+
+/// Whether a label says no: it has a word of negation ("ingen", "ikke", "never", ...).
+fn negated(label: &str) -> bool {
+    normalize(label).split(' ').any(|word| {
+        NEGATIONS.contains(&word) || word == "ingen" || word == "uten" || word == "without"
+    })
+}
+
+/// How much two labels' words overlap: Dice's coefficient, or, when every word of the shorter
+/// is in the longer ("Død" in "Død under oppholdet"), enough to count as a match.
+fn overlap(a: &[String], b: &[String]) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let shared = a.iter().filter(|t| b.contains(t)).count();
+    let dice = 2.0 * shared as f64 / (a.len() + b.len()) as f64 * 0.9;
+    let contained = shared == a.len().min(b.len());
+    if contained { dice.max(0.6) } else { dice }
+}
+
+/// A number written in digits or in Roman numerals (I to XII, as classes such as ASA and NYHA
+/// are written).
+fn class_number(text: &str) -> Option<u32> {
+    let text = text.trim().to_ascii_uppercase();
+    if let Ok(n) = text.parse::<u32>() {
+        return Some(n);
+    }
+    const ROMAN: [&str; 12] =
+        ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"];
+    ROMAN.iter().position(|r| *r == text).map(|i| i as u32 + 1)
+}
+
+/// Classes of an ordinal scale are numbered alike: when every code of the value set is one
+/// prefix and a number (`mrs0` … `mrs6`, `asa1` … `asa5`), an option numbered n (by its
+/// label's first word, such as "2 Lett funksjonshemning", or else its code, such as `IV`) is
+/// the class `prefix` + n.
+fn ordinal_class(
+    category: &Category,
+    definition: &SharedDefinition,
+) -> Option<(String, ValueRelation)> {
+    let split = |code: &str| {
+        let digits = code.trim_start_matches(|c: char| !c.is_ascii_digit());
+        let prefix = &code[..code.len() - digits.len()];
+        (!digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()))
+            .then(|| (prefix.to_owned(), digits.parse::<u32>().ok()))
+    };
+    let classes: Vec<(String, u32, &str)> = definition
+        .value_set
+        .iter()
+        .filter(|value| !value.missing)
+        .map(|value| split(&value.code).and_then(|(p, n)| Some((p, n?, value.code.as_str()))))
+        .collect::<Option<_>>()?;
+    let prefix = &classes.first()?.0;
+    if classes.len() < 2 || classes.iter().any(|(p, _, _)| p != prefix) {
+        return None;
+    }
+    let label_number = [&category.label.nb, &category.label.en]
+        .into_iter()
+        .flatten()
+        .find_map(|label| label.split_whitespace().next().and_then(class_number));
+    let code =
+        category.code.trim_start_matches(|c: char| c.is_ascii_alphabetic() && !"IVX".contains(c));
+    let number = label_number.or_else(|| class_number(code))?;
+    classes
+        .iter()
+        .find(|(_, n, _)| *n == number)
+        .map(|(_, _, code)| ((*code).to_owned(), ValueRelation::Equivalent))
+}
+
+/// Codes of a classification subdivide by appending: `T4a` and `pT4` are kinds of `T4` (TNM's
+/// clinical/pathological prefixes c, p, y and r aside), `C34.1` of `C34`. An option whose code
+/// is a value's code, or subdivides it, maps onto it (narrower when it subdivides).
+fn subdivision(
+    category: &Category,
+    definition: &SharedDefinition,
+) -> Option<(String, ValueRelation)> {
+    let mut code = category.code.trim().to_lowercase();
+    if !code.chars().any(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    if code.len() > 1
+        && code.starts_with(['c', 'p', 'y', 'r'])
+        && code[1..].starts_with(['t', 'n', 'm'])
+    {
+        code.remove(0);
+    }
+    let mut best: Option<(&str, ValueRelation)> = None;
+    for value in definition.value_set.iter().filter(|value| !value.missing) {
+        let target = value.code.to_lowercase();
+        if !target.chars().any(|c| c.is_ascii_digit())
+            && !["tx", "tis", "nx", "mx"].contains(&target.as_str())
+        {
+            continue;
+        }
+        if code == target {
+            return Some((value.code.clone(), ValueRelation::Equivalent));
+        }
+        let subdivides = code
+            .strip_prefix(target.as_str())
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_alphabetic() || c == '.'));
+        if subdivides && best.is_none_or(|(b, _)| value.code.len() > b.len()) {
+            best = Some((value.code.as_str(), ValueRelation::Narrower));
+        }
+    }
+    best.map(|(code, relation)| (code.to_owned(), relation))
 }
 
 #[cfg(test)]
@@ -217,5 +335,115 @@ mod tests {
                 ("3".into(), Some("ex".into())),
             ]
         );
+    }
+
+    fn definition(id: &str, values: &[(&str, &str)]) -> SharedDefinition {
+        SharedDefinition {
+            id: SharedDefinitionId(id.into()),
+            value_set: values
+                .iter()
+                .map(|(code, nb)| StandardValue {
+                    code: (*code).into(),
+                    label: LocalizedText::nb(nb),
+                    missing: *code == "unknown",
+                    external: Vec::new(),
+                })
+                .collect(),
+            ..smoking_status()
+        }
+    }
+
+    fn mapped(
+        definition: SharedDefinition,
+        options: &[(&str, &str, bool)],
+    ) -> Vec<(String, Option<String>, ValueRelation)> {
+        let definitions = [definition];
+        let variables = [variable(options)];
+        let scorer = Scorer::new(&definitions, &variables);
+        map_values(&scorer, &variables[0], &definitions[0])
+            .into_iter()
+            .map(|m| (m.source_code, m.target_code, m.relation))
+            .collect()
+    }
+
+    #[test]
+    fn classes_of_an_ordinal_scale_map_by_their_number_in_digits_or_roman_numerals() {
+        let asa = definition(
+            "asa_class",
+            &[
+                ("asa1", "ASA 1 Frisk"),
+                ("asa2", "ASA 2"),
+                ("asa3", "ASA 3"),
+                ("asa4", "ASA 4"),
+                ("unknown", "Ukjent"),
+            ],
+        );
+        let found =
+            mapped(asa, &[("I", "ASA I", false), ("IV", "ASA IV", false), ("9", "Ukjent", true)]);
+        assert_eq!(found[0].1.as_deref(), Some("asa1"));
+        assert_eq!(found[1].1.as_deref(), Some("asa4"));
+        assert_eq!(found[2].1.as_deref(), Some("unknown"));
+        let rankin = definition(
+            "modified_rankin",
+            &[
+                ("mrs0", "Ingen symptomer"),
+                ("mrs1", "Ingen betydelig funksjonshemning"),
+                ("mrs2", "Lett"),
+            ],
+        );
+        let found = mapped(
+            rankin,
+            &[("0", "0 Ingen symptomer", false), ("2", "2 Lett funksjonshemning", false)],
+        );
+        assert_eq!((found[0].1.as_deref(), found[1].1.as_deref()), (Some("mrs0"), Some("mrs2")));
+    }
+
+    #[test]
+    fn subdivided_classification_codes_map_onto_their_class_as_narrower() {
+        let t = definition(
+            "pathological_t",
+            &[("tx", "TX"), ("tis", "Tis"), ("t1", "T1"), ("t4", "T4")],
+        );
+        let found = mapped(
+            t,
+            &[
+                ("pTX", "pTX", false),
+                ("pTis", "pTis", false),
+                ("pT1mi", "pT1mi", false),
+                ("T4b", "T4b", false),
+            ],
+        );
+        let targets: Vec<(Option<&str>, ValueRelation)> =
+            found.iter().map(|(_, target, relation)| (target.as_deref(), *relation)).collect();
+        assert_eq!(
+            targets,
+            [
+                (Some("tx"), ValueRelation::Equivalent),
+                (Some("tis"), ValueRelation::Equivalent),
+                (Some("t1"), ValueRelation::Narrower),
+                (Some("t4"), ValueRelation::Narrower),
+            ]
+        );
+    }
+
+    #[test]
+    fn opposite_answers_stay_apart_though_a_synonym_list_groups_them() {
+        // "hastegrad, akutt, elektiv" is one synonym group for finding the question; the answers
+        // must still map onto their own values, and "Noen problemer" is not "Ingen problemer".
+        let urgency = definition(
+            "admission_urgency",
+            &[("emergency", "Akutt/øyeblikkelig hjelp"), ("elective", "Planlagt/elektiv")],
+        );
+        let found = mapped(urgency, &[("1", "Elektiv", false), ("2", "Akutt", false)]);
+        assert_eq!(
+            (found[0].1.as_deref(), found[1].1.as_deref()),
+            (Some("elective"), Some("emergency"))
+        );
+        let mobility = definition(
+            "eq5d_mobility",
+            &[("no_problems", "Ingen problemer med å gå"), ("unable", "Ute av stand til å gå")],
+        );
+        let found = mapped(mobility, &[("2", "Noen problemer med å gå", false)]);
+        assert_eq!(found[0].1, None);
     }
 }

@@ -123,6 +123,25 @@ impl Concepts {
         out
     }
 
+    /// The words of a text as folded Norwegian stems, without mapping synonyms onto their group:
+    /// for comparing answer options, where a synonym list made for finding the same question
+    /// ("hastegrad, akutt, elektiv") would make opposite answers alike.
+    pub(crate) fn stems(&self, text: &str) -> Vec<String> {
+        let lowered = text.to_lowercase();
+        let mut out: Vec<String> = Vec::new();
+        for (from, to) in words(&lowered, false) {
+            let word = &lowered[from..to];
+            if STOP_WORDS.contains(&word) {
+                continue;
+            }
+            let stem = fold(&self.norwegian.stem(word));
+            if !out.contains(&stem) {
+                out.push(stem);
+            }
+        }
+        out
+    }
+
     /// A variable name's concepts: its pieces at case changes, underscores and digits.
     pub(crate) fn of_name(&self, name: &str) -> Vec<String> {
         let pieces: Vec<String> =
