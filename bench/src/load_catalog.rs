@@ -54,6 +54,7 @@ fn main() {
                 who: "load-catalog".into(),
                 code_systems: Vec::new(),
                 shared_definitions: Vec::new(),
+                value_sets: Vec::new(),
             })
             .expect("import a batch");
     }

@@ -5,7 +5,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::id::{ChangeSeq, ImportId, RegistryId, SharedDefinitionId, VariableKey, VersionNo};
+use crate::id::{
+    ChangeSeq, ImportId, RegistryId, SharedDefinitionId, ValueSetId, VariableKey, VersionNo,
+};
 
 /// One committed write.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -41,6 +43,15 @@ pub struct DefinitionRef {
     pub version: VersionNo,
 }
 
+/// A reference to one version of one value set.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ValueSetRef {
+    /// The value set.
+    pub id: ValueSetId,
+    /// The version.
+    pub version: String,
+}
+
 /// What a change did, with every entity it touched, so that projections can follow it without
 /// reading the whole catalog.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -71,6 +82,9 @@ pub enum ChangeKind {
         /// Shared definition versions added.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         definitions: Vec<DefinitionRef>,
+        /// Value set versions added.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        value_sets: Vec<ValueSetRef>,
     },
     /// Reviewers decided how variables map onto shared definitions.
     Review {
@@ -106,6 +120,7 @@ impl Change {
                 registries,
                 code_systems,
                 definitions,
+                value_sets,
             } => {
                 let mut text = format!(
                     "import {} of {}: {} new, {} changed, {} retired",
@@ -128,6 +143,11 @@ impl Change {
                 }
                 if !definitions.is_empty() {
                     text.push_str(&format!("; {} shared definitions", definitions.len()));
+                }
+                if !value_sets.is_empty() {
+                    let names: Vec<String> =
+                        value_sets.iter().map(|v| format!("{}@{}", v.id, v.version)).collect();
+                    text.push_str(&format!("; value sets {}", names.join(", ")));
                 }
                 if *draft {
                     text.push_str(" (drafts)");

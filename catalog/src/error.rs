@@ -53,6 +53,16 @@ pub enum Error {
         /// The version.
         version: String,
     },
+    /// A value set version the catalog has, given again with other content.
+    #[error(
+        "value set `{value_set}` version `{version}` is already in the catalog with other content; give the new content a new version"
+    )]
+    ValueSetVersionDiffers {
+        /// The value set.
+        value_set: String,
+        /// The version.
+        version: String,
+    },
     /// A restore needs an empty store, or it would mix two histories.
     #[error(
         "the store at `{0}` is not empty; a full catalog export can only be restored into an empty store"

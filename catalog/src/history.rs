@@ -68,6 +68,10 @@ pub struct ImportPlan {
     pub code_systems: Vec<PlannedCodeSystem>,
     /// Code system versions the catalog already has, unchanged.
     pub unchanged_code_systems: usize,
+    /// Value set versions new to the catalog.
+    pub value_sets: Vec<crate::model::ValueSet>,
+    /// Value set versions the catalog already has, unchanged.
+    pub unchanged_value_sets: usize,
     /// New versions of shared definitions, numbered.
     pub definitions: Vec<crate::model::SharedDefinition>,
     /// Shared definitions the catalog already has, unchanged.
@@ -98,6 +102,7 @@ impl ImportPlan {
             && self.retired.is_empty()
             && self.code_systems.is_empty()
             && self.definitions.is_empty()
+            && self.value_sets.is_empty()
     }
 }
 

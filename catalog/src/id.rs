@@ -183,6 +183,18 @@ impl fmt::Display for CodeSystemId {
     }
 }
 
+/// A value set's identifier: the last segment of its canonical URL, such as
+/// `2.16.840.1.113883.2.4.3.11.60.40.2.4.2.8--20200901000000`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ValueSetId(pub String);
+
+impl fmt::Display for ValueSetId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(&self.0)
+    }
+}
+
 /// A shared (normed) definition's identifier, such as `smoking-status`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]

@@ -39,6 +39,7 @@ pub(crate) fn code_for(error: &anyhow::Error) -> ExitCode {
                 | catalog::Error::IncompatibleStore { .. }
                 | catalog::Error::NotAStore(_) => STORE_UNAVAILABLE,
                 catalog::Error::CodeSystemVersionDiffers { .. }
+                | catalog::Error::ValueSetVersionDiffers { .. }
                 | catalog::Error::DraftsPending(_)
                 | catalog::Error::NoDrafts(_)
                 | catalog::Error::RestoreIntoNonEmpty(_) => CONFLICT,

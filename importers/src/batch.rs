@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use catalog::{
     CatalogDump, CodeSystem, CodeSystemVersion, IncomingVariable, Registry, SharedDefinition,
-    SourceFile, VariableDefinition,
+    SourceFile, ValueSet, VariableDefinition,
 };
 use serde::Serialize;
 
@@ -42,6 +42,8 @@ pub struct ImportBatch {
     pub code_systems: Vec<(CodeSystem, CodeSystemVersion)>,
     /// Shared definitions the files define.
     pub shared_definitions: Vec<SharedDefinition>,
+    /// Value set versions the files define.
+    pub value_sets: Vec<ValueSet>,
 }
 
 impl ImportBatch {
@@ -56,6 +58,7 @@ impl ImportBatch {
         }
         self.code_systems.extend(other.code_systems);
         self.shared_definitions.extend(other.shared_definitions);
+        self.value_sets.extend(other.value_sets);
     }
 
     /// A readable rendering of what was read, as the golden fixtures record it.
@@ -67,6 +70,47 @@ impl ImportBatch {
         }
         for variable in &self.variables {
             render_variable(&mut out, variable);
+        }
+        for value_set in &self.value_sets {
+            let _ = writeln!(
+                out,
+                "value set {} \"{}\" version {} ({} codes listed)",
+                value_set.id,
+                value_set.name,
+                value_set.version,
+                value_set.n_listed()
+            );
+            for (what, rules) in
+                [("include", &value_set.includes), ("exclude", &value_set.excludes)]
+            {
+                for rule in rules {
+                    let _ = writeln!(
+                        out,
+                        "  {what} {}{}",
+                        rule.system.as_deref().unwrap_or("(no system)"),
+                        rule.version
+                            .as_deref()
+                            .map(|v| format!(" version {v}"))
+                            .unwrap_or_default()
+                    );
+                    for concept in &rule.concepts {
+                        let display = [&concept.display.nb, &concept.display.en]
+                            .into_iter()
+                            .flatten()
+                            .map(String::as_str)
+                            .collect::<Vec<_>>()
+                            .join(" / ");
+                        let line = format!("    {} {display}", concept.code);
+                        let _ = writeln!(out, "{}", line.trim_end());
+                    }
+                    for filter in &rule.filters {
+                        let _ = writeln!(out, "    filter {filter}");
+                    }
+                    for other in &rule.value_sets {
+                        let _ = writeln!(out, "    value set {other}");
+                    }
+                }
+            }
         }
         for (system, version) in &self.code_systems {
             let _ = writeln!(
@@ -179,6 +223,7 @@ impl ImportBatch {
             warnings: self.warnings.iter().map(ToString::to_string).collect(),
             code_systems: self.code_systems,
             shared_definitions: self.shared_definitions,
+            value_sets: self.value_sets,
             full,
             draft,
             who: who.to_owned(),

@@ -1,11 +1,13 @@
-//! Reads HL7 FHIR R4 CodeSystem resources, in JSON and in XML, as code system versions with
-//! their concepts and hierarchy. A `content: not-present` CodeSystem (the code system is known,
-//! its codes are published elsewhere) is kept as known but empty. ValueSet and ConceptMap
-//! resources are recognised and refused with a reason: varkat does not read them yet.
+//! Reads HL7 FHIR R4 CodeSystem and ValueSet resources, in JSON and in XML. A CodeSystem becomes
+//! a code system version with its concepts and hierarchy; a `content: not-present` CodeSystem
+//! (the code system is known, its codes are published elsewhere) is kept as known but empty. A
+//! ValueSet becomes a value set version: its `compose` rules (codes listed, filters, other value
+//! sets) as written. ConceptMap resources are recognised and refused with a reason: varkat does
+//! not read them yet.
 
 use catalog::{
     CodeSystem, CodeSystemId, CodeSystemVersion, Concept, ConceptContent, LocalizedText, Period,
-    SourceFile,
+    SourceFile, ValueSet, ValueSetConcept, ValueSetId, ValueSetRule,
 };
 use serde_json::Value;
 
@@ -47,7 +49,7 @@ fn refuse(resource_type: &str, location: Location) -> ImportErrors {
         },
         other => ImportErrorKind::Unsupported {
             what: format!("a FHIR {other}"),
-            instead: "only CodeSystem resources are read so far",
+            instead: "CodeSystem and ValueSet resources are read",
         },
     };
     ImportErrors::one(location, kind)
@@ -64,6 +66,9 @@ pub(crate) fn read_json(text: &str, file: &str) -> Result<ImportBatch, ImportErr
         ImportErrors::one(location, ImportErrorKind::Json(format!("invalid FHIR JSON: {err}")))
     })?;
     let resource_type = value["resourceType"].as_str().unwrap_or("");
+    if resource_type == "ValueSet" {
+        return value_set_json(&value, file);
+    }
     if resource_type != "CodeSystem" {
         return Err(refuse(resource_type, Location::file(file).field("resourceType")));
     }
@@ -131,6 +136,9 @@ pub(crate) fn read_xml(text: &str, file: &str) -> Result<ImportBatch, ImportErro
         match reader.next()? {
             None => break,
             Some(XmlEvent::Start { name, attributes, location }) => {
+                if path.is_empty() && name == "ValueSet" {
+                    return value_set_xml(reader, file);
+                }
                 if path.is_empty() && name != "CodeSystem" {
                     return Err(refuse(&name, location));
                 }
@@ -291,6 +299,276 @@ fn finish(resource: Resource, file: &str) -> Result<ImportBatch, ImportErrors> {
         warnings,
         files: vec![source],
         code_systems: vec![(system, version)],
+        ..ImportBatch::default()
+    })
+}
+
+/// A ValueSet as read, before it becomes a catalog value.
+#[derive(Default)]
+struct RawValueSet {
+    id: Option<String>,
+    url: Option<String>,
+    version: Option<String>,
+    name: Option<String>,
+    title: Option<String>,
+    language: Option<String>,
+    rules: Vec<RawRule>,
+}
+
+/// An include or exclude rule as read, with each listed concept's designations.
+struct RawRule {
+    exclude: bool,
+    rule: ValueSetRule,
+    designations: Vec<Vec<(String, String)>>,
+}
+
+fn value_set_json(value: &Value, file: &str) -> Result<ImportBatch, ImportErrors> {
+    let text_of = |value: &Value, key: &str| value[key].as_str().map(str::to_owned);
+    let mut raw = RawValueSet {
+        id: text_of(value, "id"),
+        url: text_of(value, "url"),
+        version: text_of(value, "version"),
+        name: text_of(value, "name"),
+        title: text_of(value, "title"),
+        language: text_of(value, "language"),
+        rules: Vec::new(),
+    };
+    for (exclude, key) in [(false, "include"), (true, "exclude")] {
+        for rule in value["compose"][key].as_array().into_iter().flatten() {
+            let mut designations = Vec::new();
+            let mut concepts = Vec::new();
+            for concept in rule["concept"].as_array().into_iter().flatten() {
+                let Some(code) = concept["code"].as_str().filter(|code| !code.is_empty()) else {
+                    return Err(ImportErrors::one(
+                        Location::file(file).field(&format!("compose.{key}.concept.code")),
+                        ImportErrorKind::EmptyCode { element: "concept".into() },
+                    ));
+                };
+                concepts.push(ValueSetConcept {
+                    code: code.to_owned(),
+                    display: LocalizedText { nb: text_of(concept, "display"), en: None },
+                });
+                designations.push(
+                    concept["designation"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|d| {
+                            Some((
+                                d["language"].as_str()?.to_owned(),
+                                d["value"].as_str()?.to_owned(),
+                            ))
+                        })
+                        .collect(),
+                );
+            }
+            let filters = rule["filter"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|f| {
+                    format!(
+                        "{} {} {}",
+                        f["property"].as_str().unwrap_or(""),
+                        f["op"].as_str().unwrap_or(""),
+                        f["value"].as_str().unwrap_or("")
+                    )
+                })
+                .collect();
+            let value_sets = rule["valueSet"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect();
+            raw.rules.push(RawRule {
+                exclude,
+                rule: ValueSetRule {
+                    system: text_of(rule, "system"),
+                    version: text_of(rule, "version"),
+                    concepts,
+                    filters,
+                    value_sets,
+                },
+                designations,
+            });
+        }
+    }
+    finish_value_set(raw, file)
+}
+
+fn value_set_xml(mut reader: XmlReader<'_>, file: &str) -> Result<ImportBatch, ImportErrors> {
+    let mut raw = RawValueSet::default();
+    // The root is open; `path` holds what is open below it.
+    let mut path: Vec<String> = vec!["ValueSet".to_owned()];
+    let mut filter: (String, String, String) = Default::default();
+    let mut designation: (Option<String>, Option<String>) = (None, None);
+    loop {
+        match reader.next()? {
+            None => break,
+            Some(XmlEvent::Start { name, attributes, location }) => {
+                let value = attribute(&attributes, "value").map(str::to_owned);
+                let parent = path.last().map(String::as_str);
+                let rule = raw.rules.last_mut();
+                match (name.as_str(), parent, rule) {
+                    (field, Some("ValueSet"), _) => match field {
+                        "id" => raw.id = value,
+                        "url" => raw.url = value,
+                        "version" => raw.version = value,
+                        "name" => raw.name = value,
+                        "title" => raw.title = value,
+                        "language" => raw.language = value,
+                        _ => {}
+                    },
+                    ("include" | "exclude", Some("compose"), _) => {
+                        raw.rules.push(RawRule {
+                            exclude: name == "exclude",
+                            rule: ValueSetRule::default(),
+                            designations: Vec::new(),
+                        });
+                    }
+                    ("system", Some("include" | "exclude"), Some(RawRule { rule, .. })) => {
+                        rule.system = value;
+                    }
+                    ("version", Some("include" | "exclude"), Some(RawRule { rule, .. })) => {
+                        rule.version = value;
+                    }
+                    ("valueSet", Some("include" | "exclude"), Some(RawRule { rule, .. })) => {
+                        rule.value_sets.extend(value);
+                    }
+                    (
+                        "concept",
+                        Some("include" | "exclude"),
+                        Some(RawRule { rule, designations, .. }),
+                    ) => {
+                        rule.concepts.push(ValueSetConcept {
+                            code: String::new(),
+                            display: LocalizedText::default(),
+                        });
+                        designations.push(Vec::new());
+                    }
+                    ("code", Some("concept"), Some(RawRule { rule, .. })) => {
+                        if let Some(concept) = rule.concepts.last_mut() {
+                            concept.code = value.unwrap_or_default();
+                        }
+                        if rule.concepts.last().is_some_and(|c| c.code.is_empty()) {
+                            return Err(ImportErrors::one(
+                                location.field("concept/code"),
+                                ImportErrorKind::EmptyCode { element: "concept".into() },
+                            ));
+                        }
+                    }
+                    ("display", Some("concept"), Some(RawRule { rule, .. })) => {
+                        if let Some(concept) = rule.concepts.last_mut() {
+                            concept.display.nb = value;
+                        }
+                    }
+                    ("language", Some("designation"), _) => designation.0 = value,
+                    ("value", Some("designation"), _) => designation.1 = value,
+                    ("property", Some("filter"), _) => filter.0 = value.unwrap_or_default(),
+                    ("op", Some("filter"), _) => filter.1 = value.unwrap_or_default(),
+                    ("value", Some("filter"), _) => filter.2 = value.unwrap_or_default(),
+                    _ => {}
+                }
+                path.push(name);
+            }
+            Some(XmlEvent::End { name }) => {
+                path.pop();
+                let rule = raw.rules.last_mut();
+                match (name.as_str(), rule) {
+                    ("designation", Some(RawRule { designations, .. })) => {
+                        if let (Some(list), (Some(language), Some(value))) =
+                            (designations.last_mut(), std::mem::take(&mut designation))
+                        {
+                            list.push((language, value));
+                        }
+                    }
+                    ("filter", Some(RawRule { rule, .. })) => {
+                        let (property, op, value) = std::mem::take(&mut filter);
+                        rule.filters.push(format!("{property} {op} {value}"));
+                    }
+                    _ => {}
+                }
+            }
+            Some(XmlEvent::Text(_)) => {}
+        }
+    }
+    finish_value_set(raw, file)
+}
+
+/// The catalog value of a read ValueSet. Displays go in as Norwegian unless the resource's
+/// language says otherwise, as for CodeSystems; Norwegian and English designations fill in.
+fn finish_value_set(raw: RawValueSet, file: &str) -> Result<ImportBatch, ImportErrors> {
+    let mut warnings = Vec::new();
+    let id = raw
+        .url
+        .as_deref()
+        .filter(|url| url.starts_with("http"))
+        .and_then(|url| url.rsplit('/').next())
+        .filter(|segment| !segment.is_empty())
+        .or(raw.id.as_deref())
+        .or(raw.name.as_deref())
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            ImportErrors::one(
+                Location::file(file).field("url"),
+                ImportErrorKind::MissingAttribute {
+                    element: "ValueSet",
+                    attribute: "url",
+                    why: "a value set needs a URL, an id or a name to be known by",
+                },
+            )
+        })?;
+    let version = raw.version.clone().unwrap_or_else(|| {
+        warnings.push(Warning {
+            location: Location::file(file).field("version"),
+            message: "no version; kept as version `unversioned`".into(),
+        });
+        "unversioned".to_owned()
+    });
+    let english = raw
+        .language
+        .as_deref()
+        .is_some_and(|language| !matches!(language, "nb" | "no" | "nn" | "nb-NO" | "no-NO"));
+    if english && raw.language.as_deref() != Some("en") {
+        warnings.push(Warning {
+            location: Location::file(file).field("language"),
+            message: format!(
+                "displays in `{}` are kept as the non-Norwegian text",
+                raw.language.as_deref().unwrap_or("")
+            ),
+        });
+    }
+    let mut value_set = ValueSet {
+        id: ValueSetId(id.clone()),
+        url: raw.url,
+        version,
+        name: raw.title.or(raw.name).unwrap_or(id),
+        includes: Vec::new(),
+        excludes: Vec::new(),
+    };
+    for RawRule { exclude, mut rule, designations } in raw.rules {
+        for (concept, designations) in rule.concepts.iter_mut().zip(designations) {
+            if english {
+                concept.display.en = concept.display.nb.take();
+            }
+            for (language, value) in designations {
+                let slot = if language.starts_with("en") {
+                    &mut concept.display.en
+                } else if language.starts_with("nb") || language.starts_with("no") {
+                    &mut concept.display.nb
+                } else {
+                    continue;
+                };
+                slot.get_or_insert(value);
+            }
+        }
+        if exclude { value_set.excludes.push(rule) } else { value_set.includes.push(rule) }
+    }
+    Ok(ImportBatch {
+        warnings,
+        files: vec![SourceFile { path: file.to_owned(), format: FORMAT.to_owned() }],
+        value_sets: vec![value_set],
         ..ImportBatch::default()
     })
 }

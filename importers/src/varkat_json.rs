@@ -9,7 +9,8 @@ use std::collections::{BTreeSet, HashSet};
 
 use catalog::{
     CatalogDump, Change, CodeSystem, CodeSystemVersion, ImportRecord, IncomingVariable, Mapping,
-    Registry, SharedDefinition, SourceFile, VariableDefinition, VariableKey, VariableVersion,
+    Registry, SharedDefinition, SourceFile, ValueSet, VariableDefinition, VariableKey,
+    VariableVersion,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -57,6 +58,8 @@ struct History {
     shared_definitions: Vec<SharedDefinition>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     mappings: Vec<Mapping>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    value_sets: Vec<ValueSet>,
 }
 
 #[derive(Serialize)]
@@ -154,6 +157,7 @@ pub fn read(text: &str, file: &str) -> Result<ImportBatch, ImportErrors> {
                 code_system_versions: history.code_system_versions,
                 shared_definitions: history.shared_definitions,
                 mappings: history.mappings,
+                value_sets: history.value_sets,
             }),
             Err(err) => {
                 errors.push(json_error(text, history.get(), file, &err));
@@ -204,6 +208,7 @@ pub fn write_dump(dump: &CatalogDump) -> String {
         code_system_versions: dump.code_system_versions.clone(),
         shared_definitions: dump.shared_definitions.clone(),
         mappings: dump.mappings.clone(),
+        value_sets: dump.value_sets.clone(),
     };
     to_string(&Document {
         varkat_format: JSON_FORMAT_VERSION,

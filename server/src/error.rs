@@ -109,6 +109,7 @@ impl From<catalog::Error> for ApiError {
             E::DraftsPending(_)
             | E::NoDrafts(_)
             | E::CodeSystemVersionDiffers { .. }
+            | E::ValueSetVersionDiffers { .. }
             | E::RestoreIntoNonEmpty(_) => ApiError::Conflict(err.to_string()),
             E::BadDump(_) => ApiError::BadRequest(err.to_string()),
             E::Locked(_)

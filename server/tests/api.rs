@@ -232,7 +232,8 @@ async fn every_documented_endpoint_exists_and_every_error_is_json() {
             .replace("{registry}/{name}", "hunt/RoykStatus")
             .replace("{registry}", "hunt")
             .replace("{system}", "icd-10")
-            .replace("{definition}", "smoking_status");
+            .replace("{definition}", "smoking_status")
+            .replace("{value_set}", "kjonn-vs");
         for method in operations.as_object().unwrap().keys() {
             let answer = app.write(&method.to_uppercase(), &uri, None, Body::empty()).await;
             assert!(

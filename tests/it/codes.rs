@@ -61,9 +61,36 @@ fn fhir_json_and_xml_give_the_same_code_system() {
         &["code system no-kodeverk-7010@0.6.0"],
     );
     assert_contains(
-        &ws.fails(&["import", "fixtures/fhir/err/valueset.json"], 3),
-        &["this is a FHIR ValueSet, which varkat does not read yet"],
+        &ws.fails(&["import", "fixtures/fhir/err/conceptmap.json"], 3),
+        &["this is a FHIR ConceptMap, which varkat does not read yet"],
     );
+}
+
+#[test]
+fn a_fhir_value_set_is_kept_with_its_rules_and_listed_beside_the_code_systems() {
+    let ws = Workspace::new();
+    assert_contains(
+        &ws.ok(&["import", "fixtures/fhir/ok/tobakk-valueset.json"]),
+        &[
+            "value set tobakk-vs@2024.1 \"Tobakksbruk, daglig og av og til\": 2 codes listed, 3 include and 1 exclude rules",
+        ],
+    );
+    assert_contains(
+        &ws.ok(&["import", "fixtures/fhir/ok/tobakk-valueset.json"]),
+        &["1 value set versions unchanged", "nothing changed"],
+    );
+    ws.ok(&["import", "fixtures/fhir/ok/kjonn-valueset.xml"]);
+    assert_contains(
+        &ws.ok(&["codes", "list"]),
+        &[
+            "value sets:",
+            "kjonn-vs",
+            "versions: 1.0 (2 codes listed)",
+            "from: urn:oid:2.16.578.1.12.4.1.1.3101",
+        ],
+    );
+    let changes = ws.ok(&["changes"]);
+    assert_contains(&changes, &["value sets tobakk-vs@2024.1"]);
 }
 
 #[test]

@@ -1,11 +1,12 @@
-//! The catalog's nouns: registries, variables and their versions, code systems, shared
-//! definitions and mappings.
+//! The catalog's nouns: registries, variables and their versions, code systems, value sets,
+//! shared definitions and mappings.
 
 mod code_system;
 mod registry;
 mod shared_definition;
 mod text;
 mod value_domain;
+mod value_set;
 mod variable;
 
 pub use code_system::{CodeSystem, CodeSystemVersion, Concept, ConceptContent};
@@ -16,4 +17,5 @@ pub use shared_definition::{
 };
 pub use text::LocalizedText;
 pub use value_domain::{Category, CodeSystemBinding, NumericRange, ValueDomain};
+pub use value_set::{ValueSet, ValueSetConcept, ValueSetRule};
 pub use variable::{DataType, Period, Provenance, Status, VariableDefinition, VariableVersion};

@@ -3,7 +3,8 @@
 //! or the change log from any point.
 
 use crate::id::{
-    ChangeSeq, CodeSystemId, ImportId, RegistryId, SharedDefinitionId, VariableKey, VersionNo,
+    ChangeSeq, CodeSystemId, ImportId, RegistryId, SharedDefinitionId, ValueSetId, VariableKey,
+    VersionNo,
 };
 
 /// The store's format version, written once when the store is created.
@@ -22,6 +23,8 @@ pub(crate) const CODE_SYSTEMS: &[u8] = b"csys/";
 /// Code system versions: id, NUL, big-endian ordinal, in the order they were imported.
 pub(crate) const CODE_SYSTEM_VERSIONS: &[u8] = b"csv/";
 
+/// Value set versions: id, NUL, big-endian ordinal, in the order they were imported.
+pub(crate) const VALUE_SETS: &[u8] = b"vset/";
 /// Shared definition versions: id, NUL, big-endian version.
 pub(crate) const DEFINITIONS: &[u8] = b"def/";
 /// Mapping versions (review decisions): registry, NUL, name, NUL, big-endian version.
@@ -77,4 +80,12 @@ pub(crate) fn mapping_versions(key: &VariableKey) -> Vec<u8> {
 
 pub(crate) fn mapping(key: &VariableKey, version: VersionNo) -> Vec<u8> {
     [mapping_versions(key).as_slice(), &version.0.to_be_bytes()].concat()
+}
+
+pub(crate) fn value_set_versions(id: &ValueSetId) -> Vec<u8> {
+    [VALUE_SETS, id.0.as_bytes(), b"\0"].concat()
+}
+
+pub(crate) fn value_set_version(id: &ValueSetId, ordinal: u32) -> Vec<u8> {
+    [value_set_versions(id).as_slice(), &ordinal.to_be_bytes()].concat()
 }

@@ -22,16 +22,18 @@ use serde::de::DeserializeOwned;
 
 pub use records::{CatalogDump, FORMAT_VERSION, ImportRecord};
 
-use crate::change_log::{Change, ChangeKind, DefinitionRef, VersionRef};
+use crate::change_log::{Change, ChangeKind, DefinitionRef, ValueSetRef, VersionRef};
 use crate::code_systems::{CodeSystemRef, diff_code_systems};
 use crate::error::{Error, Result, StorageError};
 use crate::history::PlannedCodeSystem;
 use crate::history::{ImportPlan, IncomingVariable, PlannedVersion, SourceFile, plan_import};
 use crate::id::CodeSystemId;
-use crate::id::{ChangeSeq, ImportId, RegistryId, SharedDefinitionId, VariableKey, VersionNo};
+use crate::id::{
+    ChangeSeq, ImportId, RegistryId, SharedDefinitionId, ValueSetId, VariableKey, VersionNo,
+};
 use crate::model::{
     CodeSystem, CodeSystemVersion, Mapping, Provenance, Registry, SharedDefinition, Status,
-    VariableVersion,
+    ValueSet, VariableVersion,
 };
 
 /// The store's directory inside a data directory; the search index lives beside it.
@@ -67,6 +69,8 @@ pub struct ImportRequest {
     pub who: String,
     /// Code system versions the files define.
     pub code_systems: Vec<(CodeSystem, CodeSystemVersion)>,
+    /// Value set versions the files define.
+    pub value_sets: Vec<ValueSet>,
     /// Shared definitions the files define; each that differs from its latest version becomes
     /// a new version (the incoming `version` is ignored).
     pub shared_definitions: Vec<SharedDefinition>,
@@ -363,6 +367,23 @@ impl Store {
                 records: (system.clone(), version.clone()),
             });
         }
+        for value_set in std::mem::take(&mut request.value_sets) {
+            let versions = self.value_set_versions(&value_set.id)?;
+            match versions.iter().find(|v| v.version == value_set.version) {
+                Some(existing) if *existing == value_set => plan.unchanged_value_sets += 1,
+                Some(_) => {
+                    return Err(Error::ValueSetVersionDiffers {
+                        value_set: value_set.id.0.clone(),
+                        version: value_set.version.clone(),
+                    });
+                }
+                None if plan
+                    .value_sets
+                    .iter()
+                    .any(|v| v.id == value_set.id && v.version == value_set.version) => {}
+                None => plan.value_sets.push(value_set),
+            }
+        }
         for incoming in std::mem::take(&mut request.shared_definitions) {
             let latest = self.shared_definition_history(&incoming.id)?.pop();
             let next = latest.as_ref().map_or(VersionNo::FIRST, |latest| latest.version.next());
@@ -397,6 +418,21 @@ impl Store {
             );
         }
         Ok(live)
+    }
+
+    /// The latest version of every value set, by id.
+    pub fn value_sets(&self) -> Result<Vec<ValueSet>> {
+        let mut latest: BTreeMap<ValueSetId, ValueSet> = BTreeMap::new();
+        for value_set in self.scan::<ValueSet>(keys::VALUE_SETS) {
+            let value_set = value_set?;
+            latest.insert(value_set.id.clone(), value_set);
+        }
+        Ok(latest.into_values().collect())
+    }
+
+    /// The versions of a value set, in the order imported.
+    pub fn value_set_versions(&self, id: &ValueSetId) -> Result<Vec<ValueSet>> {
+        self.scan(&keys::value_set_versions(id)).collect()
     }
 
     /// The latest version of every shared definition, by id.
@@ -529,6 +565,13 @@ impl Store {
             batch.insert(keys::code_system_version(&system.id, ordinal), Self::encode(version));
             code_systems.push(planned.reference.clone());
         }
+        let mut value_sets = Vec::new();
+        for value_set in &plan.value_sets {
+            let ordinal = self.value_set_versions(&value_set.id)?.len() as u32;
+            batch.insert(keys::value_set_version(&value_set.id, ordinal), Self::encode(value_set));
+            value_sets
+                .push(ValueSetRef { id: value_set.id.clone(), version: value_set.version.clone() });
+        }
         let mut definitions = Vec::new();
         for definition in &plan.definitions {
             batch.insert(
@@ -568,6 +611,7 @@ impl Store {
                 draft: request.draft,
                 code_systems,
                 definitions,
+                value_sets,
             },
         };
         batch.insert(keys::change(seq), Self::encode(&change));
@@ -640,6 +684,7 @@ impl Store {
             code_system_versions: self.scan(keys::CODE_SYSTEM_VERSIONS).collect::<Result<_>>()?,
             shared_definitions: self.scan(keys::DEFINITIONS).collect::<Result<_>>()?,
             mappings: self.scan(keys::MAPPINGS).collect::<Result<_>>()?,
+            value_sets: self.scan(keys::VALUE_SETS).collect::<Result<_>>()?,
         })
     }
 
@@ -687,6 +732,13 @@ impl Store {
                 keys::definition(&definition.id, definition.version),
                 Self::encode(definition),
             );
+        }
+        let mut value_set_ordinals: std::collections::HashMap<&ValueSetId, u32> =
+            std::collections::HashMap::new();
+        for value_set in &dump.value_sets {
+            let ordinal = value_set_ordinals.entry(&value_set.id).or_default();
+            batch.insert(keys::value_set_version(&value_set.id, *ordinal), Self::encode(value_set));
+            *ordinal += 1;
         }
         for mapping in &dump.mappings {
             batch.insert(keys::mapping(&mapping.variable, mapping.version), Self::encode(mapping));

@@ -12,7 +12,7 @@ use crate::change_log::Change;
 use crate::history::SourceFile;
 use crate::id::ImportId;
 use crate::model::{
-    CodeSystem, CodeSystemVersion, Mapping, Registry, SharedDefinition, VariableVersion,
+    CodeSystem, CodeSystemVersion, Mapping, Registry, SharedDefinition, ValueSet, VariableVersion,
 };
 
 /// The store format this build writes and reads. Format 2 added shared definitions and
@@ -61,4 +61,7 @@ pub struct CatalogDump {
     /// Every recorded mapping version (review decisions), by variable and version.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mappings: Vec<Mapping>,
+    /// Every value set version, by value set and in the order imported.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub value_sets: Vec<ValueSet>,
 }

@@ -32,6 +32,7 @@ fn request(variables: &[(&str, &str)], full: bool, draft: bool) -> ImportRequest
         who: "tester".into(),
         code_systems: Vec::new(),
         shared_definitions: Vec::new(),
+        value_sets: Vec::new(),
     }
 }
 
@@ -335,4 +336,36 @@ fn a_new_code_system_version_reports_its_changes_and_the_variables_to_review() {
     let mut again = request(&[], false, false);
     again.code_systems = vec![code_system_version("2", &[("FNR", "Fødselsnummer")])];
     assert!(matches!(store.import(again), Err(Error::CodeSystemVersionDiffers { .. })));
+}
+
+#[test]
+fn a_value_set_version_is_kept_once_and_may_not_change_under_the_same_version() {
+    use crate::model::{ValueSet, ValueSetConcept, ValueSetRule};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let value_set = |display: &str| ValueSet {
+        id: crate::id::ValueSetId("kjonn-vs".into()),
+        url: None,
+        version: "1.0".into(),
+        name: "Kjønn".into(),
+        includes: vec![ValueSetRule {
+            system: Some("urn:oid:2.16.578.1.12.4.1.1.3101".into()),
+            concepts: vec![ValueSetConcept {
+                code: "1".into(),
+                display: LocalizedText::nb(display),
+            }],
+            ..ValueSetRule::default()
+        }],
+        excludes: Vec::new(),
+    };
+    let with = |value_set: ValueSet| ImportRequest {
+        value_sets: vec![value_set],
+        ..request(&[], false, false)
+    };
+    assert_eq!(store.import(with(value_set("Mann"))).unwrap().plan.value_sets.len(), 1);
+    assert!(store.import(with(value_set("Mann"))).unwrap().change.is_none());
+    let err = store.import(with(value_set("Gutt"))).unwrap_err();
+    assert!(matches!(err, Error::ValueSetVersionDiffers { .. }), "{err}");
+    assert_eq!(store.value_sets().unwrap().len(), 1);
+    assert_eq!(store.dump().unwrap().value_sets.len(), 1);
 }

@@ -59,6 +59,27 @@ fn list(context: &Context, store: &Store) -> anyhow::Result<()> {
     if rows.is_empty() {
         out.push_str("no code systems yet; import a FHIR CodeSystem or a CSV code list\n");
     }
+    let value_sets = store.value_sets()?;
+    if !value_sets.is_empty() {
+        out.push_str("\nvalue sets:\n");
+        for value_set in &value_sets {
+            let versions: Vec<String> = store
+                .value_set_versions(&value_set.id)?
+                .iter()
+                .map(|v| format!("{} ({} codes listed)", v.version, v.n_listed()))
+                .collect();
+            let systems: Vec<&str> =
+                value_set.includes.iter().filter_map(|rule| rule.system.as_deref()).collect();
+            let _ = writeln!(
+                out,
+                "{:<28} {}  versions: {}  from: {}",
+                value_set.id.to_string(),
+                value_set.name,
+                versions.join(", "),
+                if systems.is_empty() { "other value sets".to_owned() } else { systems.join(", ") }
+            );
+        }
+    }
     context.output.text(&out);
     context.output.json(&rows);
     Ok(())

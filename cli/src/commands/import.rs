@@ -142,7 +142,10 @@ fn describe(
         && plan.changed.is_empty()
         && plan.retired.is_empty()
         && plan.unchanged == 0
-        && (!plan.code_systems.is_empty() || plan.unchanged_code_systems > 0);
+        && (!plan.code_systems.is_empty()
+            || plan.unchanged_code_systems > 0
+            || !plan.value_sets.is_empty()
+            || plan.unchanged_value_sets > 0);
     let only_definitions = plan.new.is_empty()
         && plan.changed.is_empty()
         && plan.retired.is_empty()
@@ -203,6 +206,21 @@ fn describe(
                 "  to review: {key} is bound to it and codes were removed or changed"
             );
         }
+    }
+    for value_set in &plan.value_sets {
+        let _ = writeln!(
+            out,
+            "value set {}@{} \"{}\": {} codes listed, {} include and {} exclude rules",
+            value_set.id,
+            value_set.version,
+            value_set.name,
+            value_set.n_listed(),
+            value_set.includes.len(),
+            value_set.excludes.len()
+        );
+    }
+    if plan.unchanged_value_sets > 0 {
+        let _ = writeln!(out, "{} value set versions unchanged", plan.unchanged_value_sets);
     }
     if plan.unchanged_code_systems > 0 {
         let _ = writeln!(out, "{} code system versions unchanged", plan.unchanged_code_systems);

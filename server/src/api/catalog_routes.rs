@@ -212,3 +212,27 @@ pub(crate) async fn where_used(
         .await
         .map(Json)
 }
+
+/// Every value set, latest versions.
+pub(crate) async fn value_sets(
+    State(state): State<AppState>,
+) -> Result<Json<Vec<catalog::ValueSet>>, ApiError> {
+    state.blocking(|shared| Ok(shared.store.value_sets()?)).await.map(Json)
+}
+
+/// Every version of one value set, oldest first.
+pub(crate) async fn value_set(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<catalog::ValueSet>>, ApiError> {
+    state
+        .blocking(move |shared| {
+            let versions = shared.store.value_set_versions(&catalog::ValueSetId(id.clone()))?;
+            if versions.is_empty() {
+                return Err(ApiError::NotFound(format!("value set `{id}` does not exist")));
+            }
+            Ok(versions)
+        })
+        .await
+        .map(Json)
+}
