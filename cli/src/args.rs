@@ -37,7 +37,8 @@ pub(crate) struct GlobalArgs {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Import codebooks: varkat JSON, Opal, klokebok, MRS kodebok, REDCap, UK Biobank, DDI-Codebook, dbGaP.
+    /// Import codebooks (varkat JSON, Opal, klokebok, MRS kodebok, REDCap, UK Biobank, DDI-Codebook,
+    /// DDI-Lifecycle, dbGaP), code systems and value sets (FHIR, ClaML, CSV), shared definitions.
     Import(ImportArgs),
     /// List the registries and how many variables each has.
     Registries,
@@ -87,7 +88,8 @@ pub(crate) struct ImportArgs {
     /// The registry, for formats that do not name it (klokebok), or to override the file's.
     #[arg(long, value_name = "ID")]
     pub(crate) registry: Option<String>,
-    /// The format: varkat-json, opal, klokebok, mrs-kodebok, redcap, ukbiobank, ddi-codebook, dbgap [default: told from the content].
+    /// The format: varkat-json, opal, klokebok, mrs-kodebok, redcap, ukbiobank, ddi-codebook,
+    /// ddi-lifecycle, dbgap, fhir, claml, csv-code-list, shared-definitions [default: told from the content].
     #[arg(long, value_name = "FORMAT")]
     pub(crate) format: Option<String>,
     /// The text encoding: utf-8 (also UTF-16 with a byte order mark) or latin1.

@@ -10,6 +10,7 @@ mod claml;
 mod csv_code_list;
 mod dbgap;
 mod ddi_codebook;
+mod ddi_lifecycle;
 mod encoding;
 mod error;
 pub mod export;
@@ -56,6 +57,8 @@ pub enum Format {
     UkBiobank,
     /// DDI-Codebook 2.5 XML.
     DdiCodebook,
+    /// DDI-Lifecycle 3.x XML, its references resolved.
+    DdiLifecycle,
     /// A dbGaP data dictionary (`data_dict.xml`).
     Dbgap,
     /// An HL7 FHIR R4 CodeSystem, in JSON or XML.
@@ -71,7 +74,7 @@ pub enum Format {
 
 impl Format {
     /// Every format, for messages.
-    pub const ALL: [Format; 12] = [
+    pub const ALL: [Format; 13] = [
         Format::VarkatJson,
         Format::Opal,
         Format::Klokebok,
@@ -79,6 +82,7 @@ impl Format {
         Format::Redcap,
         Format::UkBiobank,
         Format::DdiCodebook,
+        Format::DdiLifecycle,
         Format::Dbgap,
         Format::Fhir,
         Format::Claml,
@@ -96,6 +100,7 @@ impl Format {
             Format::Redcap => redcap::FORMAT,
             Format::UkBiobank => ukbiobank::FORMAT,
             Format::DdiCodebook => ddi_codebook::FORMAT,
+            Format::DdiLifecycle => ddi_lifecycle::FORMAT,
             Format::Dbgap => dbgap::FORMAT,
             Format::Fhir => fhir::FORMAT,
             Format::Claml => claml::FORMAT,
@@ -183,6 +188,7 @@ enum Detected {
     Redcap,
     UkBiobank,
     DdiCodebook,
+    DdiLifecycle,
     Dbgap,
     FhirJson,
     FhirXml,
@@ -204,17 +210,9 @@ fn detect(text: &str, file: &str) -> Result<Detected, ImportError> {
                 return Ok(Detected::FhirXml);
             }
             Some(
-                root @ ("DDIInstance" | "FragmentInstance" | "ResourcePackage" | "LogicalProduct"
-                | "Fragment"),
-            ) => {
-                return Err(ImportError::new(
-                    Location::line(file, 1),
-                    ImportErrorKind::Unsupported {
-                        what: format!("DDI-Lifecycle 3 (`{root}`)"),
-                        instead: "export the study as DDI-Codebook 2.5",
-                    },
-                ));
-            }
+                "DDIInstance" | "FragmentInstance" | "ResourcePackage" | "LogicalProduct"
+                | "Fragment",
+            ) => return Ok(Detected::DdiLifecycle),
             _ => {}
         }
     } else if start.starts_with('{') {
@@ -277,6 +275,7 @@ fn forced(format: Format, detected: Option<Detected>) -> Detected {
         (Format::Redcap, _) => Detected::Redcap,
         (Format::UkBiobank, _) => Detected::UkBiobank,
         (Format::DdiCodebook, _) => Detected::DdiCodebook,
+        (Format::DdiLifecycle, _) => Detected::DdiLifecycle,
         (Format::Dbgap, _) => Detected::Dbgap,
         (Format::Fhir, Some(Detected::FhirXml)) => Detected::FhirXml,
         (Format::Fhir, _) => Detected::FhirJson,
@@ -299,6 +298,7 @@ impl Detected {
             Detected::Redcap => Format::Redcap,
             Detected::UkBiobank => Format::UkBiobank,
             Detected::DdiCodebook => Format::DdiCodebook,
+            Detected::DdiLifecycle => Format::DdiLifecycle,
             Detected::Dbgap => Format::Dbgap,
             Detected::FhirJson | Detected::FhirXml => Format::Fhir,
             Detected::Claml => Format::Claml,
@@ -313,6 +313,7 @@ impl Detected {
             self,
             Detected::VarkatJson
                 | Detected::DdiCodebook
+                | Detected::DdiLifecycle
                 | Detected::Dbgap
                 | Detected::FhirJson
                 | Detected::FhirXml
@@ -457,6 +458,9 @@ pub fn read(files: &[InputFile], options: &ReadOptions) -> Result<ImportBatch, I
                 ddi_codebook::read(text, path, registry)
             }
             (Detected::Dbgap, Content::Text(text)) => dbgap::read(text, path, registry),
+            (Detected::DdiLifecycle, Content::Text(text)) => {
+                ddi_lifecycle::read(text, path, registry)
+            }
             (Detected::FhirJson, Content::Text(text)) => fhir::read_json(text, path),
             (Detected::FhirXml, Content::Text(text)) => fhir::read_xml(text, path),
             (Detected::Claml, Content::Text(text)) => claml::read(text, path),

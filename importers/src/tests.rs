@@ -151,6 +151,16 @@ fn dbgap_rejected() {
     run("dbgap", "err");
 }
 #[test]
+fn ddi_lifecycle_accepted() {
+    run("ddi-lifecycle", "ok");
+}
+
+#[test]
+fn ddi_lifecycle_rejected() {
+    run("ddi-lifecycle", "err");
+}
+
+#[test]
 fn fhir_accepted() {
     run("fhir", "ok");
 }
@@ -180,7 +190,7 @@ fn unknown_format_is_refused() {
     let err = read(&[input], &ReadOptions::default()).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "notes.txt:1: cannot tell the format of this file (it starts with `just some notes`); give --format (varkat-json, opal, klokebok, mrs-kodebok, redcap, ukbiobank, ddi-codebook, dbgap, fhir, claml, csv-code-list, shared-definitions)\n1 error found; nothing was imported"
+        "notes.txt:1: cannot tell the format of this file (it starts with `just some notes`); give --format (varkat-json, opal, klokebok, mrs-kodebok, redcap, ukbiobank, ddi-codebook, ddi-lifecycle, dbgap, fhir, claml, csv-code-list, shared-definitions)\n1 error found; nothing was imported"
     );
 }
 
