@@ -33,21 +33,32 @@ impl SearchIndex {
     pub fn search_terms(&self, query: &str, limit: usize) -> Result<Vec<TermHit>> {
         let parsed = ParsedQuery::parse(query)?;
         let fields = &self.fields;
+        let searcher = self.reader.searcher();
+        // Most catalogs hold far more variables than definitions and codes, and some none at
+        // all: then there is nothing to analyze the query for.
+        let mut any_terms = false;
+        for segment in searcher.segment_readers() {
+            let index = segment.inverted_index(fields.term_key).map_err(|err| self.failure(&err))?;
+            any_terms |= index.terms().num_terms() > 0;
+        }
+        if !any_terms || limit == 0 {
+            return Ok(Vec::new());
+        }
         let mut words: Vec<String> = parsed.words.clone();
         words.extend(parsed.phrases.iter().flat_map(|p| p.split_whitespace().map(str::to_owned)));
         words.extend(parsed.prefixes.iter().cloned());
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let analyzers = [
-            (fields.term_label_nb, NB, 2.0),
-            (fields.term_label_en, EN, 2.0),
-            (fields.term_label_folded, FOLDED, 1.0),
+        let mut analyzers = [
+            (fields.term_label_nb, self.vocabulary.analyzer(NB), 2.0),
+            (fields.term_label_en, self.vocabulary.analyzer(EN), 2.0),
+            (fields.term_label_folded, self.vocabulary.analyzer(FOLDED), 1.0),
         ];
         for word in &words {
             let mut variants = vec![(word.clone(), 1.0f32)];
             variants.extend(self.vocabulary.synonyms(word).into_iter().map(|s| (s, 0.6)));
             for (variant, weight) in variants {
-                for (field, analyzer, boost) in analyzers {
-                    let mut analyzer = self.vocabulary.analyzer(analyzer);
+                for (field, analyzer, boost) in &mut analyzers {
+                    let (field, boost) = (*field, *boost);
                     let mut stream = analyzer.token_stream(&variant);
                     while let Some(token) = tantivy::tokenizer::TokenStream::next(&mut stream) {
                         let term = Term::from_field_text(field, &token.text);
@@ -66,10 +77,9 @@ impl SearchIndex {
                 clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(fuzzy), 0.4))));
             }
         }
-        if clauses.is_empty() || limit == 0 {
+        if clauses.is_empty() {
             return Ok(Vec::new());
         }
-        let searcher = self.reader.searcher();
         let top = searcher
             .search(&BooleanQuery::new(clauses), &TopDocs::with_limit(limit).order_by_score())
             .map_err(|err| self.failure(&err))?;
