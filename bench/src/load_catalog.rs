@@ -55,6 +55,7 @@ fn main() {
                 code_systems: Vec::new(),
                 shared_definitions: Vec::new(),
                 value_sets: Vec::new(),
+                code_maps: Vec::new(),
             })
             .expect("import a batch");
     }

@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::id::{
-    ChangeSeq, ImportId, RegistryId, SharedDefinitionId, ValueSetId, VariableKey, VersionNo,
+    ChangeSeq, CodeMapId, ImportId, RegistryId, SharedDefinitionId, ValueSetId, VariableKey,
+    VersionNo,
 };
 
 /// One committed write.
@@ -52,6 +53,15 @@ pub struct ValueSetRef {
     pub version: String,
 }
 
+/// A reference to one version of one code map.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct CodeMapRef {
+    /// The code map.
+    pub id: CodeMapId,
+    /// The version.
+    pub version: String,
+}
+
 /// What a change did, with every entity it touched, so that projections can follow it without
 /// reading the whole catalog.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -85,6 +95,9 @@ pub enum ChangeKind {
         /// Value set versions added.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         value_sets: Vec<ValueSetRef>,
+        /// Code map versions added.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        code_maps: Vec<CodeMapRef>,
     },
     /// Reviewers decided how variables map onto shared definitions.
     Review {
@@ -121,6 +134,7 @@ impl Change {
                 code_systems,
                 definitions,
                 value_sets,
+                code_maps,
             } => {
                 let mut text = format!(
                     "import {} of {}: {} new, {} changed, {} retired",
@@ -148,6 +162,11 @@ impl Change {
                     let names: Vec<String> =
                         value_sets.iter().map(|v| format!("{}@{}", v.id, v.version)).collect();
                     text.push_str(&format!("; value sets {}", names.join(", ")));
+                }
+                if !code_maps.is_empty() {
+                    let names: Vec<String> =
+                        code_maps.iter().map(|m| format!("{}@{}", m.id, m.version)).collect();
+                    text.push_str(&format!("; code maps {}", names.join(", ")));
                 }
                 if *draft {
                     text.push_str(" (drafts)");

@@ -53,6 +53,16 @@ pub enum Error {
         /// The version.
         version: String,
     },
+    /// A code map version the catalog has, given again with other content.
+    #[error(
+        "code map `{code_map}` version `{version}` is already in the catalog with other content; give the new content a new version"
+    )]
+    CodeMapVersionDiffers {
+        /// The code map.
+        code_map: String,
+        /// The version.
+        version: String,
+    },
     /// A value set version the catalog has, given again with other content.
     #[error(
         "value set `{value_set}` version `{version}` is already in the catalog with other content; give the new content a new version"

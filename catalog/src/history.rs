@@ -68,6 +68,10 @@ pub struct ImportPlan {
     pub code_systems: Vec<PlannedCodeSystem>,
     /// Code system versions the catalog already has, unchanged.
     pub unchanged_code_systems: usize,
+    /// Code map versions new to the catalog.
+    pub code_maps: Vec<crate::model::CodeMap>,
+    /// Code map versions the catalog already has, unchanged.
+    pub unchanged_code_maps: usize,
     /// Value set versions new to the catalog.
     pub value_sets: Vec<crate::model::ValueSet>,
     /// Value set versions the catalog already has, unchanged.
@@ -103,6 +107,7 @@ impl ImportPlan {
             && self.code_systems.is_empty()
             && self.definitions.is_empty()
             && self.value_sets.is_empty()
+            && self.code_maps.is_empty()
     }
 }
 

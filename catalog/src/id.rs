@@ -195,6 +195,17 @@ impl fmt::Display for ValueSetId {
     }
 }
 
+/// A code map's identifier: the last segment of its canonical URL, as for value sets.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CodeMapId(pub String);
+
+impl fmt::Display for CodeMapId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(&self.0)
+    }
+}
+
 /// A shared (normed) definition's identifier, such as `smoking-status`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]

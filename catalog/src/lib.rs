@@ -17,7 +17,7 @@ mod id;
 mod model;
 mod store;
 
-pub use change_log::{Change, ChangeKind, DefinitionRef, ValueSetRef, VersionRef};
+pub use change_log::{Change, ChangeKind, CodeMapRef, DefinitionRef, ValueSetRef, VersionRef};
 pub use code_systems::{CodeSystemDiff, CodeSystemRef, diff_code_systems};
 pub use diff::{
     CategoryChange, Compatibility, FieldChange, VersionDiff, WordChange, WordChangeKind,
@@ -26,8 +26,8 @@ pub use diff::{
 pub use error::{Error, Result, StorageError};
 pub use history::{ImportPlan, IncomingVariable, PlannedVersion, SourceFile, plan_import};
 pub use id::{
-    ChangeSeq, CodeSystemId, ImportId, KeyError, RegistryId, SharedDefinitionId, ValueSetId,
-    VariableKey, VersionNo,
+    ChangeSeq, CodeMapId, CodeSystemId, ImportId, KeyError, RegistryId, SharedDefinitionId,
+    ValueSetId, VariableKey, VersionNo,
 };
 pub use model::*;
 pub use store::{

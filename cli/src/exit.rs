@@ -40,6 +40,7 @@ pub(crate) fn code_for(error: &anyhow::Error) -> ExitCode {
                 | catalog::Error::NotAStore(_) => STORE_UNAVAILABLE,
                 catalog::Error::CodeSystemVersionDiffers { .. }
                 | catalog::Error::ValueSetVersionDiffers { .. }
+                | catalog::Error::CodeMapVersionDiffers { .. }
                 | catalog::Error::DraftsPending(_)
                 | catalog::Error::NoDrafts(_)
                 | catalog::Error::RestoreIntoNonEmpty(_) => CONFLICT,

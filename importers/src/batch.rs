@@ -3,8 +3,8 @@
 use std::fmt::Write;
 
 use catalog::{
-    CatalogDump, CodeSystem, CodeSystemVersion, IncomingVariable, Registry, SharedDefinition,
-    SourceFile, ValueSet, VariableDefinition,
+    CatalogDump, CodeMap, CodeSystem, CodeSystemVersion, IncomingVariable, Registry,
+    SharedDefinition, SourceFile, ValueSet, VariableDefinition,
 };
 use serde::Serialize;
 
@@ -44,6 +44,8 @@ pub struct ImportBatch {
     pub shared_definitions: Vec<SharedDefinition>,
     /// Value set versions the files define.
     pub value_sets: Vec<ValueSet>,
+    /// Code map versions the files define.
+    pub code_maps: Vec<CodeMap>,
 }
 
 impl ImportBatch {
@@ -59,6 +61,7 @@ impl ImportBatch {
         self.code_systems.extend(other.code_systems);
         self.shared_definitions.extend(other.shared_definitions);
         self.value_sets.extend(other.value_sets);
+        self.code_maps.extend(other.code_maps);
     }
 
     /// A readable rendering of what was read, as the golden fixtures record it.
@@ -70,6 +73,34 @@ impl ImportBatch {
         }
         for variable in &self.variables {
             render_variable(&mut out, variable);
+        }
+        for code_map in &self.code_maps {
+            let _ = writeln!(
+                out,
+                "code map {} \"{}\" version {} ({} codes mapped)",
+                code_map.id,
+                code_map.name,
+                code_map.version,
+                code_map.n_elements()
+            );
+            for group in &code_map.groups {
+                let _ = writeln!(
+                    out,
+                    "  from {} to {}",
+                    group.source.as_deref().unwrap_or("(unnamed)"),
+                    group.target.as_deref().unwrap_or("(unnamed)")
+                );
+                for element in &group.elements {
+                    let targets: Vec<String> = element
+                        .targets
+                        .iter()
+                        .map(|t| {
+                            format!("{} ({})", t.code.as_deref().unwrap_or("-"), t.equivalence)
+                        })
+                        .collect();
+                    let _ = writeln!(out, "    {} -> {}", element.code, targets.join(", "));
+                }
+            }
         }
         for value_set in &self.value_sets {
             let _ = writeln!(
@@ -224,6 +255,7 @@ impl ImportBatch {
             code_systems: self.code_systems,
             shared_definitions: self.shared_definitions,
             value_sets: self.value_sets,
+            code_maps: self.code_maps,
             full,
             draft,
             who: who.to_owned(),

@@ -2,12 +2,13 @@
 //! a code system version with its concepts and hierarchy; a `content: not-present` CodeSystem
 //! (the code system is known, its codes are published elsewhere) is kept as known but empty. A
 //! ValueSet becomes a value set version: its `compose` rules (codes listed, filters, other value
-//! sets) as written. ConceptMap resources are recognised and refused with a reason: varkat does
-//! not read them yet.
+//! sets) as written. A ConceptMap becomes a code map version: for each pair of code systems, each
+//! source code with its target codes and FHIR equivalences.
 
 use catalog::{
-    CodeSystem, CodeSystemId, CodeSystemVersion, Concept, ConceptContent, LocalizedText, Period,
-    SourceFile, ValueSet, ValueSetConcept, ValueSetId, ValueSetRule,
+    CodeMap, CodeMapElement, CodeMapGroup, CodeMapId, CodeMapTarget, CodeSystem, CodeSystemId,
+    CodeSystemVersion, Concept, ConceptContent, LocalizedText, Period, SourceFile, ValueSet,
+    ValueSetConcept, ValueSetId, ValueSetRule,
 };
 use serde_json::Value;
 
@@ -49,7 +50,7 @@ fn refuse(resource_type: &str, location: Location) -> ImportErrors {
         },
         other => ImportErrorKind::Unsupported {
             what: format!("a FHIR {other}"),
-            instead: "CodeSystem and ValueSet resources are read",
+            instead: "CodeSystem, ValueSet and ConceptMap resources are read",
         },
     };
     ImportErrors::one(location, kind)
@@ -68,6 +69,9 @@ pub(crate) fn read_json(text: &str, file: &str) -> Result<ImportBatch, ImportErr
     let resource_type = value["resourceType"].as_str().unwrap_or("");
     if resource_type == "ValueSet" {
         return value_set_json(&value, file);
+    }
+    if resource_type == "ConceptMap" {
+        return concept_map_json(&value, file);
     }
     if resource_type != "CodeSystem" {
         return Err(refuse(resource_type, Location::file(file).field("resourceType")));
@@ -138,6 +142,9 @@ pub(crate) fn read_xml(text: &str, file: &str) -> Result<ImportBatch, ImportErro
             Some(XmlEvent::Start { name, attributes, location }) => {
                 if path.is_empty() && name == "ValueSet" {
                     return value_set_xml(reader, file);
+                }
+                if path.is_empty() && name == "ConceptMap" {
+                    return concept_map_xml(reader, file);
                 }
                 if path.is_empty() && name != "CodeSystem" {
                     return Err(refuse(&name, location));
@@ -569,6 +576,202 @@ fn finish_value_set(raw: RawValueSet, file: &str) -> Result<ImportBatch, ImportE
         warnings,
         files: vec![SourceFile { path: file.to_owned(), format: FORMAT.to_owned() }],
         value_sets: vec![value_set],
+        ..ImportBatch::default()
+    })
+}
+
+/// A ConceptMap's header as read.
+#[derive(Default)]
+struct RawMapHeader {
+    id: Option<String>,
+    url: Option<String>,
+    version: Option<String>,
+    name: Option<String>,
+    title: Option<String>,
+    source: Option<String>,
+    target: Option<String>,
+}
+
+fn concept_map_json(value: &Value, file: &str) -> Result<ImportBatch, ImportErrors> {
+    let text_of = |value: &Value, key: &str| value[key].as_str().map(str::to_owned);
+    let first_of = |keys: &[&str]| keys.iter().find_map(|key| text_of(value, key));
+    let header = RawMapHeader {
+        id: text_of(value, "id"),
+        url: text_of(value, "url"),
+        version: text_of(value, "version"),
+        name: text_of(value, "name"),
+        title: text_of(value, "title"),
+        source: first_of(&["sourceUri", "sourceCanonical"]),
+        target: first_of(&["targetUri", "targetCanonical"]),
+    };
+    let mut groups = Vec::new();
+    for group in value["group"].as_array().into_iter().flatten() {
+        let mut elements = Vec::new();
+        for element in group["element"].as_array().into_iter().flatten() {
+            let Some(code) = element["code"].as_str().filter(|code| !code.is_empty()) else {
+                return Err(ImportErrors::one(
+                    Location::file(file).field("group.element.code"),
+                    ImportErrorKind::EmptyCode { element: "element".into() },
+                ));
+            };
+            let targets = element["target"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|target| CodeMapTarget {
+                    code: text_of(target, "code"),
+                    display: text_of(target, "display"),
+                    equivalence: text_of(target, "equivalence")
+                        .unwrap_or_else(|| "equivalent".into()),
+                })
+                .collect();
+            elements.push(CodeMapElement {
+                code: code.to_owned(),
+                display: text_of(element, "display"),
+                targets,
+            });
+        }
+        groups.push(CodeMapGroup {
+            source: text_of(group, "source"),
+            target: text_of(group, "target"),
+            elements,
+        });
+    }
+    finish_concept_map(header, groups, file)
+}
+
+fn concept_map_xml(mut reader: XmlReader<'_>, file: &str) -> Result<ImportBatch, ImportErrors> {
+    let mut header = RawMapHeader::default();
+    let mut groups: Vec<CodeMapGroup> = Vec::new();
+    let mut path: Vec<String> = vec!["ConceptMap".to_owned()];
+    loop {
+        match reader.next()? {
+            None => break,
+            Some(XmlEvent::Start { name, attributes, location }) => {
+                let value = attribute(&attributes, "value").map(str::to_owned);
+                let parent = path.last().map(String::as_str);
+                let group = groups.last_mut();
+                match (name.as_str(), parent, group) {
+                    (field, Some("ConceptMap"), _) => match field {
+                        "id" => header.id = value,
+                        "url" => header.url = value,
+                        "version" => header.version = value,
+                        "name" => header.name = value,
+                        "title" => header.title = value,
+                        "sourceUri" | "sourceCanonical" => header.source = value,
+                        "targetUri" | "targetCanonical" => header.target = value,
+                        "group" => groups.push(CodeMapGroup::default()),
+                        _ => {}
+                    },
+                    ("source", Some("group"), Some(group)) => group.source = value,
+                    ("target", Some("group"), Some(group)) => group.target = value,
+                    ("element", Some("group"), Some(group)) => {
+                        group.elements.push(CodeMapElement {
+                            code: String::new(),
+                            display: None,
+                            targets: Vec::new(),
+                        })
+                    }
+                    ("code", Some("element"), Some(group)) => {
+                        let code = value.filter(|code| !code.is_empty()).ok_or_else(|| {
+                            ImportErrors::one(
+                                location.clone().field("element/code"),
+                                ImportErrorKind::EmptyCode { element: "element".into() },
+                            )
+                        })?;
+                        if let Some(element) = group.elements.last_mut() {
+                            element.code = code;
+                        }
+                    }
+                    ("display", Some("element"), Some(group)) => {
+                        if let Some(element) = group.elements.last_mut() {
+                            element.display = value;
+                        }
+                    }
+                    ("target", Some("element"), Some(group)) => {
+                        if let Some(element) = group.elements.last_mut() {
+                            element.targets.push(CodeMapTarget {
+                                code: None,
+                                display: None,
+                                equivalence: "equivalent".into(),
+                            });
+                        }
+                    }
+                    (field @ ("code" | "display" | "equivalence"), Some("target"), Some(group)) => {
+                        if let Some(target) =
+                            group.elements.last_mut().and_then(|e| e.targets.last_mut())
+                        {
+                            match field {
+                                "code" => target.code = value,
+                                "display" => target.display = value,
+                                _ => target.equivalence = value.unwrap_or_default(),
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+                path.push(name);
+            }
+            Some(XmlEvent::End { .. }) => {
+                path.pop();
+            }
+            Some(XmlEvent::Text(_)) => {}
+        }
+    }
+    if groups.iter().flat_map(|g| &g.elements).any(|element| element.code.is_empty()) {
+        return Err(ImportErrors::one(
+            Location::file(file).field("element/code"),
+            ImportErrorKind::EmptyCode { element: "element".into() },
+        ));
+    }
+    finish_concept_map(header, groups, file)
+}
+
+fn finish_concept_map(
+    header: RawMapHeader,
+    groups: Vec<CodeMapGroup>,
+    file: &str,
+) -> Result<ImportBatch, ImportErrors> {
+    let mut warnings = Vec::new();
+    let id = header
+        .url
+        .as_deref()
+        .filter(|url| url.starts_with("http"))
+        .and_then(|url| url.rsplit('/').next())
+        .filter(|segment| !segment.is_empty())
+        .or(header.id.as_deref())
+        .or(header.name.as_deref())
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            ImportErrors::one(
+                Location::file(file).field("url"),
+                ImportErrorKind::MissingAttribute {
+                    element: "ConceptMap",
+                    attribute: "url",
+                    why: "a code map needs a URL, an id or a name to be known by",
+                },
+            )
+        })?;
+    let version = header.version.unwrap_or_else(|| {
+        warnings.push(Warning {
+            location: Location::file(file).field("version"),
+            message: "no version; kept as version `unversioned`".into(),
+        });
+        "unversioned".to_owned()
+    });
+    let code_map = CodeMap {
+        id: CodeMapId(id.clone()),
+        url: header.url,
+        version,
+        name: header.title.or(header.name).unwrap_or(id),
+        source: header.source,
+        target: header.target,
+        groups,
+    };
+    Ok(ImportBatch {
+        warnings,
+        files: vec![SourceFile { path: file.to_owned(), format: FORMAT.to_owned() }],
+        code_maps: vec![code_map],
         ..ImportBatch::default()
     })
 }

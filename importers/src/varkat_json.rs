@@ -8,8 +8,8 @@
 use std::collections::{BTreeSet, HashSet};
 
 use catalog::{
-    CatalogDump, Change, CodeSystem, CodeSystemVersion, ImportRecord, IncomingVariable, Mapping,
-    Registry, SharedDefinition, SourceFile, ValueSet, VariableDefinition, VariableKey,
+    CatalogDump, Change, CodeMap, CodeSystem, CodeSystemVersion, ImportRecord, IncomingVariable,
+    Mapping, Registry, SharedDefinition, SourceFile, ValueSet, VariableDefinition, VariableKey,
     VariableVersion,
 };
 use serde::{Deserialize, Serialize};
@@ -60,6 +60,8 @@ struct History {
     mappings: Vec<Mapping>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     value_sets: Vec<ValueSet>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    code_maps: Vec<CodeMap>,
 }
 
 #[derive(Serialize)]
@@ -158,6 +160,7 @@ pub fn read(text: &str, file: &str) -> Result<ImportBatch, ImportErrors> {
                 shared_definitions: history.shared_definitions,
                 mappings: history.mappings,
                 value_sets: history.value_sets,
+                code_maps: history.code_maps,
             }),
             Err(err) => {
                 errors.push(json_error(text, history.get(), file, &err));
@@ -209,6 +212,7 @@ pub fn write_dump(dump: &CatalogDump) -> String {
         shared_definitions: dump.shared_definitions.clone(),
         mappings: dump.mappings.clone(),
         value_sets: dump.value_sets.clone(),
+        code_maps: dump.code_maps.clone(),
     };
     to_string(&Document {
         varkat_format: JSON_FORMAT_VERSION,

@@ -38,7 +38,8 @@ impl SearchIndex {
         // all: then there is nothing to analyze the query for.
         let mut any_terms = false;
         for segment in searcher.segment_readers() {
-            let index = segment.inverted_index(fields.term_key).map_err(|err| self.failure(&err))?;
+            let index =
+                segment.inverted_index(fields.term_key).map_err(|err| self.failure(&err))?;
             any_terms |= index.terms().num_terms() > 0;
         }
         if !any_terms || limit == 0 {

@@ -61,6 +61,7 @@ fn import(store: &Store, variables: Vec<IncomingVariable>) {
         code_systems: Vec::new(),
         shared_definitions: Vec::new(),
         value_sets: Vec::new(),
+        code_maps: Vec::new(),
     };
     store.import(request).unwrap();
 }
@@ -236,6 +237,7 @@ fn shared_definitions_and_codes_are_found_beside_the_variables_and_follow_new_ve
         code_systems,
         shared_definitions,
         value_sets: Vec::new(),
+        code_maps: Vec::new(),
     };
     let first = version("2024", vec![concept("C34", "Ondartet svulst i bronkie og lunge")]);
     store.import(with(vec![(system.clone(), first)], vec![definition])).unwrap();

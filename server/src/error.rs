@@ -110,6 +110,7 @@ impl From<catalog::Error> for ApiError {
             | E::NoDrafts(_)
             | E::CodeSystemVersionDiffers { .. }
             | E::ValueSetVersionDiffers { .. }
+            | E::CodeMapVersionDiffers { .. }
             | E::RestoreIntoNonEmpty(_) => ApiError::Conflict(err.to_string()),
             E::BadDump(_) => ApiError::BadRequest(err.to_string()),
             E::Locked(_)

@@ -61,8 +61,31 @@ fn fhir_json_and_xml_give_the_same_code_system() {
         &["code system no-kodeverk-7010@0.6.0"],
     );
     assert_contains(
-        &ws.fails(&["import", "fixtures/fhir/err/conceptmap.json"], 3),
-        &["this is a FHIR ConceptMap, which varkat does not read yet"],
+        &ws.fails(&["import", "fixtures/fhir/err/namingsystem.json"], 3),
+        &["this is a FHIR NamingSystem (identifier namespaces), not a data dictionary"],
+    );
+}
+
+#[test]
+fn a_fhir_concept_map_is_kept_with_its_code_pairs() {
+    let ws = Workspace::new();
+    assert_contains(
+        &ws.ok(&["import", "fixtures/fhir/ok/icd10-icpc2.json"]),
+        &["code map icd10-icpc2@2024 \"ICD-10 til ICPC-2 (utdrag)\": 3 codes mapped in 1 group"],
+    );
+    ws.ok(&["import", "fixtures/fhir/ok/kjonn-map.xml"]);
+    assert_contains(
+        &ws.ok(&["import", "fixtures/fhir/ok/kjonn-map.xml"]),
+        &["1 code map versions unchanged", "nothing changed"],
+    );
+    assert_contains(
+        &ws.ok(&["codes", "list"]),
+        &[
+            "code maps:",
+            "icd10-icpc2",
+            "http://hl7.org/fhir/sid/icd-10 -> urn:oid:2.16.578.1.12.4.1.1.7170",
+            "kjonn-map",
+        ],
     );
 }
 

@@ -1,6 +1,7 @@
 //! The catalog's nouns: registries, variables and their versions, code systems, value sets,
 //! shared definitions and mappings.
 
+mod code_map;
 mod code_system;
 mod registry;
 mod shared_definition;
@@ -9,6 +10,7 @@ mod value_domain;
 mod value_set;
 mod variable;
 
+pub use code_map::{CodeMap, CodeMapElement, CodeMapGroup, CodeMapTarget};
 pub use code_system::{CodeSystem, CodeSystemVersion, Concept, ConceptContent};
 pub use registry::{Registry, RegistryKind};
 pub use shared_definition::{

@@ -3,8 +3,8 @@
 //! or the change log from any point.
 
 use crate::id::{
-    ChangeSeq, CodeSystemId, ImportId, RegistryId, SharedDefinitionId, ValueSetId, VariableKey,
-    VersionNo,
+    ChangeSeq, CodeMapId, CodeSystemId, ImportId, RegistryId, SharedDefinitionId, ValueSetId,
+    VariableKey, VersionNo,
 };
 
 /// The store's format version, written once when the store is created.
@@ -25,6 +25,8 @@ pub(crate) const CODE_SYSTEM_VERSIONS: &[u8] = b"csv/";
 
 /// Value set versions: id, NUL, big-endian ordinal, in the order they were imported.
 pub(crate) const VALUE_SETS: &[u8] = b"vset/";
+/// Code map versions: id, NUL, big-endian ordinal, in the order they were imported.
+pub(crate) const CODE_MAPS: &[u8] = b"cmap/";
 /// Shared definition versions: id, NUL, big-endian version.
 pub(crate) const DEFINITIONS: &[u8] = b"def/";
 /// Mapping versions (review decisions): registry, NUL, name, NUL, big-endian version.
@@ -88,4 +90,12 @@ pub(crate) fn value_set_versions(id: &ValueSetId) -> Vec<u8> {
 
 pub(crate) fn value_set_version(id: &ValueSetId, ordinal: u32) -> Vec<u8> {
     [value_set_versions(id).as_slice(), &ordinal.to_be_bytes()].concat()
+}
+
+pub(crate) fn code_map_versions(id: &CodeMapId) -> Vec<u8> {
+    [CODE_MAPS, id.0.as_bytes(), b"\0"].concat()
+}
+
+pub(crate) fn code_map_version(id: &CodeMapId, ordinal: u32) -> Vec<u8> {
+    [code_map_versions(id).as_slice(), &ordinal.to_be_bytes()].concat()
 }

@@ -22,18 +22,19 @@ use serde::de::DeserializeOwned;
 
 pub use records::{CatalogDump, FORMAT_VERSION, ImportRecord};
 
-use crate::change_log::{Change, ChangeKind, DefinitionRef, ValueSetRef, VersionRef};
+use crate::change_log::{Change, ChangeKind, CodeMapRef, DefinitionRef, ValueSetRef, VersionRef};
 use crate::code_systems::{CodeSystemRef, diff_code_systems};
 use crate::error::{Error, Result, StorageError};
 use crate::history::PlannedCodeSystem;
 use crate::history::{ImportPlan, IncomingVariable, PlannedVersion, SourceFile, plan_import};
 use crate::id::CodeSystemId;
 use crate::id::{
-    ChangeSeq, ImportId, RegistryId, SharedDefinitionId, ValueSetId, VariableKey, VersionNo,
+    ChangeSeq, CodeMapId, ImportId, RegistryId, SharedDefinitionId, ValueSetId, VariableKey,
+    VersionNo,
 };
 use crate::model::{
-    CodeSystem, CodeSystemVersion, Mapping, Provenance, Registry, SharedDefinition, Status,
-    ValueSet, VariableVersion,
+    CodeMap, CodeSystem, CodeSystemVersion, Mapping, Provenance, Registry, SharedDefinition,
+    Status, ValueSet, VariableVersion,
 };
 
 /// The store's directory inside a data directory; the search index lives beside it.
@@ -71,6 +72,8 @@ pub struct ImportRequest {
     pub code_systems: Vec<(CodeSystem, CodeSystemVersion)>,
     /// Value set versions the files define.
     pub value_sets: Vec<ValueSet>,
+    /// Code map versions the files define.
+    pub code_maps: Vec<CodeMap>,
     /// Shared definitions the files define; each that differs from its latest version becomes
     /// a new version (the incoming `version` is ignored).
     pub shared_definitions: Vec<SharedDefinition>,
@@ -384,6 +387,23 @@ impl Store {
                 None => plan.value_sets.push(value_set),
             }
         }
+        for code_map in std::mem::take(&mut request.code_maps) {
+            let versions = self.code_map_versions(&code_map.id)?;
+            match versions.iter().find(|v| v.version == code_map.version) {
+                Some(existing) if *existing == code_map => plan.unchanged_code_maps += 1,
+                Some(_) => {
+                    return Err(Error::CodeMapVersionDiffers {
+                        code_map: code_map.id.0.clone(),
+                        version: code_map.version.clone(),
+                    });
+                }
+                None if plan
+                    .code_maps
+                    .iter()
+                    .any(|m| m.id == code_map.id && m.version == code_map.version) => {}
+                None => plan.code_maps.push(code_map),
+            }
+        }
         for incoming in std::mem::take(&mut request.shared_definitions) {
             let latest = self.shared_definition_history(&incoming.id)?.pop();
             let next = latest.as_ref().map_or(VersionNo::FIRST, |latest| latest.version.next());
@@ -418,6 +438,21 @@ impl Store {
             );
         }
         Ok(live)
+    }
+
+    /// The latest version of every code map, by id.
+    pub fn code_maps(&self) -> Result<Vec<CodeMap>> {
+        let mut latest: BTreeMap<CodeMapId, CodeMap> = BTreeMap::new();
+        for code_map in self.scan::<CodeMap>(keys::CODE_MAPS) {
+            let code_map = code_map?;
+            latest.insert(code_map.id.clone(), code_map);
+        }
+        Ok(latest.into_values().collect())
+    }
+
+    /// The versions of a code map, in the order imported.
+    pub fn code_map_versions(&self, id: &CodeMapId) -> Result<Vec<CodeMap>> {
+        self.scan(&keys::code_map_versions(id)).collect()
     }
 
     /// The latest version of every value set, by id.
@@ -572,6 +607,13 @@ impl Store {
             value_sets
                 .push(ValueSetRef { id: value_set.id.clone(), version: value_set.version.clone() });
         }
+        let mut code_maps = Vec::new();
+        for code_map in &plan.code_maps {
+            let ordinal = self.code_map_versions(&code_map.id)?.len() as u32;
+            batch.insert(keys::code_map_version(&code_map.id, ordinal), Self::encode(code_map));
+            code_maps
+                .push(CodeMapRef { id: code_map.id.clone(), version: code_map.version.clone() });
+        }
         let mut definitions = Vec::new();
         for definition in &plan.definitions {
             batch.insert(
@@ -612,6 +654,7 @@ impl Store {
                 code_systems,
                 definitions,
                 value_sets,
+                code_maps,
             },
         };
         batch.insert(keys::change(seq), Self::encode(&change));
@@ -685,6 +728,7 @@ impl Store {
             shared_definitions: self.scan(keys::DEFINITIONS).collect::<Result<_>>()?,
             mappings: self.scan(keys::MAPPINGS).collect::<Result<_>>()?,
             value_sets: self.scan(keys::VALUE_SETS).collect::<Result<_>>()?,
+            code_maps: self.scan(keys::CODE_MAPS).collect::<Result<_>>()?,
         })
     }
 
@@ -738,6 +782,13 @@ impl Store {
         for value_set in &dump.value_sets {
             let ordinal = value_set_ordinals.entry(&value_set.id).or_default();
             batch.insert(keys::value_set_version(&value_set.id, *ordinal), Self::encode(value_set));
+            *ordinal += 1;
+        }
+        let mut code_map_ordinals: std::collections::HashMap<&CodeMapId, u32> =
+            std::collections::HashMap::new();
+        for code_map in &dump.code_maps {
+            let ordinal = code_map_ordinals.entry(&code_map.id).or_default();
+            batch.insert(keys::code_map_version(&code_map.id, *ordinal), Self::encode(code_map));
             *ordinal += 1;
         }
         for mapping in &dump.mappings {

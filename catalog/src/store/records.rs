@@ -12,7 +12,8 @@ use crate::change_log::Change;
 use crate::history::SourceFile;
 use crate::id::ImportId;
 use crate::model::{
-    CodeSystem, CodeSystemVersion, Mapping, Registry, SharedDefinition, ValueSet, VariableVersion,
+    CodeMap, CodeSystem, CodeSystemVersion, Mapping, Registry, SharedDefinition, ValueSet,
+    VariableVersion,
 };
 
 /// The store format this build writes and reads. Format 2 added shared definitions and
@@ -64,4 +65,7 @@ pub struct CatalogDump {
     /// Every value set version, by value set and in the order imported.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub value_sets: Vec<ValueSet>,
+    /// Every code map version, by code map and in the order imported.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub code_maps: Vec<CodeMap>,
 }

@@ -33,6 +33,7 @@ fn request(variables: &[(&str, &str)], full: bool, draft: bool) -> ImportRequest
         code_systems: Vec::new(),
         shared_definitions: Vec::new(),
         value_sets: Vec::new(),
+        code_maps: Vec::new(),
     }
 }
 
@@ -368,4 +369,41 @@ fn a_value_set_version_is_kept_once_and_may_not_change_under_the_same_version() 
     assert!(matches!(err, Error::ValueSetVersionDiffers { .. }), "{err}");
     assert_eq!(store.value_sets().unwrap().len(), 1);
     assert_eq!(store.dump().unwrap().value_sets.len(), 1);
+}
+
+#[test]
+fn a_code_map_version_is_kept_once_and_may_not_change_under_the_same_version() {
+    use crate::model::{CodeMap, CodeMapElement, CodeMapGroup, CodeMapTarget};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let code_map = |target: &str| CodeMap {
+        id: crate::id::CodeMapId("icd10-icpc2".into()),
+        url: None,
+        version: "2024".into(),
+        name: "ICD-10 til ICPC-2".into(),
+        source: None,
+        target: None,
+        groups: vec![CodeMapGroup {
+            source: Some("icd-10".into()),
+            target: Some("icpc-2".into()),
+            elements: vec![CodeMapElement {
+                code: "C34".into(),
+                display: None,
+                targets: vec![CodeMapTarget {
+                    code: Some(target.into()),
+                    display: None,
+                    equivalence: "equivalent".into(),
+                }],
+            }],
+        }],
+    };
+    let with = |code_map: CodeMap| ImportRequest {
+        code_maps: vec![code_map],
+        ..request(&[], false, false)
+    };
+    assert_eq!(store.import(with(code_map("R84"))).unwrap().plan.code_maps.len(), 1);
+    assert!(store.import(with(code_map("R84"))).unwrap().change.is_none());
+    let err = store.import(with(code_map("R85"))).unwrap_err();
+    assert!(matches!(err, Error::CodeMapVersionDiffers { .. }), "{err}");
+    assert_eq!(store.dump().unwrap().code_maps.len(), 1);
 }

@@ -80,6 +80,32 @@ fn list(context: &Context, store: &Store) -> anyhow::Result<()> {
             );
         }
     }
+    let code_maps = store.code_maps()?;
+    if !code_maps.is_empty() {
+        out.push_str("\ncode maps:\n");
+        for code_map in &code_maps {
+            let pairs: Vec<String> = code_map
+                .groups
+                .iter()
+                .map(|g| {
+                    format!(
+                        "{} -> {}",
+                        g.source.as_deref().unwrap_or("?"),
+                        g.target.as_deref().unwrap_or("?")
+                    )
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "{:<28} {}  version {} ({} codes mapped)  {}",
+                code_map.id.to_string(),
+                code_map.name,
+                code_map.version,
+                code_map.n_elements(),
+                pairs.join("; ")
+            );
+        }
+    }
     context.output.text(&out);
     context.output.json(&rows);
     Ok(())

@@ -145,7 +145,9 @@ fn describe(
         && (!plan.code_systems.is_empty()
             || plan.unchanged_code_systems > 0
             || !plan.value_sets.is_empty()
-            || plan.unchanged_value_sets > 0);
+            || plan.unchanged_value_sets > 0
+            || !plan.code_maps.is_empty()
+            || plan.unchanged_code_maps > 0);
     let only_definitions = plan.new.is_empty()
         && plan.changed.is_empty()
         && plan.retired.is_empty()
@@ -218,6 +220,21 @@ fn describe(
             value_set.includes.len(),
             value_set.excludes.len()
         );
+    }
+    for code_map in &plan.code_maps {
+        let _ = writeln!(
+            out,
+            "code map {}@{} \"{}\": {} codes mapped in {} group{}",
+            code_map.id,
+            code_map.version,
+            code_map.name,
+            code_map.n_elements(),
+            code_map.groups.len(),
+            if code_map.groups.len() == 1 { "" } else { "s" }
+        );
+    }
+    if plan.unchanged_code_maps > 0 {
+        let _ = writeln!(out, "{} code map versions unchanged", plan.unchanged_code_maps);
     }
     if plan.unchanged_value_sets > 0 {
         let _ = writeln!(out, "{} value set versions unchanged", plan.unchanged_value_sets);

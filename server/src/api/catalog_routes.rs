@@ -236,3 +236,10 @@ pub(crate) async fn value_set(
         .await
         .map(Json)
 }
+
+/// Every code map (FHIR ConceptMap), latest versions.
+pub(crate) async fn code_maps(
+    State(state): State<AppState>,
+) -> Result<Json<Vec<catalog::CodeMap>>, ApiError> {
+    state.blocking(|shared| Ok(shared.store.code_maps()?)).await.map(Json)
+}

@@ -41,6 +41,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/code-systems/{system}", get(catalog_routes::code_system))
         .route("/api/code-systems/{system}/where-used", get(catalog_routes::where_used))
         .route("/api/value-sets", get(catalog_routes::value_sets))
+        .route("/api/code-maps", get(catalog_routes::code_maps))
         .route("/api/value-sets/{value_set}", get(catalog_routes::value_set))
         .route("/api/definitions", get(harmonization::definitions))
         .route("/api/definitions/{definition}", get(harmonization::definition))
