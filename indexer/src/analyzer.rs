@@ -24,6 +24,9 @@ pub(crate) const EN: &str = "varkat_en";
 pub(crate) const FOLDED: &str = "varkat_folded";
 /// Variable names: `RoykStatus2` → royk, status, 2; folded.
 pub(crate) const NAME: &str = "varkat_name";
+/// The analyzer of the word-pair field: the pairs are made before indexing, one per
+/// whitespace-separated token.
+pub(crate) const PAIRS: &str = "varkat_pairs";
 
 /// The word lists search uses: synonym groups and compound parts.
 #[derive(Debug, Clone)]
@@ -189,6 +192,74 @@ impl Vocabulary {
     pub(crate) fn register(&self, index: &Index) {
         for name in [NB, EN, FOLDED, NAME] {
             index.tokenizers().register(name, self.analyzer(name));
+        }
+        index.tokenizers().register(
+            PAIRS,
+            TextAnalyzer::builder(tantivy::tokenizer::WhitespaceTokenizer::default()).build(),
+        );
+    }
+
+    /// The analyzer whose words make word pairs: plain words, lowercased and folded, without
+    /// the compound splitting of the searched fields, which pairs do not need.
+    pub(crate) fn pair_words(&self) -> TextAnalyzer {
+        TextAnalyzer::builder(tantivy::tokenizer::SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(40))
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .build()
+    }
+
+    /// The adjacent pairs of whole folded words of `text`, each as `prefix` + `a_b`.
+    pub(crate) fn word_pairs(
+        &self,
+        folded: &mut TextAnalyzer,
+        prefix: &str,
+        text: &str,
+    ) -> Vec<String> {
+        let mut out = String::new();
+        self.push_word_pairs(folded, prefix, text, &mut out);
+        out.split_whitespace().map(str::to_owned).collect()
+    }
+
+    /// Appends the word pairs of `text` to `out`, space-separated: how documents are built,
+    /// without a string per pair.
+    pub(crate) fn push_word_pairs(
+        &self,
+        folded: &mut TextAnalyzer,
+        prefix: &str,
+        text: &str,
+        out: &mut String,
+    ) {
+        let mut previous = String::new();
+        let mut current = String::new();
+        let mut position = usize::MAX;
+        let push = |previous: &str, word: &str, out: &mut String| {
+            if !previous.is_empty() {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(prefix);
+                out.push_str(previous);
+                out.push('_');
+                out.push_str(word);
+            }
+        };
+        let mut stream = folded.token_stream(text);
+        while let Some(token) = stream.next() {
+            // A compound and its parts share a position; the pair is made of the whole words,
+            // which come last at their position.
+            if token.position != position {
+                if position != usize::MAX {
+                    push(&previous, &current, out);
+                    std::mem::swap(&mut previous, &mut current);
+                }
+                position = token.position;
+            }
+            current.clear();
+            current.push_str(&token.text);
+        }
+        if position != usize::MAX {
+            push(&previous, &current, out);
         }
     }
 }

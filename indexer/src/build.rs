@@ -16,7 +16,7 @@ use crate::error::Result;
 
 /// The schema this build writes. An index written with another is rebuilt by catching up from
 /// the start of the change log.
-const SCHEMA_VERSION: u32 = 3;
+const SCHEMA_VERSION: u32 = 4;
 
 /// What the index remembers in its commit payload.
 #[derive(Serialize, Deserialize)]
@@ -156,9 +156,19 @@ impl SearchIndex {
     ) -> Result<usize> {
         self.with_writer(8 * crate::WRITER_MEMORY, |writer| {
             let mut n = 0;
+            let mut folded = self.vocabulary.pair_words();
             for (version, kind, current) in versions {
+                let pairs =
+                    if current { self.word_pairs(&mut folded, &version) } else { String::new() };
                 writer
-                    .add_document(variable_document(&self.fields, &version, kind, current, None))
+                    .add_document(variable_document(
+                        &self.fields,
+                        &version,
+                        kind,
+                        current,
+                        None,
+                        &pairs,
+                    ))
                     .map_err(|err| self.failure(&err))?;
                 n += 1;
             }
@@ -184,8 +194,10 @@ impl SearchIndex {
         let harmonization = store.mapping_history(key)?.pop().map(|mapping| mapping.status);
         let published: Vec<&VariableVersion> =
             history.iter().filter(|version| !version.is_draft()).collect();
+        let mut folded = self.vocabulary.pair_words();
         for (index, version) in published.iter().enumerate() {
             let current = index + 1 == published.len();
+            let pairs = if current { self.word_pairs(&mut folded, version) } else { String::new() };
             writer
                 .add_document(variable_document(
                     &self.fields,
@@ -193,10 +205,38 @@ impl SearchIndex {
                     kind,
                     current,
                     harmonization,
+                    &pairs,
                 ))
                 .map_err(|err| self.failure(&err))?;
         }
         Ok(())
+    }
+
+    /// The word pairs of a version's texts, space-separated, for the `word_pairs` field.
+    fn word_pairs(
+        &self,
+        folded: &mut tantivy::tokenizer::TextAnalyzer,
+        version: &VariableVersion,
+    ) -> String {
+        let definition = &version.definition;
+        let mut pairs = String::new();
+        let mut add = |prefix: &str, text: &Option<String>| {
+            if let Some(text) = text {
+                self.vocabulary.push_word_pairs(folded, prefix, text, &mut pairs);
+            }
+        };
+        for text in [&definition.label.nb, &definition.label.en] {
+            add("l:", text);
+        }
+        for text in [&definition.question, &definition.description] {
+            add("t:", &text.nb);
+            add("t:", &text.en);
+        }
+        for category in &definition.value_domain.categories {
+            add("c:", &category.label.nb);
+            add("c:", &category.label.en);
+        }
+        pairs
     }
 
     fn commit(&self, writer: &mut IndexWriter, last: ChangeSeq) -> Result<()> {

@@ -14,13 +14,15 @@ pub(crate) fn day_number(date: NaiveDate) -> i64 {
 }
 
 /// The document for one version. `current` marks the version researchers see now;
-/// `harmonization` is the latest review decision on the variable's mapping, if any.
+/// `harmonization` is the latest review decision on the variable's mapping, if any;
+/// `word_pairs` the current version's word pairs (see `Fields::word_pairs`).
 pub(crate) fn variable_document(
     fields: &Fields,
     version: &VariableVersion,
     kind: RegistryKind,
     current: bool,
     harmonization: Option<ReviewStatus>,
+    word_pairs: &str,
 ) -> TantivyDocument {
     let definition = &version.definition;
     let mut doc = TantivyDocument::default();
@@ -79,6 +81,7 @@ pub(crate) fn variable_document(
         }
         return doc;
     }
+    add(fields.word_pairs, &Some(word_pairs.to_owned()).filter(|pairs| !pairs.is_empty()));
     add(fields.name, &Some(version.key.name().to_owned()));
     add(fields.label_nb, &definition.label.nb);
     add(fields.label_en, &definition.label.en);

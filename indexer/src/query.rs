@@ -245,6 +245,33 @@ pub(crate) fn text_clauses(
             );
             alternatives.push((Occur::Should, Box::new(query)));
         }
+        // Two or more words: the pairs of adjacent words, each one term, in the label, the
+        // texts or the answer options; a variable name has no spaces, so it is left out.
+        let pairs =
+            |prefix: &str, folded: &mut TextAnalyzer| vocabulary.word_pairs(folded, prefix, phrase);
+        if !pairs("", &mut folded_analyzer).is_empty() {
+            for (prefix, boost) in [("l:", 2.0), ("t:", 0.8), ("c:", 0.4)] {
+                let all: Vec<(Occur, Box<dyn Query>)> = pairs(prefix, &mut folded_analyzer)
+                    .into_iter()
+                    .map(|pair| {
+                        let term = Term::from_field_text(fields.word_pairs, &pair);
+                        (
+                            Occur::Must,
+                            Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+                                as Box<dyn Query>,
+                        )
+                    })
+                    .collect();
+                let query: Box<dyn Query> = if all.len() == 1 {
+                    all.into_iter().next().expect("one pair").1
+                } else {
+                    Box::new(tantivy::query::BooleanQuery::new(all))
+                };
+                alternatives.push((Occur::Should, Box::new(BoostQuery::new(query, boost))));
+            }
+            clauses.extend(alternatives);
+            continue;
+        }
         for (field, analyzer, boost) in
             analyzers.iter_mut().filter(|(field, _, _)| exact.contains(field))
         {

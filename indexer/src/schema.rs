@@ -6,7 +6,7 @@ use tantivy::schema::{
     TextFieldIndexing, TextOptions,
 };
 
-use crate::analyzer::{EN, FOLDED, NAME, NB};
+use crate::analyzer::{EN, FOLDED, NAME, NB, PAIRS};
 
 /// The handles of every field.
 #[derive(Clone)]
@@ -51,6 +51,11 @@ pub(crate) struct Fields {
     pub(crate) term_label_en: Field,
     /// The same, folded, and the code itself.
     pub(crate) term_label_folded: Field,
+    /// Each pair of adjacent folded words of the current version's label (`l:`), question and
+    /// description (`t:`) and answer options (`c:`), as one term (`l:ved_innkomst`): a quoted
+    /// two-word phrase is then one term, found without reading word positions, and three or more
+    /// words are all their pairs.
+    pub(crate) word_pairs: Field,
 }
 
 impl Fields {
@@ -94,6 +99,14 @@ impl Fields {
             term_label_nb: builder.add_text_field("term_label_nb", text(NB, true)),
             term_label_en: builder.add_text_field("term_label_en", text(EN, true)),
             term_label_folded: builder.add_text_field("term_label_folded", text(FOLDED, false)),
+            word_pairs: builder.add_text_field(
+                "word_pairs",
+                TextOptions::default().set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer(PAIRS)
+                        .set_index_option(IndexRecordOption::WithFreqs),
+                ),
+            ),
         };
         (builder.build(), fields)
     }
