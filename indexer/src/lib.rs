@@ -54,7 +54,8 @@ pub struct SearchIndex {
 }
 
 impl SearchIndex {
-    /// Opens the index in `path`, creating it if there is none. The user's synonym file
+    /// Opens the index in `path`, creating it if there is none, and starting it anew if it was
+    /// written with other fields (the next catch-up rebuilds it). The user's synonym file
     /// (`synonyms.txt` beside the index) extends the built-in vocabulary.
     pub fn open(path: &Path) -> Result<SearchIndex> {
         let failure = |err: &dyn std::fmt::Display| Error::Index {
@@ -69,7 +70,18 @@ impl SearchIndex {
             .unwrap_or_default();
         let (schema, fields) = Fields::schema();
         let directory = MmapDirectory::open(path).map_err(|err| failure(&err))?;
-        let index = Index::open_or_create(directory, schema).map_err(|err| failure(&err))?;
+        let index = match Index::open_or_create(directory, schema.clone()) {
+            Ok(index) => index,
+            // An index written by a varkat with other fields: it is a projection of the store,
+            // so it is started anew and the next catch-up rebuilds it from the change log.
+            Err(tantivy::TantivyError::SchemaError(_)) => {
+                std::fs::remove_dir_all(path).map_err(|err| failure(&err))?;
+                std::fs::create_dir_all(path).map_err(|err| failure(&err))?;
+                let directory = MmapDirectory::open(path).map_err(|err| failure(&err))?;
+                Index::open_or_create(directory, schema).map_err(|err| failure(&err))?
+            }
+            Err(err) => return Err(failure(&err)),
+        };
         SearchIndex::with_index(path, index, fields, Vocabulary::with_extra_synonyms(&extra))
     }
 

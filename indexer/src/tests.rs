@@ -263,3 +263,18 @@ fn shared_definitions_and_codes_are_found_beside_the_variables_and_follow_new_ve
     );
     assert_eq!(index.search_terms("lunge", 5).unwrap().len(), 1);
 }
+
+#[test]
+fn an_index_written_with_other_fields_is_rebuilt_not_refused() {
+    let (dir, store) = catalog();
+    let path = dir.path().join("index");
+    {
+        let mut builder = tantivy::schema::Schema::builder();
+        builder.add_text_field("something_else", tantivy::schema::TEXT);
+        std::fs::create_dir_all(&path).unwrap();
+        tantivy::Index::create_in_dir(&path, builder.build()).unwrap();
+    }
+    let index = SearchIndex::open(&path).unwrap();
+    assert_eq!(index.catch_up(&store).unwrap().variables, 3);
+    check(&index, &SearchRequest::new("røyk"), "hunt/RoykStatus mfr/ROYK_BEGYNNELSE");
+}
