@@ -2,9 +2,7 @@
 //! typo tolerance), quoted phrases, prefixes (`røyk*`) and field filters (`registry:hunt`).
 
 use tantivy::Term;
-use tantivy::query::{
-    BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery,
-};
+use tantivy::query::{BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
@@ -144,6 +142,7 @@ pub(crate) fn text_clauses(
     fields: &Fields,
     vocabulary: &Vocabulary,
     is_known: &dyn Fn(&str) -> bool,
+    expand_prefix: &dyn Fn(Field, &str) -> Vec<String>,
     all_versions: bool,
 ) -> Vec<(Occur, Box<dyn Query>)> {
     let mut folded_analyzer = vocabulary.analyzer(FOLDED);
@@ -290,8 +289,10 @@ pub(crate) fn text_clauses(
         clauses.extend(alternatives);
     }
     for prefix in &parsed.prefixes {
-        let pattern = format!("{}.*", escape_regex(&analyzer::fold(prefix)));
-        let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        // A prefix stands for the words of the index that begin with it, as terms: a union of
+        // terms is ranked with the same pruning as words, where a pattern would be matched
+        // against the whole term dictionary of each field for every query.
+        let folded = analyzer::fold(prefix);
         for (field, boost) in [
             (fields.name, 3.0),
             (fields.label_folded, 2.0),
@@ -302,12 +303,14 @@ pub(crate) fn text_clauses(
             if boost == 0.0 {
                 continue;
             }
-            if let Ok(regex) = RegexQuery::from_pattern(&pattern, field) {
-                alternatives
-                    .push((Occur::Should, Box::new(BoostQuery::new(Box::new(regex), boost))));
+            for term in expand_prefix(field, &folded) {
+                let query = TermQuery::new(
+                    Term::from_field_text(field, &term),
+                    IndexRecordOption::WithFreqs,
+                );
+                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(query), boost))));
             }
         }
-        clauses.extend(alternatives);
     }
     clauses
 }
@@ -343,11 +346,6 @@ fn analyzed(analyzer: &mut TextAnalyzer, text: &str, whole_words: bool) -> Analy
             many.iter_mut().map(|(_, terms)| terms.pop().expect("a position has a term")).collect(),
         ),
     }
-}
-
-/// Escapes what the regex syntax would read as operators.
-fn escape_regex(text: &str) -> String {
-    text.chars().flat_map(|c| if c.is_alphanumeric() { vec![c] } else { vec!['\\', c] }).collect()
 }
 
 #[cfg(test)]

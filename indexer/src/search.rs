@@ -1,6 +1,7 @@
 //! Running a search: the query, its filters, the ranked hits with highlighted snippets, and
 //! facet counts.
 
+use std::collections::HashMap;
 use std::ops::Bound;
 
 use chrono::NaiveDate;
@@ -200,6 +201,32 @@ const EXACT_COUNT_POSTINGS: u64 = 50_000;
 const FACET_GROUPS: [&str; 7] =
     ["registry", "kind", "type", "system", "status", "period", "harmonization"];
 
+/// The most a prefix expands to in one field: its most common words, as search engines rewrite
+/// a prefix query into its top terms.
+const PREFIX_TERMS: usize = 64;
+
+/// The words of `field` that begin with `prefix`, the most common first, at most
+/// `PREFIX_TERMS`.
+fn expand_prefix(searcher: &Searcher, field: Field, prefix: &str) -> Vec<String> {
+    let mut found: HashMap<String, u64> = HashMap::new();
+    for segment in searcher.segment_readers() {
+        let Ok(inverted) = segment.inverted_index(field) else { continue };
+        let Ok(mut stream) = inverted.terms().range().ge(prefix.as_bytes()).into_stream() else {
+            continue;
+        };
+        while stream.advance() {
+            let Ok(term) = std::str::from_utf8(stream.key()) else { break };
+            if !term.starts_with(prefix) {
+                break;
+            }
+            *found.entry(term.to_owned()).or_default() += u64::from(stream.value().doc_freq);
+        }
+    }
+    let mut terms: Vec<(String, u64)> = found.into_iter().collect();
+    terms.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    terms.into_iter().take(PREFIX_TERMS).map(|(term, _)| term).collect()
+}
+
 impl SearchIndex {
     /// Searches. Queries run on the last committed state, also while the index is written.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResult> {
@@ -211,10 +238,18 @@ impl SearchIndex {
                 searcher.doc_freq(&Term::from_field_text(field, folded)).is_ok_and(|n| n > 0)
             })
         };
+        let expand_prefix = |field: Field, prefix: &str| expand_prefix(&searcher, field, prefix);
         let text_clauses = if parsed.is_filter_only() {
             Vec::new()
         } else {
-            text_clauses(&parsed, fields, &self.vocabulary, &is_known, request.all_versions)
+            text_clauses(
+                &parsed,
+                fields,
+                &self.vocabulary,
+                &is_known,
+                &expand_prefix,
+                request.all_versions,
+            )
         };
         let text: Box<dyn Query> = Box::new(BooleanQuery::new(
             text_clauses.iter().map(|(occur, query)| (*occur, query.box_clone())).collect(),
