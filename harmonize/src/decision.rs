@@ -1,7 +1,7 @@
 //! Proposals and reviewers' decisions as catalog values: the mappings that `Store::record_review`
 //! writes. Nothing here touches the store; the caller records what these functions return.
 
-use catalog::{Mapping, ReviewStatus, SharedDefinition, VariableVersion};
+use catalog::{Mapping, ReviewStatus, SharedDefinition};
 use chrono::{DateTime, Utc};
 
 use crate::Proposal;
@@ -67,15 +67,9 @@ pub fn decide(
     }
 }
 
-/// Whether a decided mapping must be looked at again because its variable has a newer version
-/// than the one the decision was made on.
-pub fn needs_rereview(mapping: &Mapping, current: &VariableVersion) -> bool {
-    mapping.status != ReviewStatus::Proposed && current.version > mapping.variable_version
-}
-
 #[cfg(test)]
 mod tests {
-    use catalog::{DataType, LocalizedText, MappingRelation, VariableDefinition, VersionNo};
+    use catalog::{DataType, LocalizedText, MappingRelation, VersionNo};
 
     use super::*;
 
@@ -134,29 +128,5 @@ mod tests {
         let mut changed = proposal();
         changed.groups[0].members[0].version = VersionNo(4);
         assert_eq!(proposed_mappings(&changed, &[definition()], &[accepted]).len(), 1);
-    }
-
-    #[test]
-    fn an_accepted_mapping_needs_rereview_once_its_variable_has_a_newer_version() {
-        let proposed = proposed_mappings(&proposal(), &[definition()], &[]).remove(0);
-        let accepted = decide(&proposed, ReviewStatus::Accepted, "kari", Some("ok"), Utc::now());
-        let mut current = catalog::VariableVersion {
-            key: accepted.variable.clone(),
-            version: VersionNo(3),
-            status: catalog::Status::Published,
-            published_at: None,
-            definition: VariableDefinition::of_type(DataType::Categorical),
-            provenance: catalog::Provenance {
-                source_file: "hunt.json".into(),
-                format: "varkat-json".into(),
-                import: catalog::ImportId(1),
-                recorded_by: "kari".into(),
-                recorded_at: Utc::now(),
-            },
-        };
-        assert!(!needs_rereview(&accepted, &current));
-        current.version = VersionNo(4);
-        assert!(needs_rereview(&accepted, &current));
-        assert!(!needs_rereview(&proposed, &current), "a proposal is still waiting anyway");
     }
 }

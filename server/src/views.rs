@@ -291,10 +291,7 @@ pub(crate) fn harmonization_of(
     group.dedup();
     group.retain(|member| member != key);
     let needs_rereview = match &recorded {
-        Some(mapping) => {
-            let current = shared.store.current(key, View::Published)?;
-            harmonize::decision::needs_rereview(mapping, &current)
-        }
+        Some(mapping) => shared.store.rereview_reason(mapping)?.is_some(),
         None => false,
     };
     Ok(Some(match recorded {

@@ -33,8 +33,8 @@ use crate::id::{
     VersionNo,
 };
 use crate::model::{
-    CodeMap, CodeSystem, CodeSystemVersion, Mapping, Provenance, Registry, SharedDefinition,
-    Status, ValueSet, VariableVersion,
+    CodeMap, CodeSystem, CodeSystemVersion, Mapping, Provenance, Registry, ReviewStatus,
+    SharedDefinition, Status, ValueSet, VariableVersion,
 };
 
 /// The store's directory inside a data directory; the search index lives beside it.
@@ -501,6 +501,50 @@ impl Store {
     /// Every recorded decision on one variable's mapping, oldest first.
     pub fn mapping_history(&self, key: &VariableKey) -> Result<Vec<Mapping>> {
         self.scan(&keys::mapping_versions(key)).collect()
+    }
+
+    /// Why a decided mapping must be looked at again, if it must: its variable has a newer
+    /// published version than the one decided on, or the code system the variable is bound to
+    /// got a version since the decision that removed, relabelled or moved codes. A mapping still
+    /// awaiting review needs no second look.
+    pub fn rereview_reason(&self, mapping: &Mapping) -> Result<Option<String>> {
+        let (ReviewStatus::Accepted | ReviewStatus::Rejected) = mapping.status else {
+            return Ok(None);
+        };
+        let current = self.current(&mapping.variable, View::Published)?;
+        if current.version > mapping.variable_version {
+            return Ok(Some(format!(
+                "decided on version {}, now version {}",
+                mapping.variable_version, current.version
+            )));
+        }
+        let (Some(binding), Some(decided_at)) =
+            (&current.definition.value_domain.code_system, mapping.decided_at)
+        else {
+            return Ok(None);
+        };
+        let versions = self.code_system_versions(&binding.system)?;
+        for change in self.changes_after(ChangeSeq(0)) {
+            let change = change?;
+            let ChangeKind::Import { code_systems, .. } = &change.kind else { continue };
+            if change.at <= decided_at {
+                continue;
+            }
+            for reference in code_systems.iter().filter(|r| r.system == binding.system) {
+                let Some(index) = versions.iter().position(|v| v.version == reference.version)
+                else {
+                    continue;
+                };
+                let previous = index.checked_sub(1).map(|i| &versions[i]);
+                if diff_code_systems(previous, &versions[index]).touches_codes() {
+                    return Ok(Some(format!(
+                        "code system {}@{} changed codes after the decision",
+                        binding.system, reference.version
+                    )));
+                }
+            }
+        }
+        Ok(None)
     }
 
     /// Records review decisions as new mapping versions, as one change. Each decision names a

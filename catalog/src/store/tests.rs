@@ -407,3 +407,72 @@ fn a_code_map_version_is_kept_once_and_may_not_change_under_the_same_version() {
     assert!(matches!(err, Error::CodeMapVersionDiffers { .. }), "{err}");
     assert_eq!(store.dump().unwrap().code_maps.len(), 1);
 }
+
+#[test]
+fn a_decided_mapping_needs_rereview_when_its_variable_or_its_codes_change() {
+    use crate::model::{CodeSystemBinding, Concept, ConceptContent};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let system = CodeSystem {
+        id: crate::id::CodeSystemId("icd-10".into()),
+        name: "ICD-10".into(),
+        url: None,
+    };
+    let version = |name: &str, label: &str| CodeSystemVersion {
+        system: system.id.clone(),
+        version: name.into(),
+        content: ConceptContent::Complete,
+        concepts: vec![Concept {
+            code: "C34".into(),
+            display: LocalizedText::nb(label),
+            parent: None,
+            period: crate::model::Period::default(),
+        }],
+    };
+    let definition = SharedDefinition {
+        id: SharedDefinitionId("diagnosis".into()),
+        version: VersionNo::FIRST,
+        label: LocalizedText::nb("Diagnose"),
+        description: LocalizedText::default(),
+        data_type: DataType::Categorical,
+        unit: None,
+        value_set: Vec::new(),
+        external: Vec::new(),
+    };
+    let mut bound = request(&[("DIAG", "Hoveddiagnose")], false, false);
+    bound.variables[0].definition.value_domain.code_system =
+        Some(CodeSystemBinding { system: system.id.clone(), version: None });
+    bound.code_systems = vec![(system.clone(), version("2024", "Lungekreft"))];
+    bound.shared_definitions = vec![definition.clone()];
+    store.import(bound).unwrap();
+    let proposed = Mapping {
+        variable: key("DIAG"),
+        variable_version: VersionNo::FIRST,
+        definition: definition.id.clone(),
+        definition_version: VersionNo::FIRST,
+        version: VersionNo::FIRST,
+        relation: MappingRelation::Equivalent,
+        values: Vec::new(),
+        status: ReviewStatus::Proposed,
+        reviewer: None,
+        comment: None,
+        decided_at: None,
+    };
+    assert_eq!(store.rereview_reason(&proposed).unwrap(), None, "a proposal waits anyway");
+    let accepted = Mapping {
+        status: ReviewStatus::Accepted,
+        decided_at: Some(Utc::now()),
+        ..proposed.clone()
+    };
+    assert_eq!(store.rereview_reason(&accepted).unwrap(), None);
+
+    // The code system relabels the variable's code after the decision.
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let relabelled = ImportRequest {
+        code_systems: vec![(system.clone(), version("2025", "Ondartet svulst i lunge"))],
+        ..request(&[], false, false)
+    };
+    store.import(relabelled).unwrap();
+    let why = store.rereview_reason(&accepted).unwrap().expect("the codes changed");
+    assert!(why.contains("icd-10@2025"), "{why}");
+}

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use anyhow::Context as _;
-use catalog::{Mapping, ReviewStatus, VariableKey, View};
+use catalog::{Mapping, ReviewStatus, VariableKey};
 
 use crate::Context;
 use crate::args::{
@@ -222,8 +222,7 @@ fn list(context: &Context, args: &ReviewListArgs) -> anyhow::Result<()> {
         if args.definition.as_deref().is_some_and(|wanted| wanted != mapping.definition.0) {
             continue;
         }
-        let current = store.current(&mapping.variable, View::Published)?;
-        let stale = harmonize::decision::needs_rereview(&mapping, &current);
+        let reason = store.rereview_reason(&mapping)?;
         let _ = writeln!(
             out,
             "{:<40} {:<22} {:<9} {:<11}{}",
@@ -231,16 +230,13 @@ fn list(context: &Context, args: &ReviewListArgs) -> anyhow::Result<()> {
             mapping.definition.0,
             status_name(mapping.status),
             format!("{:?}", mapping.relation).to_lowercase(),
-            if stale {
-                format!(
-                    "  needs re-review: decided on version {}, now version {}",
-                    mapping.variable_version, current.version
-                )
-            } else {
-                String::new()
-            }
+            reason.as_ref().map(|why| format!("  needs re-review: {why}")).unwrap_or_default()
         );
-        shown.push(serde_json::json!({ "mapping": mapping, "needs_rereview": stale }));
+        shown.push(serde_json::json!({
+            "mapping": mapping,
+            "needs_rereview": reason.is_some(),
+            "why": reason,
+        }));
     }
     if shown.is_empty() {
         out.push_str(
