@@ -83,3 +83,24 @@ fn a_catalog_written_by_format_1_still_restores() {
             .replacen("\"varkat_format\": 1", "\"varkat_format\": 2", 1);
     assert_eq!(ws.ok(&["export", "--all"]), original);
 }
+
+/// A catalog exported by store format 2, with every record kind it added (shared definitions,
+/// review decisions, a value set, a code map): it restores and exports again byte for byte.
+#[test]
+fn a_catalog_written_by_format_2_restores_with_its_reviews_value_sets_and_code_maps() {
+    let ws = Workspace::new();
+    let out = ws.ok(&["import", "fixtures/store/v2/catalog.json"]);
+    assert_contains(&out, &["restored the whole catalog: 6 registries, 45 versions, 10 changes"]);
+    assert_contains(
+        &ws.ok(&["review", "show", "hunt/RoykStatus"]),
+        &["mapping version 2: accepted onto smoking_status@1"],
+    );
+    assert_contains(
+        &ws.ok(&["codes", "list"]),
+        &["value sets:", "tobakk-vs", "code maps:", "icd10-icpc2"],
+    );
+    let original =
+        std::fs::read_to_string(crate::util::repo().join("fixtures/store/v2/catalog.json"))
+            .unwrap();
+    assert_eq!(ws.ok(&["export", "--all"]), original);
+}
