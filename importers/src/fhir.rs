@@ -56,6 +56,73 @@ fn refuse(resource_type: &str, location: Location) -> ImportErrors {
     ImportErrors::one(location, kind)
 }
 
+/// A resource's stable id: the last segment of its canonical URL (the resource id often carries a
+/// file suffix), else its `id`, else its `name`.
+fn canonical_id(url: Option<&str>, id: Option<&str>, name: Option<&str>) -> Option<String> {
+    url.filter(|url| url.starts_with("http"))
+        .and_then(|url| url.rsplit('/').next())
+        .filter(|segment| !segment.is_empty())
+        .or(id)
+        .or(name)
+        .map(str::to_owned)
+}
+
+/// The resource's version, or `unversioned` with a warning.
+fn version_or_unversioned(
+    version: Option<String>,
+    file: &str,
+    warnings: &mut Vec<Warning>,
+) -> String {
+    version.unwrap_or_else(|| {
+        warnings.push(Warning {
+            location: Location::file(file).field("version"),
+            message: "no version; kept as version `unversioned`".into(),
+        });
+        "unversioned".to_owned()
+    })
+}
+
+/// Whether the resource's displays are to be kept as the non-Norwegian text, warning when they
+/// are in a language other than English.
+fn displays_not_norwegian(language: Option<&str>, file: &str, warnings: &mut Vec<Warning>) -> bool {
+    let other = language
+        .is_some_and(|language| !matches!(language, "nb" | "no" | "nn" | "nb-NO" | "no-NO"));
+    if other && language != Some("en") {
+        warnings.push(Warning {
+            location: Location::file(file).field("language"),
+            message: format!(
+                "displays in `{}` are kept as the non-Norwegian text",
+                language.unwrap_or("")
+            ),
+        });
+    }
+    other
+}
+
+/// Fills a display's missing Norwegian or English text from `en` and `nb`/`no` designations.
+fn add_designations(display: &mut LocalizedText, designations: Vec<(String, String)>) {
+    for (language, value) in designations {
+        let slot = if language.starts_with("en") {
+            &mut display.en
+        } else if language.starts_with("nb") || language.starts_with("no") {
+            &mut display.nb
+        } else {
+            continue;
+        };
+        slot.get_or_insert(value);
+    }
+}
+
+/// A JSON concept's designations, as (language, value).
+fn json_designations(concept: &Value) -> Vec<(String, String)> {
+    concept["designation"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| Some((d["language"].as_str()?.to_owned(), d["value"].as_str()?.to_owned())))
+        .collect()
+}
+
 /// Reads a FHIR resource in JSON.
 pub(crate) fn read_json(text: &str, file: &str) -> Result<ImportBatch, ImportErrors> {
     let value: Value = serde_json::from_str(text).map_err(|err| {
@@ -110,14 +177,7 @@ fn collect_json(
             ));
             continue;
         };
-        let designations = concept["designation"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|d| {
-                Some((d["language"].as_str()?.to_owned(), d["value"].as_str()?.to_owned()))
-            })
-            .collect();
+        let designations = json_designations(concept);
         out.push(RawConcept {
             code: code.to_owned(),
             display: concept["display"].as_str().map(str::to_owned),
@@ -218,43 +278,16 @@ pub(crate) fn read_xml(text: &str, file: &str) -> Result<ImportBatch, ImportErro
 /// The catalog values of a read CodeSystem.
 fn finish(resource: Resource, file: &str) -> Result<ImportBatch, ImportErrors> {
     let mut warnings = Vec::new();
-    // The canonical URL's last segment is the code system's stable name; the resource id often
-    // carries a file suffix.
-    let id = resource
-        .url
-        .as_deref()
-        .filter(|url| url.starts_with("http"))
-        .and_then(|url| url.rsplit('/').next())
-        .filter(|segment| !segment.is_empty())
-        .or(resource.id.as_deref())
-        .or(resource.name.as_deref())
-        .map(str::to_owned);
+    let id =
+        canonical_id(resource.url.as_deref(), resource.id.as_deref(), resource.name.as_deref());
     let Some(id) = id else {
         return Err(ImportErrors::one(
             Location::file(file).field("url"),
             ImportErrorKind::NoCodeSystem { format: FORMAT },
         ));
     };
-    let version = resource.version.clone().unwrap_or_else(|| {
-        warnings.push(Warning {
-            location: Location::file(file).field("version"),
-            message: "no version; kept as version `unversioned`".into(),
-        });
-        "unversioned".to_owned()
-    });
-    let english = resource
-        .language
-        .as_deref()
-        .is_some_and(|language| !matches!(language, "nb" | "no" | "nn" | "nb-NO" | "no-NO"));
-    if english && resource.language.as_deref() != Some("en") {
-        warnings.push(Warning {
-            location: Location::file(file).field("language"),
-            message: format!(
-                "displays in `{}` are kept as the non-Norwegian text",
-                resource.language.as_deref().unwrap_or("")
-            ),
-        });
-    }
+    let version = version_or_unversioned(resource.version.clone(), file, &mut warnings);
+    let english = displays_not_norwegian(resource.language.as_deref(), file, &mut warnings);
     let content = match resource.content.as_deref() {
         Some("not-present") => ConceptContent::NotPresent,
         _ => ConceptContent::Complete,
@@ -275,16 +308,7 @@ fn finish(resource: Resource, file: &str) -> Result<ImportBatch, ImportErrors> {
         } else {
             LocalizedText { nb: raw.display, en: None }
         };
-        for (language, value) in raw.designations {
-            let slot = if language.starts_with("en") {
-                &mut display.en
-            } else if language.starts_with("nb") || language.starts_with("no") {
-                &mut display.nb
-            } else {
-                continue;
-            };
-            slot.get_or_insert(value);
-        }
+        add_designations(&mut display, raw.designations);
         concepts.push(Concept {
             code: raw.code,
             display,
@@ -507,16 +531,8 @@ fn value_set_xml(mut reader: XmlReader<'_>, file: &str) -> Result<ImportBatch, I
 /// language says otherwise, as for CodeSystems; Norwegian and English designations fill in.
 fn finish_value_set(raw: RawValueSet, file: &str) -> Result<ImportBatch, ImportErrors> {
     let mut warnings = Vec::new();
-    let id = raw
-        .url
-        .as_deref()
-        .filter(|url| url.starts_with("http"))
-        .and_then(|url| url.rsplit('/').next())
-        .filter(|segment| !segment.is_empty())
-        .or(raw.id.as_deref())
-        .or(raw.name.as_deref())
-        .map(str::to_owned)
-        .ok_or_else(|| {
+    let id = canonical_id(raw.url.as_deref(), raw.id.as_deref(), raw.name.as_deref()).ok_or_else(
+        || {
             ImportErrors::one(
                 Location::file(file).field("url"),
                 ImportErrorKind::MissingAttribute {
@@ -525,27 +541,10 @@ fn finish_value_set(raw: RawValueSet, file: &str) -> Result<ImportBatch, ImportE
                     why: "a value set needs a URL, an id or a name to be known by",
                 },
             )
-        })?;
-    let version = raw.version.clone().unwrap_or_else(|| {
-        warnings.push(Warning {
-            location: Location::file(file).field("version"),
-            message: "no version; kept as version `unversioned`".into(),
-        });
-        "unversioned".to_owned()
-    });
-    let english = raw
-        .language
-        .as_deref()
-        .is_some_and(|language| !matches!(language, "nb" | "no" | "nn" | "nb-NO" | "no-NO"));
-    if english && raw.language.as_deref() != Some("en") {
-        warnings.push(Warning {
-            location: Location::file(file).field("language"),
-            message: format!(
-                "displays in `{}` are kept as the non-Norwegian text",
-                raw.language.as_deref().unwrap_or("")
-            ),
-        });
-    }
+        },
+    )?;
+    let version = version_or_unversioned(raw.version.clone(), file, &mut warnings);
+    let english = displays_not_norwegian(raw.language.as_deref(), file, &mut warnings);
     let mut value_set = ValueSet {
         id: ValueSetId(id.clone()),
         url: raw.url,
@@ -559,16 +558,7 @@ fn finish_value_set(raw: RawValueSet, file: &str) -> Result<ImportBatch, ImportE
             if english {
                 concept.display.en = concept.display.nb.take();
             }
-            for (language, value) in designations {
-                let slot = if language.starts_with("en") {
-                    &mut concept.display.en
-                } else if language.starts_with("nb") || language.starts_with("no") {
-                    &mut concept.display.nb
-                } else {
-                    continue;
-                };
-                slot.get_or_insert(value);
-            }
+            add_designations(&mut concept.display, designations);
         }
         if exclude { value_set.excludes.push(rule) } else { value_set.includes.push(rule) }
     }
@@ -733,15 +723,7 @@ fn finish_concept_map(
     file: &str,
 ) -> Result<ImportBatch, ImportErrors> {
     let mut warnings = Vec::new();
-    let id = header
-        .url
-        .as_deref()
-        .filter(|url| url.starts_with("http"))
-        .and_then(|url| url.rsplit('/').next())
-        .filter(|segment| !segment.is_empty())
-        .or(header.id.as_deref())
-        .or(header.name.as_deref())
-        .map(str::to_owned)
+    let id = canonical_id(header.url.as_deref(), header.id.as_deref(), header.name.as_deref())
         .ok_or_else(|| {
             ImportErrors::one(
                 Location::file(file).field("url"),
@@ -752,13 +734,7 @@ fn finish_concept_map(
                 },
             )
         })?;
-    let version = header.version.unwrap_or_else(|| {
-        warnings.push(Warning {
-            location: Location::file(file).field("version"),
-            message: "no version; kept as version `unversioned`".into(),
-        });
-        "unversioned".to_owned()
-    });
+    let version = version_or_unversioned(header.version, file, &mut warnings);
     let code_map = CodeMap {
         id: CodeMapId(id.clone()),
         url: header.url,
