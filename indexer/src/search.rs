@@ -102,9 +102,10 @@ pub struct Highlight {
 }
 
 impl Highlight {
-    /// The text with each matched word between `open` and `close`.
-    pub fn marked(&self, open: &str, close: &str) -> String {
-        let mut out = String::new();
+    /// The text in pieces, each with whether it is a matched word; ranges that overlap or do
+    /// not fall on character boundaries are skipped.
+    pub fn pieces(&self) -> Vec<(&str, bool)> {
+        let mut pieces = Vec::new();
         let mut at = 0;
         for &(from, to) in &self.ranges {
             if from < at
@@ -114,14 +115,24 @@ impl Highlight {
             {
                 continue;
             }
-            out.push_str(&self.text[at..from]);
-            out.push_str(open);
-            out.push_str(&self.text[from..to]);
-            out.push_str(close);
+            pieces.push((&self.text[at..from], false));
+            pieces.push((&self.text[from..to], true));
             at = to;
         }
-        out.push_str(&self.text[at..]);
-        out
+        pieces.push((&self.text[at..], false));
+        pieces
+    }
+
+    /// The text with each matched word between `open` and `close`.
+    pub fn marked(&self, open: &str, close: &str) -> String {
+        self.pieces()
+            .into_iter()
+            .map(
+                |(piece, matched)| {
+                    if matched { format!("{open}{piece}{close}") } else { piece.to_owned() }
+                },
+            )
+            .collect()
     }
 }
 

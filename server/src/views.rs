@@ -129,25 +129,14 @@ pub(crate) fn search(shared: &Shared, params: &SearchParams) -> Result<SearchRes
 
 /// A highlight as HTML: the text escaped, the matched words in `<mark>`.
 pub(crate) fn marked_html(highlight: &indexer::Highlight) -> String {
-    let mut out = String::new();
-    let mut at = 0;
-    let text = &highlight.text;
-    for &(from, to) in &highlight.ranges {
-        if from < at
-            || to > text.len()
-            || !text.is_char_boundary(from)
-            || !text.is_char_boundary(to)
-        {
-            continue;
-        }
-        out.push_str(&maud::html! { (text[at..from]) }.into_string());
-        out.push_str("<mark>");
-        out.push_str(&maud::html! { (text[from..to]) }.into_string());
-        out.push_str("</mark>");
-        at = to;
-    }
-    out.push_str(&maud::html! { (text[at..]) }.into_string());
-    out
+    highlight
+        .pieces()
+        .into_iter()
+        .map(|(piece, matched)| {
+            let escaped = maud::html! { (piece) }.into_string();
+            if matched { format!("<mark>{escaped}</mark>") } else { escaped }
+        })
+        .collect()
 }
 
 /// Every registry with its count of live, published variables.
