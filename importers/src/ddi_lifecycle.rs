@@ -336,21 +336,17 @@ fn represent(
                             ImportErrorKind::EmptyCode { element: "Code".into() },
                         ));
                     };
-                    let label = match tree.child(code, "CategoryReference") {
-                        Some(reference) => {
-                            let category = resolver.follow(reference, "a category")?;
-                            tree.child(category, "Label")
-                                .map(|l| tree.localized(l))
-                                .unwrap_or_default()
-                        }
-                        None => LocalizedText::default(),
-                    };
-                    let missing = tree
+                    let category = tree
                         .child(code, "CategoryReference")
-                        .and_then(|r| resolver.follow(r, "a category").ok())
-                        .is_some_and(|category| {
-                            attribute(&tree.nodes[category].attributes, "missing") == Some("true")
-                        });
+                        .map(|reference| resolver.follow(reference, "a category"))
+                        .transpose()?;
+                    let label = category
+                        .and_then(|category| tree.child(category, "Label"))
+                        .map(|l| tree.localized(l))
+                        .unwrap_or_default();
+                    let missing = category.is_some_and(|category| {
+                        attribute(&tree.nodes[category].attributes, "missing") == Some("true")
+                    });
                     categories.push(Category {
                         code: value,
                         label,
