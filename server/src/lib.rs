@@ -41,7 +41,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .fallback(fallback)
-        .layer(axum::middleware::map_response(errors_as_json))
+        .layer(axum::middleware::map_response_with_state(limits, errors_as_json))
         .layer(
             // Read top to bottom: the first layer sees the request first.
             ServiceBuilder::new()
@@ -99,7 +99,10 @@ async fn fallback(request: Request<Body>) -> axum::response::Response {
 
 /// Gives the errors that axum and tower-http answer on their own (body too large, timeout,
 /// wrong method, a body that is not the JSON expected) the same JSON form as the API's.
-async fn errors_as_json(response: axum::response::Response) -> axum::response::Response {
+async fn errors_as_json(
+    axum::extract::State(limits): axum::extract::State<Limits>,
+    response: axum::response::Response,
+) -> axum::response::Response {
     let status = response.status();
     let content_type =
         response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -113,8 +116,8 @@ async fn errors_as_json(response: axum::response::Response) -> axum::response::R
     let text = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
     let message = String::from_utf8_lossy(&text).trim().to_owned();
     let error = match parts.status {
-        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge(0),
-        StatusCode::REQUEST_TIMEOUT => ApiError::Timeout(0),
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge(limits.body_bytes),
+        StatusCode::REQUEST_TIMEOUT => ApiError::Timeout(limits.request_time.as_secs()),
         StatusCode::METHOD_NOT_ALLOWED => {
             ApiError::BadRequest("this endpoint does not take that HTTP method".into())
         }

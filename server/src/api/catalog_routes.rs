@@ -129,12 +129,15 @@ pub(crate) struct ChangesParams {
     limit: Option<usize>,
 }
 
+/// The most changes one request returns.
+const MAX_CHANGES: usize = 1000;
+
 /// The change log after a given change: every write, numbered, with who and when.
 pub(crate) async fn changes(
     State(state): State<AppState>,
     Query(params): Query<ChangesParams>,
 ) -> Result<Json<Vec<Change>>, ApiError> {
-    let limit = params.limit.unwrap_or(100).min(state.limits().page_size.max(100) * 10);
+    let limit = params.limit.unwrap_or(100).min(MAX_CHANGES);
     state
         .blocking(move |shared| {
             Ok(shared
