@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::dto::{
     DefinitionDetail, DefinitionMember, HarmonizationDto, HistoryEntry, RegistryDetail,
-    RegistrySummary, SearchHit, SearchResponse, VariableDetail, status_name,
+    RegistrySummary, SearchHit, SearchResponse, VariableDetail,
 };
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -287,7 +287,7 @@ pub(crate) fn harmonization_of(
         Some(mapping) => HarmonizationDto {
             definition,
             relation: mapping.relation,
-            status: status_name(mapping.status).to_owned(),
+            status: mapping.status.as_str().to_owned(),
             values: mapping.values.clone(),
             mapping: Some(mapping),
             needs_rereview,
@@ -355,7 +355,7 @@ pub(crate) fn definition(
             variable: mapping.variable.clone(),
             label: label_of(&mapping.variable),
             relation: mapping.relation,
-            status: status_name(mapping.status).to_owned(),
+            status: mapping.status.as_str().to_owned(),
             confidence: proposed.map(|m| m.confidence),
             reasons: proposed.map(|m| m.reasons.clone()).unwrap_or_default(),
         });

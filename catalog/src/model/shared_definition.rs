@@ -69,6 +69,18 @@ pub enum MappingRelation {
     Related,
 }
 
+impl MappingRelation {
+    /// The name it has on the wire and in exports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MappingRelation::Equivalent => "equivalent",
+            MappingRelation::Broader => "broader",
+            MappingRelation::Narrower => "narrower",
+            MappingRelation::Related => "related",
+        }
+    }
+}
+
 /// How one source code relates to its target code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -81,6 +93,18 @@ pub enum ValueRelation {
     Narrower,
     /// No target fits.
     Unmatched,
+}
+
+impl ValueRelation {
+    /// The name it has on the wire and in exports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ValueRelation::Equivalent => "equivalent",
+            ValueRelation::Broader => "broader",
+            ValueRelation::Narrower => "narrower",
+            ValueRelation::Unmatched => "unmatched",
+        }
+    }
 }
 
 /// One code of a variable mapped to a code of the shared value set.
@@ -104,6 +128,17 @@ pub enum ReviewStatus {
     Accepted,
     /// Rejected by a reviewer.
     Rejected,
+}
+
+impl ReviewStatus {
+    /// The name it has on the wire and in exports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewStatus::Proposed => "proposed",
+            ReviewStatus::Accepted => "accepted",
+            ReviewStatus::Rejected => "rejected",
+        }
+    }
 }
 
 /// A variable version mapped onto a shared definition version, with its value mappings and

@@ -84,7 +84,7 @@ fn ballot(context: &Context, args: &BallotArgs) -> anyhow::Result<()> {
         rows.push(importers::export::BallotRow {
             variable: mapping.variable.clone(),
             definition: mapping.definition.clone(),
-            relation: format!("{:?}", mapping.relation).to_lowercase(),
+            relation: mapping.relation.as_str().to_owned(),
             confidence,
             variable_label: variable.definition.label.best().unwrap_or("").to_owned(),
             definition_label: definition.and_then(|d| d.label.best()).unwrap_or("").to_owned(),
@@ -146,7 +146,7 @@ fn compare(context: &Context, args: &CompareArgs, merge: bool) -> anyhow::Result
             let side = |(status, comment): &(ReviewStatus, Option<String>)| {
                 format!(
                     "{}{}",
-                    status_name(*status),
+                    status.as_str(),
                     comment.as_deref().map(|c| format!(" ({c})")).unwrap_or_default()
                 )
             };
@@ -203,20 +203,12 @@ fn compare(context: &Context, args: &CompareArgs, merge: bool) -> anyhow::Result
     Ok(())
 }
 
-fn status_name(status: ReviewStatus) -> &'static str {
-    match status {
-        ReviewStatus::Proposed => "proposed",
-        ReviewStatus::Accepted => "accepted",
-        ReviewStatus::Rejected => "rejected",
-    }
-}
-
 fn list(context: &Context, args: &ReviewListArgs) -> anyhow::Result<()> {
     let store = context.open_store()?;
     let mut out = String::new();
     let mut shown = Vec::new();
     for mapping in store.mappings()? {
-        if args.status.as_deref().is_some_and(|wanted| wanted != status_name(mapping.status)) {
+        if args.status.as_deref().is_some_and(|wanted| wanted != mapping.status.as_str()) {
             continue;
         }
         if args.definition.as_deref().is_some_and(|wanted| wanted != mapping.definition.0) {
@@ -228,8 +220,8 @@ fn list(context: &Context, args: &ReviewListArgs) -> anyhow::Result<()> {
             "{:<40} {:<22} {:<9} {:<11}{}",
             mapping.variable.to_string(),
             mapping.definition.0,
-            status_name(mapping.status),
-            format!("{:?}", mapping.relation).to_lowercase(),
+            mapping.status.as_str(),
+            mapping.relation.as_str(),
             reason.as_ref().map(|why| format!("  needs re-review: {why}")).unwrap_or_default()
         );
         shown.push(serde_json::json!({
@@ -259,10 +251,10 @@ fn show(context: &Context, variable: &str) -> anyhow::Result<()> {
             out,
             "mapping version {}: {} onto {}@{} ({}), variable version {}{}{}",
             mapping.version,
-            status_name(mapping.status),
+            mapping.status.as_str(),
             mapping.definition,
             mapping.definition_version,
-            format!("{:?}", mapping.relation).to_lowercase(),
+            mapping.relation.as_str(),
             mapping.variable_version,
             mapping.reviewer.as_ref().map(|who| format!(", by {who}")).unwrap_or_default(),
             mapping.comment.as_ref().map(|c| format!(": {c}")).unwrap_or_default(),
@@ -308,7 +300,7 @@ fn decide(context: &Context, args: &DecideArgs, status: ReviewStatus) -> anyhow:
     context.output.text(&format!(
         "change {}: {} {n} mapping{}\n",
         change.seq,
-        status_name(status),
+        status.as_str(),
         if n == 1 { "" } else { "s" }
     ));
     context.update_index(&store);

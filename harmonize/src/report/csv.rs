@@ -88,8 +88,8 @@ pub fn write_decisions_csv(
             mapping.variable_version.to_string(),
             mapping.definition.0.clone(),
             mapping.definition_version.to_string(),
-            format!("{:?}", mapping.relation).to_lowercase(),
-            format!("{:?}", mapping.status).to_lowercase(),
+            mapping.relation.as_str().to_owned(),
+            mapping.status.as_str().to_owned(),
             mapping.reviewer.clone().unwrap_or_default(),
             mapping.decided_at.map(|at| at.to_rfc3339()).unwrap_or_default(),
             mapping.comment.clone().unwrap_or_default(),
@@ -106,7 +106,7 @@ pub fn write_decisions_csv(
                 option_label(variable, &value.source_code),
                 target.to_owned(),
                 value_label(definition, target),
-                format!("{:?}", value.relation).to_lowercase(),
+                value.relation.as_str().to_owned(),
             ]))?;
         }
     }

@@ -3,8 +3,7 @@
 //! harmonization) is defined here, at the wire.
 
 use catalog::{
-    Mapping, MappingRelation, Registry, ReviewStatus, SharedDefinition, VariableKey,
-    VariableVersion, VersionDiff,
+    Mapping, MappingRelation, Registry, SharedDefinition, VariableKey, VariableVersion, VersionDiff,
 };
 use indexer::{Facets, Highlight};
 use serde::Serialize;
@@ -115,13 +114,4 @@ pub(crate) struct DefinitionMember {
     pub(crate) status: String,
     pub(crate) confidence: Option<f64>,
     pub(crate) reasons: Vec<String>,
-}
-
-/// The name a review status has on the wire.
-pub(crate) fn status_name(status: ReviewStatus) -> &'static str {
-    match status {
-        ReviewStatus::Proposed => "proposed",
-        ReviewStatus::Accepted => "accepted",
-        ReviewStatus::Rejected => "rejected",
-    }
 }

@@ -8,7 +8,7 @@ use catalog::{Change, Mapping, ReviewStatus, SharedDefinition, SharedDefinitionI
 use serde::Deserialize;
 
 use crate::api::Auth;
-use crate::api::dto::{DefinitionDetail, status_name};
+use crate::api::dto::DefinitionDetail;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::views;
@@ -54,7 +54,7 @@ pub(crate) async fn mappings(
                 .store
                 .mappings()?
                 .into_iter()
-                .filter(|m| params.status.as_deref().is_none_or(|s| s == status_name(m.status)))
+                .filter(|m| params.status.as_deref().is_none_or(|s| s == m.status.as_str()))
                 .filter(|m| params.definition.as_deref().is_none_or(|d| d == m.definition.0))
                 .collect())
         })

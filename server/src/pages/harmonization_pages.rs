@@ -90,7 +90,7 @@ pub(crate) async fn definition(
                     tr {
                         td { a href=(lang.url(&variable_url(&member.variable))) { (member.variable) } }
                         td { (member.label.as_deref().unwrap_or("")) }
-                        td { (format!("{:?}", member.relation).to_lowercase()) }
+                        td { (member.relation.as_str()) }
                         td { (state_name(lang, &member.status)) }
                         td.num { (member.confidence.map(|c| format!("{c:.2}")).unwrap_or_default()) }
                     }
@@ -196,7 +196,7 @@ pub(crate) async fn review(
                     let status = mappings
                         .iter()
                         .find(|m| m.variable == member.key)
-                        .map(|m| crate::api::dto::status_name(m.status).to_owned());
+                        .map(|m| m.status.as_str().to_owned());
                     Some((variable, member.clone(), status))
                 })
                 .collect();
@@ -237,7 +237,7 @@ fn review_group(lang: Lang, group: &ReviewGroup, definitions: &[SharedDefinition
                         }
                         @if let Some(question) = lang.text(&variable.definition.question) { p.question { (question) } }
                         p.meta { (variable.definition.data_type.as_str()) @if let Some(unit) = &variable.definition.unit { " · " (unit) } }
-                        p.meta { (lang.pick("Sikkerhet", "Confidence")) " " (format!("{:.2}", member.confidence)) " · " (format!("{:?}", member.relation).to_lowercase())
+                        p.meta { (lang.pick("Sikkerhet", "Confidence")) " " (format!("{:.2}", member.confidence)) " · " (member.relation.as_str())
                             " · " span.status { (status.as_deref().map(|s| state_name(lang, s)).unwrap_or(state_name(lang, "suggested"))) } }
                         ul.reasons { @for reason in &member.reasons { li { (reason) } } }
                         @if !member.values.is_empty() {

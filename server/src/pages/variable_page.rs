@@ -172,7 +172,7 @@ fn harmonized(lang: Lang, key: &VariableKey, harmonization: &HarmonizationDto) -
             a href=(lang.url(&format!("/definitions/{}", encode(&definition.id.0)))) {
                 (lang.text(&definition.label).unwrap_or_else(|| definition.id.0.clone()))
             }
-            " · " (format!("{:?}", harmonization.relation).to_lowercase())
+            " · " (harmonization.relation.as_str())
             " · " span.status { (status) }
             @if harmonization.needs_rereview { " · " span.tag.warn { (lang.pick("må vurderes på nytt", "needs re-review")) } }
         }
@@ -200,7 +200,7 @@ fn harmonized(lang: Lang, key: &VariableKey, harmonization: &HarmonizationDto) -
                                     None => em { (lang.pick("ikke tilordnet", "unmatched")) },
                                 }
                             }
-                            td { (format!("{:?}", value.relation).to_lowercase()) }
+                            td { (value.relation.as_str()) }
                         }
                     }
                 }
