@@ -37,6 +37,20 @@ fn request(variables: &[(&str, &str)], full: bool, draft: bool) -> ImportRequest
     }
 }
 
+/// A categorical shared definition with no value set, as the review tests need one.
+fn shared_definition(id: &str, label: &str) -> SharedDefinition {
+    SharedDefinition {
+        id: SharedDefinitionId(id.into()),
+        version: VersionNo::FIRST,
+        label: LocalizedText::nb(label),
+        description: LocalizedText::default(),
+        data_type: DataType::Categorical,
+        unit: None,
+        value_set: Vec::new(),
+        external: Vec::new(),
+    }
+}
+
 fn versions(store: &Store, name: &str) -> String {
     store
         .history(&key(name))
@@ -184,16 +198,7 @@ fn a_format_1_store_opens_and_is_upgraded_in_place() {
 fn shared_definitions_get_a_new_version_only_when_they_change() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    let definition = SharedDefinition {
-        id: SharedDefinitionId("smoking_status".into()),
-        version: VersionNo::FIRST,
-        label: LocalizedText::nb("Røykestatus"),
-        description: LocalizedText::default(),
-        data_type: DataType::Categorical,
-        unit: None,
-        value_set: Vec::new(),
-        external: Vec::new(),
-    };
+    let definition = shared_definition("smoking_status", "Røykestatus");
     let with = |definition: &SharedDefinition| ImportRequest {
         shared_definitions: vec![definition.clone()],
         ..request(&[], false, false)
@@ -213,16 +218,7 @@ fn shared_definitions_get_a_new_version_only_when_they_change() {
 fn a_review_decision_is_a_new_mapping_version_in_the_change_log() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    let definition = SharedDefinition {
-        id: SharedDefinitionId("smoking_status".into()),
-        version: VersionNo::FIRST,
-        label: LocalizedText::nb("Røykestatus"),
-        description: LocalizedText::default(),
-        data_type: DataType::Categorical,
-        unit: None,
-        value_set: Vec::new(),
-        external: Vec::new(),
-    };
+    let definition = shared_definition("smoking_status", "Røykestatus");
     store
         .import(ImportRequest {
             shared_definitions: vec![definition.clone()],
@@ -429,16 +425,7 @@ fn a_decided_mapping_needs_rereview_when_its_variable_or_its_codes_change() {
             period: crate::model::Period::default(),
         }],
     };
-    let definition = SharedDefinition {
-        id: SharedDefinitionId("diagnosis".into()),
-        version: VersionNo::FIRST,
-        label: LocalizedText::nb("Diagnose"),
-        description: LocalizedText::default(),
-        data_type: DataType::Categorical,
-        unit: None,
-        value_set: Vec::new(),
-        external: Vec::new(),
-    };
+    let definition = shared_definition("diagnosis", "Diagnose");
     let mut bound = request(&[("DIAG", "Hoveddiagnose")], false, false);
     bound.variables[0].definition.value_domain.code_system =
         Some(CodeSystemBinding { system: system.id.clone(), version: None });
