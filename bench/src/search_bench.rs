@@ -49,6 +49,18 @@ fn main() {
         size as f64 / 1048576.0
     );
 
+    if let Some(position) = args.iter().position(|arg| arg == "--repeat") {
+        // One query over and over, for a profiler to look at.
+        let request = SearchRequest::new(args.get(position + 1).map_or("røyk", String::as_str));
+        let mut latencies = Vec::new();
+        for _ in 0..5000 {
+            let started = Instant::now();
+            index.search(&request).expect("search");
+            latencies.push(started.elapsed());
+        }
+        println!("  {}: {}", request.query, percentiles(latencies));
+        return;
+    }
     let queries = queries();
     for request in queries.iter().take(20) {
         index.search(request).expect("warm-up");
@@ -70,12 +82,43 @@ fn main() {
             plain.iter().enumerate().filter(|(i, _)| i % 4 == kind).map(|(_, d)| *d).collect();
         println!("  {name}: {}", percentiles(of_kind));
     }
+    if args.iter().any(|arg| arg == "--per-query") {
+        slowest_queries(&queries, &plain);
+    }
     println!("  top 10, no facets:   {}", percentiles(plain.clone()));
     println!("  top 10, with facets: {}", percentiles(faceted.clone()));
     println!("  ({total_hits} hits in all)\n");
 
     if !args.iter().any(|arg| arg == "--varkat-only") {
         fts5(work.path(), n, &queries, &plain, &faceted);
+    }
+}
+
+/// Prints the median latency of each distinct query text and filter, slowest first, so that the
+/// queries worth making faster stand out.
+#[expect(clippy::print_stdout, reason = "a benchmark prints its figures")]
+fn slowest_queries(queries: &[SearchRequest], latencies: &[Duration]) {
+    let mut by_query: std::collections::BTreeMap<String, Vec<Duration>> = Default::default();
+    for (request, latency) in queries.iter().zip(latencies) {
+        let filters = match (request.registries.is_empty(), request.data_type.is_some()) {
+            (true, false) => "",
+            (false, false) => " +registry",
+            (true, true) => " +type",
+            (false, true) => " +registry +type",
+        };
+        by_query.entry(format!("{}{filters}", request.query)).or_default().push(*latency);
+    }
+    let mut medians: Vec<(Duration, String)> = by_query
+        .into_iter()
+        .map(|(query, mut latencies)| {
+            latencies.sort();
+            (latencies[latencies.len() / 2], query)
+        })
+        .collect();
+    medians.sort_by(|a, b| b.0.cmp(&a.0));
+    println!("  slowest queries (median):");
+    for (median, query) in medians.iter().take(15) {
+        println!("    {:>7.2} ms  {query}", median.as_secs_f64() * 1000.0);
     }
 }
 

@@ -125,6 +125,11 @@ const SYNONYM_FIELDS: usize = 7;
 const SYNONYM_WEIGHT: f32 = 0.6;
 /// How much a piece of an identifier or compound, or its synonyms, counts.
 const PART_WEIGHT: f32 = 0.5;
+/// How much a word pair of a synonym counts in a label: a single word matches there twice, in a
+/// stemmed and in the folded field, so the pair counts as both.
+const LABEL_PAIR_BOOST: f32 = 3.0 + 2.0;
+/// How much a word pair of a synonym counts in a description or question, as for labels.
+const TEXT_PAIR_BOOST: f32 = 1.2 + 0.8;
 /// How much a near miss (one or two typos) counts.
 const FUZZY_WEIGHT: f32 = 0.4;
 
@@ -166,8 +171,6 @@ pub(crate) fn text_clauses(
             );
             variants.push((part, PART_WEIGHT));
         }
-        // Many variants analyze to the same term (røyk, røyker, røyke all stem to "røyk"): each
-        // (field, term) becomes one clause, with the best weight any variant gave it.
         let mut terms: Vec<(Field, String, f32)> = Vec::new();
         let mut phrases: Vec<Box<dyn Query>> = Vec::new();
         for (index, (variant, weight)) in variants.into_iter().enumerate() {
@@ -175,6 +178,21 @@ pub(crate) fn text_clauses(
             // as a whole word, and not among answer options, where synonyms mostly add noise
             // ("tobakksbruk" would otherwise find every variable about "bruk").
             let is_synonym = index > 0;
+            if is_synonym {
+                let label_pairs = vocabulary.word_pairs(&mut folded_analyzer, "l:", &variant);
+                if !label_pairs.is_empty() {
+                    // A synonym of several words ("blood pressure") is looked for as its word
+                    // pairs, each one term: a phrase query per field would match the same
+                    // labels and texts, but would keep tantivy from pruning the whole query.
+                    let share = weight / label_pairs.len() as f32;
+                    for (prefix, boost) in [("l:", LABEL_PAIR_BOOST), ("t:", TEXT_PAIR_BOOST)] {
+                        for pair in vocabulary.word_pairs(&mut folded_analyzer, prefix, &variant) {
+                            add_term(&mut terms, fields.word_pairs, pair, boost * share);
+                        }
+                    }
+                    continue;
+                }
+            }
             if all_versions
                 && let Analyzed::Terms(found) = analyzed(&mut folded_analyzer, &variant, true)
             {
@@ -185,11 +203,7 @@ pub(crate) fn text_clauses(
                 match analyzed(analyzer, &variant, is_synonym) {
                     Analyzed::Terms(found) => {
                         for text in found {
-                            let weight = *boost * weight;
-                            match terms.iter_mut().find(|(f, t, _)| f == field && *t == text) {
-                                Some(existing) => existing.2 = existing.2.max(weight),
-                                None => terms.push((*field, text, weight)),
-                            }
+                            add_term(&mut terms, *field, text, *boost * weight);
                         }
                     }
                     Analyzed::Phrase(words) => {
@@ -313,6 +327,16 @@ pub(crate) fn text_clauses(
         }
     }
     clauses
+}
+
+/// Adds a term to look for, or raises the weight of one already there to `weight`: many variants
+/// analyze to the same term (røyk, røyker, røyke all stem to "røyk"), and each (field, term)
+/// becomes one clause, with the best weight any variant gave it.
+fn add_term(terms: &mut Vec<(Field, String, f32)>, field: Field, text: String, weight: f32) {
+    match terms.iter_mut().find(|(f, t, _)| *f == field && *t == text) {
+        Some(existing) => existing.2 = existing.2.max(weight),
+        None => terms.push((field, text, weight)),
+    }
 }
 
 /// What a text becomes in one field.

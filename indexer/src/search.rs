@@ -7,10 +7,10 @@ use std::ops::Bound;
 use chrono::NaiveDate;
 use serde::Serialize;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::query::{AllQuery, BooleanQuery, EnableScoring, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, DocSet, Score, Searcher, TantivyDocument, Term};
 
 use crate::SearchIndex;
 use crate::document::day_number;
@@ -209,6 +209,11 @@ pub struct SearchResult {
 /// costs a pass over every one of them.
 const EXACT_COUNT_POSTINGS: u64 = 50_000;
 
+/// Block-max WAND pays, on every document it looks at, for each word it keeps in step; past
+/// this many alternatives (a word with many synonyms, in every field), one pass over all the
+/// matching documents is cheaper than pruning.
+const PRUNED_CLAUSES: usize = 40;
+
 const FACET_GROUPS: [&str; 7] =
     ["registry", "kind", "type", "system", "status", "period", "harmonization"];
 
@@ -236,6 +241,47 @@ fn expand_prefix(searcher: &Searcher, field: Field, prefix: &str) -> Vec<String>
     let mut terms: Vec<(String, u64)> = found.into_iter().collect();
     terms.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     terms.into_iter().take(PREFIX_TERMS).map(|(term, _)| term).collect()
+}
+
+/// The page of `request` among the best hits of `text` that `filter` accepts, best first.
+///
+/// Tantivy prunes a union of words for the top hits (block-max WAND) only when nothing else is
+/// required; with the filters as required clauses, every matching document would be scored.
+/// Here the filter is instead checked on each document the pruning lets through, in document
+/// order, and only accepted documents raise the bar, so no better hit is skipped.
+fn top_filtered(
+    searcher: &Searcher,
+    text: &dyn Query,
+    filter: &dyn Query,
+    request: &SearchRequest,
+) -> tantivy::Result<Vec<(Score, DocAddress)>> {
+    let text = text.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let filter = filter.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let wanted = request.limit.max(1) + request.offset;
+    // Best first; a later document with an equal score ranks after, as with `TopDocs`.
+    let mut best: Vec<(Score, DocAddress)> = Vec::with_capacity(wanted + 1);
+    let bar = |best: &Vec<(Score, DocAddress)>| {
+        if best.len() == wanted { best[wanted - 1].0 } else { Score::MIN }
+    };
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let mut accepted = filter.scorer(reader, 1.0)?;
+        let alive = reader.alive_bitset();
+        let segment = ord as u32;
+        text.for_each_pruning(bar(&best), reader, &mut |doc, score| {
+            if accepted.doc() < doc {
+                accepted.seek(doc);
+            }
+            if accepted.doc() == doc && alive.is_none_or(|alive| alive.is_alive(doc)) {
+                let at = best.partition_point(|(better, _)| *better >= score);
+                if at < wanted {
+                    best.insert(at, (score, DocAddress::new(segment, doc)));
+                    best.truncate(wanted);
+                }
+            }
+            bar(&best)
+        })?;
+    }
+    Ok(best.into_iter().skip(request.offset).collect())
 }
 
 impl SearchIndex {
@@ -326,36 +372,47 @@ impl SearchIndex {
 
         let top =
             TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset).order_by_score();
-        let (top_docs, total, total_exact, facet_counts) =
-            if filters.is_empty() && !text_clauses.is_empty() && !request.facets {
-                // Words alone: tantivy prunes the union for the top hits (block-max WAND), and the
-                // total is counted only when that is cheap, as search engines do.
-                let query = BooleanQuery::new(text_clauses);
-                let top_docs = searcher.search(&query, &top).map_err(|err| self.failure(&err))?;
-                let (total, exact) = self.total(&searcher, &query)?;
-                (top_docs, total, exact, None)
-            } else {
-                let mut clauses = filters;
-                clauses.push((
-                    Occur::Must,
-                    if parsed.is_filter_only() { Box::new(AllQuery) } else { text.box_clone() },
-                ));
-                let query = BooleanQuery::new(clauses);
-                if request.facets {
-                    let mut facet_collector = FacetCollector::for_field("facets");
-                    for group in FACET_GROUPS {
-                        facet_collector.add_facet(format!("/{group}").as_str());
-                    }
-                    let (top_docs, total, counts) = searcher
-                        .search(&query, &(top, Count, facet_collector))
-                        .map_err(|err| self.failure(&err))?;
-                    (top_docs, total, true, Some(counts))
-                } else {
-                    let (top_docs, total) =
-                        searcher.search(&query, &(top, Count)).map_err(|err| self.failure(&err))?;
-                    (top_docs, total, true, None)
+        let prune =
+            !text_clauses.is_empty() && !request.facets && text_clauses.len() <= PRUNED_CLAUSES;
+        let (top_docs, total, total_exact, facet_counts) = if filters.is_empty() && prune {
+            // Words alone: tantivy prunes the union for the top hits (block-max WAND), and the
+            // total is counted only when that is cheap, as search engines do.
+            let query = BooleanQuery::new(text_clauses);
+            let top_docs = searcher.search(&query, &top).map_err(|err| self.failure(&err))?;
+            let (total, exact) = self.total(&searcher, &query, None)?;
+            (top_docs, total, exact, None)
+        } else if prune {
+            // Words and filters: the same pruning, with the filters checked on each document
+            // the pruning lets through.
+            let query = BooleanQuery::new(text_clauses);
+            let filter = BooleanQuery::new(filters);
+            let top_docs = top_filtered(&searcher, &query, &filter, request)
+                .map_err(|err| self.failure(&err))?;
+            let (total, exact) = self.total(&searcher, &query, Some(&filter))?;
+            let total = total.max(top_docs.len() + request.offset);
+            (top_docs, total, exact, None)
+        } else {
+            let mut clauses = filters;
+            clauses.push((
+                Occur::Must,
+                if parsed.is_filter_only() { Box::new(AllQuery) } else { text.box_clone() },
+            ));
+            let query = BooleanQuery::new(clauses);
+            if request.facets {
+                let mut facet_collector = FacetCollector::for_field("facets");
+                for group in FACET_GROUPS {
+                    facet_collector.add_facet(format!("/{group}").as_str());
                 }
-            };
+                let (top_docs, total, counts) = searcher
+                    .search(&query, &(top, Count, facet_collector))
+                    .map_err(|err| self.failure(&err))?;
+                (top_docs, total, true, Some(counts))
+            } else {
+                let (top_docs, total) =
+                    searcher.search(&query, &(top, Count)).map_err(|err| self.failure(&err))?;
+                (top_docs, total, true, None)
+            }
+        };
         let hits =
             if request.limit == 0 { Vec::new() } else { self.hits(&searcher, &*text, &top_docs)? };
         let facets = facet_counts.map(|counts| {
@@ -387,23 +444,44 @@ impl SearchIndex {
         Ok(SearchResult { total, total_exact, hits, facets })
     }
 
-    /// The number of documents a query matches: counted exactly when its terms' postings are
-    /// few, otherwise the largest term's document count, a lower bound.
-    fn total(&self, searcher: &Searcher, query: &BooleanQuery) -> Result<(usize, bool)> {
+    /// The number of documents a query matches, among those `filter` accepts: counted exactly
+    /// when its terms' postings are few, otherwise a lower bound, the documents of its most
+    /// common term (that the filter accepts).
+    fn total(
+        &self,
+        searcher: &Searcher,
+        query: &BooleanQuery,
+        filter: Option<&BooleanQuery>,
+    ) -> Result<(usize, bool)> {
         let mut terms = Vec::new();
         query.query_terms(&mut |term, _| terms.push(term.clone()));
         let mut postings = 0u64;
-        let mut largest = 0u64;
+        let mut largest: Option<(u64, &Term)> = None;
         for term in &terms {
             let n = searcher.doc_freq(term).map_err(|err| self.failure(&err))?;
             postings += n;
-            largest = largest.max(n);
+            if largest.is_none_or(|(most, _)| n > most) {
+                largest = Some((n, term));
+            }
         }
-        if postings <= EXACT_COUNT_POSTINGS {
-            let total = searcher.search(query, &Count).map_err(|err| self.failure(&err))?;
-            Ok((total, true))
-        } else {
-            Ok((largest as usize, false))
+        let count = |query: &dyn Query| -> Result<usize> {
+            let query: Box<dyn Query> = match filter {
+                Some(filter) => Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, Box::new(filter.clone())),
+                    (Occur::Must, query.box_clone()),
+                ])),
+                None => query.box_clone(),
+            };
+            searcher.search(&*query, &Count).map_err(|err| self.failure(&err))
+        };
+        match largest {
+            Some((_, term)) if postings > EXACT_COUNT_POSTINGS => match filter {
+                Some(_) => {
+                    Ok((count(&TermQuery::new(term.clone(), IndexRecordOption::Basic))?, false))
+                }
+                None => Ok((largest.map_or(0, |(n, _)| n as usize), false)),
+            },
+            _ => Ok((count(query)?, true)),
         }
     }
 

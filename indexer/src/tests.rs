@@ -278,3 +278,45 @@ fn an_index_written_with_other_fields_is_rebuilt_not_refused() {
     assert_eq!(index.catch_up(&store).unwrap().variables, 3);
     check(&index, &SearchRequest::new("røyk"), "hunt/RoykStatus mfr/ROYK_BEGYNNELSE");
 }
+
+/// A filtered search finds the filter's best hits, pages and counts them, as picking the
+/// registry's variables out of the unfiltered ranking would.
+#[test]
+fn a_filtered_search_ranks_as_the_unfiltered_one_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("store")).unwrap();
+    let qualifiers = ["", " innen 30 dager", " etter kneprotese", " ved kontroll etter ett år"];
+    let variables = (0..240)
+        .map(|i| {
+            let registry = if i % 3 == 0 { "mfr" } else { "hunt" };
+            let label = format!("Reoperasjon{}", qualifiers[i % qualifiers.len()]);
+            let options: &[&str] = if i % 2 == 0 { &["Nei", "Ja"] } else { &[] };
+            variable(registry, &format!("Reop{i}"), &label, options, 1990 + (i % 30) as i32)
+        })
+        .collect();
+    import(&store, variables);
+    let index = SearchIndex::in_memory().unwrap();
+    index.catch_up(&store).unwrap();
+
+    let everything =
+        index.search(&SearchRequest { limit: 1000, ..SearchRequest::new("reoperasjon") });
+    let expected: Vec<String> = everything
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|hit| hit.key)
+        .filter(|key| key.starts_with("mfr/"))
+        .collect();
+    assert_eq!(expected.len(), 80);
+    let filtered = index
+        .search(&SearchRequest {
+            registries: vec!["mfr".into()],
+            limit: 5,
+            offset: 3,
+            ..SearchRequest::new("reoperasjon")
+        })
+        .unwrap();
+    let got: Vec<String> = filtered.hits.into_iter().map(|hit| hit.key).collect();
+    assert_eq!(got, expected[3..8]);
+    assert_eq!((filtered.total, filtered.total_exact), (80, true));
+}
