@@ -3,6 +3,10 @@
 
 pub mod generated;
 
+/// The allocator the `varkat` binary uses, so that the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::PathBuf;
 
 use catalog::{Status, Store, VariableVersion, View};
