@@ -34,6 +34,9 @@ pub struct Vocabulary {
     groups: Vec<Vec<String>>,
     /// Every way a query word may be written (lowercase, folded, stemmed) → its groups.
     group_of: HashMap<String, Vec<usize>>,
+    /// The first words of the synonyms of several words ("blood" of "blood pressure"), as
+    /// written and folded: where a document's text is looked at for more than one word.
+    phrase_heads: HashSet<String>,
     parts: Arc<HashSet<String>>,
 }
 
@@ -73,8 +76,14 @@ impl Vocabulary {
         );
         let folded: Vec<String> = parts.iter().map(|part| fold(part)).collect();
         parts.extend(folded);
+        let phrase_heads = groups
+            .iter()
+            .flatten()
+            .filter_map(|word| word.split_once(' ').map(|(head, _)| head))
+            .flat_map(|head| [head.to_owned(), fold(head)])
+            .collect();
         let mut vocabulary =
-            Vocabulary { groups, group_of: HashMap::new(), parts: Arc::new(parts) };
+            Vocabulary { groups, group_of: HashMap::new(), phrase_heads, parts: Arc::new(parts) };
         for (index, group) in vocabulary.groups.iter().enumerate() {
             for word in group {
                 for form in vocabulary.forms(word) {
@@ -106,37 +115,85 @@ impl Vocabulary {
 
     /// The other words of every group `word` belongs to.
     pub fn synonyms(&self, word: &str) -> Vec<String> {
-        let groups = self
-            .forms(word)
-            .iter()
-            .flat_map(|form| self.group_of.get(form).into_iter().flatten().copied())
-            .collect();
-        self.members(word, groups)
+        self.members(word, self.groups_of(word))
     }
 
     /// The words of the groups of the group words within one edit of `word` (two for long
     /// words): what a misspelt word probably meant. Only for words the catalog does not have,
     /// or "status" would be taken for "statur".
     pub fn near_synonyms(&self, word: &str) -> Vec<String> {
+        self.members(word, self.near_groups(word))
+    }
+
+    /// The synonym groups `word` belongs to, by any of its forms, in order.
+    pub(crate) fn groups_of(&self, word: &str) -> Vec<usize> {
+        let mut groups: Vec<usize> = self
+            .forms(word)
+            .iter()
+            .flat_map(|form| self.group_of.get(form).into_iter().flatten().copied())
+            .collect();
+        groups.sort_unstable();
+        groups.dedup();
+        groups
+    }
+
+    /// The groups named by runs of two or more of `words` ("date of death", "blood pressure"),
+    /// as the synonyms of several words are written.
+    pub(crate) fn phrase_groups(&self, words: &[String]) -> Vec<usize> {
+        let mut groups = Vec::new();
+        for (at, head) in words.iter().enumerate() {
+            if !self.phrase_heads.contains(head)
+                && !self.phrase_heads.contains(&head.to_lowercase())
+            {
+                continue;
+            }
+            let mut phrase = head.to_lowercase();
+            for next in words.iter().skip(at + 1).take(3) {
+                phrase.push(' ');
+                phrase.push_str(&next.to_lowercase());
+                for form in [phrase.clone(), fold(&phrase)] {
+                    groups.extend(self.group_of.get(&form).into_iter().flatten().copied());
+                }
+            }
+        }
+        groups.sort_unstable();
+        groups.dedup();
+        groups
+    }
+
+    /// The groups of the group words within one edit of `word` (two for long words), in order.
+    pub(crate) fn near_groups(&self, word: &str) -> Vec<usize> {
         let folded = fold(word);
         let n_chars = folded.chars().count();
         if n_chars < 5 {
             return Vec::new();
         }
         let allowed = if n_chars >= 9 { 2 } else { 1 };
-        let groups = self
+        let mut groups: Vec<usize> = self
             .group_of
             .iter()
             .filter(|(form, _)| strsim::damerau_levenshtein(&folded, form) <= allowed)
             .flat_map(|(_, groups)| groups.iter().copied())
             .collect();
-        self.members(word, groups)
+        groups.sort_unstable();
+        groups.dedup();
+        groups
+    }
+
+    /// Names the synonym groups: documents carry the numbers of the groups their texts mention,
+    /// so an index built with other groups (the user's `synonyms.txt` changed) is rebuilt.
+    pub(crate) fn fingerprint(&self) -> String {
+        use sha2::Digest;
+        let mut hasher = sha2::Sha256::new();
+        for group in &self.groups {
+            hasher.update(group.join(",").as_bytes());
+            hasher.update(b"\n");
+        }
+        hasher.finalize().iter().take(8).map(|byte| format!("{byte:02x}")).collect()
     }
 
     /// The words of `groups`, without `word` itself.
-    fn members(&self, word: &str, mut groups: Vec<usize>) -> Vec<String> {
-        groups.sort_unstable();
-        groups.dedup();
+    pub(crate) fn members(&self, word: &str, groups: Vec<usize>) -> Vec<String> {
         let lower = word.to_lowercase();
         let mut found: Vec<String> = Vec::new();
         for group in groups {
@@ -261,6 +318,62 @@ impl Vocabulary {
         if position != usize::MAX {
             push(&previous, &current, out);
         }
+    }
+}
+
+/// Finds the synonym groups a document's texts mention, for its `concepts` field: synonyms are
+/// expanded once, when a document is indexed, so that a query word looks for its group as one
+/// term rather than for every synonym in every field.
+///
+/// A word of the text belongs to a group when one of its forms (as written, folded, stemmed in
+/// either language) is a form of one of the group's words: the same rule that expands a query
+/// word. Compound parts count ("røykeslutt" mentions røyk), and so do the synonyms of several
+/// words ("blood pressure").
+pub(crate) struct ConceptFinder<'a> {
+    vocabulary: &'a Vocabulary,
+    /// The groups of each word seen so far: stemming every word of every document again
+    /// would cost more than the rest of the document.
+    known: HashMap<String, Vec<usize>>,
+    /// The whole words of the text at hand, for the synonyms of several words.
+    whole_words: Vec<String>,
+}
+
+/// At most this many words are remembered; past it, the memory starts again.
+const CONCEPT_WORDS_REMEMBERED: usize = 200_000;
+
+impl<'a> ConceptFinder<'a> {
+    pub(crate) fn new(vocabulary: &'a Vocabulary) -> ConceptFinder<'a> {
+        ConceptFinder { vocabulary, known: HashMap::new(), whole_words: Vec::new() }
+    }
+
+    /// Adds the groups `text` mentions to `found`; `is_name` splits it as a variable name.
+    pub(crate) fn groups_in(&mut self, text: &str, is_name: bool, found: &mut Vec<usize>) {
+        let vocabulary = self.vocabulary;
+        let mut n_words = 0;
+        for (from, to) in words(text, is_name) {
+            // The words of the previous text lend their strings.
+            if self.whole_words.len() == n_words {
+                self.whole_words.push(String::new());
+            }
+            let word = &mut self.whole_words[n_words];
+            n_words += 1;
+            word.clear();
+            word.extend(text[from..to].chars().flat_map(char::to_lowercase));
+            if !self.known.contains_key(word.as_str()) {
+                if self.known.len() >= CONCEPT_WORDS_REMEMBERED {
+                    self.known.clear();
+                }
+                let mut groups = vocabulary.groups_of(word);
+                for part in split_compound(word, &vocabulary.parts) {
+                    groups.extend(vocabulary.groups_of(&part));
+                }
+                groups.sort_unstable();
+                groups.dedup();
+                self.known.insert(word.clone(), groups);
+            }
+            found.extend(self.known[word.as_str()].iter().copied());
+        }
+        found.extend(vocabulary.phrase_groups(&self.whole_words[..n_words]));
     }
 }
 

@@ -8,20 +8,26 @@ use catalog::{
     View,
 };
 use serde::{Deserialize, Serialize};
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{IndexWriter, Term};
 
 use crate::SearchIndex;
-use crate::document::{concept_documents, definition_document, variable_document};
+use crate::analyzer::{ConceptFinder, Vocabulary};
+use crate::document::{Derived, concept_documents, definition_document, variable_document};
 use crate::error::Result;
 
 /// The schema this build writes. An index written with another is rebuilt by catching up from
 /// the start of the change log.
-const SCHEMA_VERSION: u32 = 4;
+const SCHEMA_VERSION: u32 = 5;
 
 /// What the index remembers in its commit payload.
 #[derive(Serialize, Deserialize)]
 struct Payload {
     schema: u32,
+    /// The synonym groups its documents' concepts number (`Vocabulary::fingerprint`); an index
+    /// built with other groups is rebuilt as one of another schema is.
+    #[serde(default)]
+    vocabulary: String,
     last_change: u64,
 }
 
@@ -43,7 +49,12 @@ impl SearchIndex {
         let metas = self.index.load_metas().map_err(|err| self.failure(&err))?;
         let payload: Option<Payload> =
             metas.payload.as_deref().and_then(|text| serde_json::from_str(text).ok());
-        Ok(ChangeSeq(payload.filter(|p| p.schema == SCHEMA_VERSION).map_or(0, |p| p.last_change)))
+        let fingerprint = self.vocabulary.fingerprint();
+        Ok(ChangeSeq(
+            payload
+                .filter(|p| p.schema == SCHEMA_VERSION && p.vocabulary == fingerprint)
+                .map_or(0, |p| p.last_change),
+        ))
     }
 
     /// Applies the changes the index has not seen: each variable a change touched is indexed
@@ -70,9 +81,10 @@ impl SearchIndex {
             }
         }
         let mut kinds = RegistryKinds::new(store);
+        let mut deriver = Deriver::new(&self.vocabulary);
         self.with_writer(crate::WRITER_MEMORY, |writer| {
             for key in &keys {
-                self.reindex_variable(writer, store, &mut kinds, key)?;
+                self.reindex_variable(writer, store, &mut kinds, &mut deriver, key)?;
             }
             if definitions {
                 self.reindex_definitions(writer, store)?;
@@ -99,10 +111,11 @@ impl SearchIndex {
             );
         }
         let mut kinds = RegistryKinds::new(store);
+        let mut deriver = Deriver::new(&self.vocabulary);
         self.with_writer(4 * crate::WRITER_MEMORY, |writer| {
             writer.delete_all_documents().map_err(|err| self.failure(&err))?;
             for (done, key) in keys.iter().enumerate() {
-                self.reindex_variable(writer, store, &mut kinds, key)?;
+                self.reindex_variable(writer, store, &mut kinds, &mut deriver, key)?;
                 if done % 1000 == 0 {
                     progress(done, keys.len());
                 }
@@ -156,10 +169,9 @@ impl SearchIndex {
     ) -> Result<usize> {
         self.with_writer(8 * crate::WRITER_MEMORY, |writer| {
             let mut n = 0;
-            let mut folded = self.vocabulary.pair_words();
+            let mut deriver = Deriver::new(&self.vocabulary);
             for (version, kind, current) in versions {
-                let pairs =
-                    if current { self.word_pairs(&mut folded, &version) } else { String::new() };
+                let derived = if current { deriver.derive(&version) } else { Derived::default() };
                 writer
                     .add_document(variable_document(
                         &self.fields,
@@ -167,7 +179,7 @@ impl SearchIndex {
                         kind,
                         current,
                         None,
-                        &pairs,
+                        &derived,
                     ))
                     .map_err(|err| self.failure(&err))?;
                 n += 1;
@@ -182,6 +194,7 @@ impl SearchIndex {
         writer: &mut IndexWriter,
         store: &Store,
         kinds: &mut RegistryKinds<'_>,
+        deriver: &mut Deriver<'_>,
         key: &VariableKey,
     ) -> Result<()> {
         writer.delete_term(Term::from_field_text(self.fields.key, &key.to_string()));
@@ -194,10 +207,9 @@ impl SearchIndex {
         let harmonization = store.mapping_history(key)?.pop().map(|mapping| mapping.status);
         let published: Vec<&VariableVersion> =
             history.iter().filter(|version| !version.is_draft()).collect();
-        let mut folded = self.vocabulary.pair_words();
         for (index, version) in published.iter().enumerate() {
             let current = index + 1 == published.len();
-            let pairs = if current { self.word_pairs(&mut folded, version) } else { String::new() };
+            let derived = if current { deriver.derive(version) } else { Derived::default() };
             writer
                 .add_document(variable_document(
                     &self.fields,
@@ -205,49 +217,95 @@ impl SearchIndex {
                     kind,
                     current,
                     harmonization,
-                    &pairs,
+                    &derived,
                 ))
                 .map_err(|err| self.failure(&err))?;
         }
         Ok(())
     }
 
-    /// The word pairs of a version's texts, space-separated, for the `word_pairs` field.
-    fn word_pairs(
-        &self,
-        folded: &mut tantivy::tokenizer::TextAnalyzer,
-        version: &VariableVersion,
-    ) -> String {
-        let definition = &version.definition;
-        let mut pairs = String::new();
-        let mut add = |prefix: &str, text: &Option<String>| {
-            if let Some(text) = text {
-                self.vocabulary.push_word_pairs(folded, prefix, text, &mut pairs);
-            }
-        };
-        for text in [&definition.label.nb, &definition.label.en] {
-            add("l:", text);
-        }
-        for text in [&definition.question, &definition.description] {
-            add("t:", &text.nb);
-            add("t:", &text.en);
-        }
-        for category in &definition.value_domain.categories {
-            add("c:", &category.label.nb);
-            add("c:", &category.label.en);
-        }
-        pairs
-    }
-
     fn commit(&self, writer: &mut IndexWriter, last: ChangeSeq) -> Result<()> {
-        let payload =
-            serde_json::to_string(&Payload { schema: SCHEMA_VERSION, last_change: last.0 })
-                .expect("the payload serializes");
+        let payload = serde_json::to_string(&Payload {
+            schema: SCHEMA_VERSION,
+            vocabulary: self.vocabulary.fingerprint(),
+            last_change: last.0,
+        })
+        .expect("the payload serializes");
         let mut prepared = writer.prepare_commit().map_err(|err| self.failure(&err))?;
         prepared.set_payload(&payload);
         prepared.commit().map_err(|err| self.failure(&err))?;
         self.reader.reload().map_err(|err| self.failure(&err))
     }
+}
+
+/// Derives the word pairs and concepts of current versions, keeping its analyzers and the
+/// words it has looked up from one document to the next.
+struct Deriver<'a> {
+    vocabulary: &'a Vocabulary,
+    folded: TextAnalyzer,
+    concepts: ConceptFinder<'a>,
+}
+
+impl<'a> Deriver<'a> {
+    fn new(vocabulary: &'a Vocabulary) -> Deriver<'a> {
+        Deriver {
+            vocabulary,
+            folded: vocabulary.pair_words(),
+            concepts: ConceptFinder::new(vocabulary),
+        }
+    }
+
+    fn derive(&mut self, version: &VariableVersion) -> Derived {
+        let definition = &version.definition;
+        let labels = [&definition.label.nb, &definition.label.en];
+        let texts = [
+            &definition.question.nb,
+            &definition.question.en,
+            &definition.description.nb,
+            &definition.description.en,
+        ];
+        let mut word_pairs = String::new();
+        let mut pairs = |prefix: &str, text: &Option<String>| {
+            if let Some(text) = text {
+                self.vocabulary.push_word_pairs(&mut self.folded, prefix, text, &mut word_pairs);
+            }
+        };
+        labels.iter().for_each(|text| pairs("l:", text));
+        texts.iter().for_each(|text| pairs("t:", text));
+        for category in &definition.value_domain.categories {
+            pairs("c:", &category.label.nb);
+            pairs("c:", &category.label.en);
+        }
+
+        let mut concepts = String::new();
+        let mut in_name = Vec::new();
+        self.concepts.groups_in(version.key.name(), true, &mut in_name);
+        let mut in_labels = Vec::new();
+        for text in labels.into_iter().flatten() {
+            self.concepts.groups_in(text, false, &mut in_labels);
+        }
+        let mut in_texts = Vec::new();
+        for text in texts.into_iter().flatten() {
+            self.concepts.groups_in(text, false, &mut in_texts);
+        }
+        for (prefix, mut groups) in [("name", in_name), ("label", in_labels), ("text", in_texts)] {
+            groups.sort_unstable();
+            groups.dedup();
+            for group in groups {
+                if !concepts.is_empty() {
+                    concepts.push(' ');
+                }
+                concepts.push_str(&concept_term(prefix, group));
+            }
+        }
+        Derived { word_pairs, concepts }
+    }
+}
+
+/// The term of the `concepts` field for synonym group `group` in a document's `place`: `name`,
+/// `label` or `text` (question and description).
+pub(crate) fn concept_term(place: &str, group: usize) -> String {
+    format!("{place}:{group}")
 }
 
 /// The variables a change touched, including every variable of a registry whose description

@@ -13,16 +13,25 @@ pub(crate) fn day_number(date: NaiveDate) -> i64 {
     (date - NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date")).num_days()
 }
 
+/// What the index derives from the current version's texts besides their words.
+#[derive(Default)]
+pub(crate) struct Derived {
+    /// See `Fields::word_pairs`.
+    pub(crate) word_pairs: String,
+    /// See `Fields::concepts`.
+    pub(crate) concepts: String,
+}
+
 /// The document for one version. `current` marks the version researchers see now;
 /// `harmonization` is the latest review decision on the variable's mapping, if any;
-/// `word_pairs` the current version's word pairs (see `Fields::word_pairs`).
+/// `derived` what the current version's texts give besides their words.
 pub(crate) fn variable_document(
     fields: &Fields,
     version: &VariableVersion,
     kind: RegistryKind,
     current: bool,
     harmonization: Option<ReviewStatus>,
-    word_pairs: &str,
+    derived: &Derived,
 ) -> TantivyDocument {
     let definition = &version.definition;
     let mut doc = TantivyDocument::default();
@@ -81,7 +90,11 @@ pub(crate) fn variable_document(
         }
         return doc;
     }
-    add(fields.word_pairs, &Some(word_pairs.to_owned()).filter(|pairs| !pairs.is_empty()));
+    for (field, terms) in
+        [(fields.word_pairs, &derived.word_pairs), (fields.concepts, &derived.concepts)]
+    {
+        add(field, &Some(terms.clone()).filter(|terms| !terms.is_empty()));
+    }
     add(fields.name, &Some(version.key.name().to_owned()));
     add(fields.label_nb, &definition.label.nb);
     add(fields.label_en, &definition.label.en);

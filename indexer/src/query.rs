@@ -119,88 +119,128 @@ fn weighted_fields(fields: &Fields) -> [(Field, &'static str, f32); 10] {
     ]
 }
 
-/// The first fields of `weighted_fields`: name, labels, descriptions and questions.
-const SYNONYM_FIELDS: usize = 7;
-/// How much a synonym counts against the word the user typed.
+/// The first fields of `weighted_fields`, where a part of a compound or identifier is looked
+/// for: name, labels, descriptions and questions.
+const PART_FIELDS: usize = 7;
+/// How much a synonym counts against the word the user typed: a typo's guessed groups.
 const SYNONYM_WEIGHT: f32 = 0.6;
+/// How much a word of a synonym group counts as itself, beside its group: what puts the word as
+/// typed before its synonyms.
+const OWN_WEIGHT: f32 = 0.4;
 /// How much a piece of an identifier or compound, or its synonyms, counts.
 const PART_WEIGHT: f32 = 0.5;
-/// How much a word pair of a synonym counts in a label: a single word matches there twice, in a
-/// stemmed and in the folded field, so the pair counts as both.
-const LABEL_PAIR_BOOST: f32 = 3.0 + 2.0;
-/// How much a word pair of a synonym counts in a description or question, as for labels.
-const TEXT_PAIR_BOOST: f32 = 1.2 + 0.8;
+/// How much a synonym group counts in a variable name, as the name field counts.
+const NAME_CONCEPT_BOOST: f32 = 3.0;
+/// How much a synonym group counts in a label: one group term stands for its words in each of
+/// the fields of a label (stemmed Norwegian, stemmed English, folded), so it counts as all three.
+const LABEL_CONCEPT_BOOST: f32 = 3.0 + 3.0 + 2.0;
+/// How much a synonym group counts in a question or description, as for labels.
+const TEXT_CONCEPT_BOOST: f32 = 1.2 + 1.2 + 0.8;
 /// How much a near miss (one or two typos) counts.
 const FUZZY_WEIGHT: f32 = 0.4;
 
-/// Builds the text part of a query: every word, phrase and prefix is an alternative (SHOULD);
-/// documents that match more of them, in better fields, score higher.
+/// What the text of a query becomes.
+pub(crate) struct TextQuery {
+    /// Every word, phrase and prefix as alternatives (SHOULD): documents that match more of
+    /// them, in better fields, score higher.
+    pub(crate) clauses: Vec<(Occur, Box<dyn Query>)>,
+    /// The synonyms of the query's words in the shown fields: not searched (their groups are),
+    /// but marked in the snippets.
+    pub(crate) highlighted: Vec<Term>,
+}
+
+/// Builds the text part of a query.
 ///
 /// `is_known` says whether a folded word occurs in the index: typo tolerance only applies to
 /// words that do not, so that "height" does not also find "weight".
 ///
+/// A word's synonyms are looked for as its synonym groups, one term each in the `concepts`
+/// field of labels and of texts, which documents carry from the day they were indexed.
+///
 /// The alternatives come back as one flat list of SHOULD clauses, which scores exactly like one
 /// nested clause per word (scores add up either way) but lets tantivy prune with block-max WAND
 /// when the list holds only terms. With `all_versions`, earlier versions' words count too.
-pub(crate) fn text_clauses(
+pub(crate) fn text_query(
     parsed: &ParsedQuery,
     fields: &Fields,
     vocabulary: &Vocabulary,
     is_known: &dyn Fn(&str) -> bool,
     expand_prefix: &dyn Fn(Field, &str) -> Vec<String>,
     all_versions: bool,
-) -> Vec<(Occur, Box<dyn Query>)> {
+) -> TextQuery {
     let mut folded_analyzer = vocabulary.analyzer(FOLDED);
     let mut analyzers: Vec<(Field, TextAnalyzer, f32)> = weighted_fields(fields)
         .into_iter()
         .map(|(field, name, boost)| (field, vocabulary.analyzer(name), boost))
         .collect();
+    let shown = [fields.label_nb, fields.label_en, fields.text_nb, fields.text_en];
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut highlighted: Vec<Term> = Vec::new();
     for word in &parsed.words {
         let folded = analyzer::fold(word);
         let known = is_known(&folded);
-        let mut variants: Vec<(String, f32)> = vec![(word.clone(), 1.0)];
-        let mut synonyms = vocabulary.synonyms(word);
-        if synonyms.is_empty() && !known {
-            synonyms = vocabulary.near_synonyms(word);
+        let mut groups = vocabulary.groups_of(word);
+        let guessed = groups.is_empty() && !known;
+        if guessed {
+            groups = vocabulary.near_groups(word);
         }
-        variants.extend(synonyms.into_iter().map(|synonym| (synonym, SYNONYM_WEIGHT)));
+        // A word of a synonym group is looked for as its group, which finds the word and its
+        // synonyms alike, and as itself again, so that the word as typed ranks first. A typo's
+        // groups are a guess, and count less than the word.
+        let (own_weight, group_weight) = match (groups.is_empty(), guessed) {
+            (true, _) => (1.0, 0.0),
+            (false, true) => (1.0, SYNONYM_WEIGHT),
+            (false, false) => (OWN_WEIGHT, 1.0),
+        };
+        let mut concepts: Vec<(usize, f32)> =
+            groups.into_iter().map(|group| (group, group_weight)).collect();
+        let mut variants: Vec<(String, f32)> = vec![(word.clone(), own_weight)];
         for part in vocabulary.parts_of(word) {
-            variants.extend(
-                vocabulary.synonyms(&part).into_iter().map(|synonym| (synonym, PART_WEIGHT)),
-            );
+            for group in vocabulary.groups_of(&part) {
+                if !concepts.iter().any(|(known, _)| *known == group) {
+                    concepts.push((group, PART_WEIGHT));
+                }
+            }
             variants.push((part, PART_WEIGHT));
         }
         let mut terms: Vec<(Field, String, f32)> = Vec::new();
-        let mut phrases: Vec<Box<dyn Query>> = Vec::new();
-        for (index, (variant, weight)) in variants.into_iter().enumerate() {
-            // The user's own word may match by its compound parts, in every field; a synonym only
-            // as a whole word, and not among answer options, where synonyms mostly add noise
-            // ("tobakksbruk" would otherwise find every variable about "bruk").
-            let is_synonym = index > 0;
-            if is_synonym {
-                let label_pairs = vocabulary.word_pairs(&mut folded_analyzer, "l:", &variant);
-                if !label_pairs.is_empty() {
-                    // A synonym of several words ("blood pressure") is looked for as its word
-                    // pairs, each one term: a phrase query per field would match the same
-                    // labels and texts, but would keep tantivy from pruning the whole query.
-                    let share = weight / label_pairs.len() as f32;
-                    for (prefix, boost) in [("l:", LABEL_PAIR_BOOST), ("t:", TEXT_PAIR_BOOST)] {
-                        for pair in vocabulary.word_pairs(&mut folded_analyzer, prefix, &variant) {
-                            add_term(&mut terms, fields.word_pairs, pair, boost * share);
-                        }
-                    }
-                    continue;
+        for (group, weight) in &concepts {
+            for (place, boost) in [
+                ("name", NAME_CONCEPT_BOOST),
+                ("label", LABEL_CONCEPT_BOOST),
+                ("text", TEXT_CONCEPT_BOOST),
+            ] {
+                let term = crate::build::concept_term(place, *group);
+                add_term(&mut terms, fields.concepts, term, boost * weight);
+            }
+        }
+        let groups: Vec<usize> = concepts.iter().map(|(group, _)| *group).collect();
+        for synonym in vocabulary.members(word, groups) {
+            mark(&mut analyzers, &shown, &synonym, &mut highlighted);
+            if all_versions
+                && let Analyzed::Terms(found) = analyzed(&mut folded_analyzer, &synonym, true)
+            {
+                for text in found {
+                    add_term(&mut terms, fields.earlier, text, SYNONYM_WEIGHT);
                 }
             }
+        }
+        let mut phrases: Vec<Box<dyn Query>> = Vec::new();
+        for (index, (variant, weight)) in variants.into_iter().enumerate() {
+            // The user's own word may match by its compound parts, in every field; a part only
+            // as a whole word, and not among answer options, where parts mostly add noise
+            // ("tobakksbruk" would otherwise find every variable about "bruk").
+            let is_part = index > 0;
             if all_versions
                 && let Analyzed::Terms(found) = analyzed(&mut folded_analyzer, &variant, true)
             {
-                terms.extend(found.into_iter().map(|text| (fields.earlier, text, weight)));
+                for text in found {
+                    add_term(&mut terms, fields.earlier, text, weight);
+                }
             }
-            let n_fields = if is_synonym { SYNONYM_FIELDS } else { analyzers.len() };
+            let n_fields = if is_part { PART_FIELDS } else { analyzers.len() };
             for (field, analyzer, boost) in analyzers.iter_mut().take(n_fields) {
-                match analyzed(analyzer, &variant, is_synonym) {
+                match analyzed(analyzer, &variant, is_part) {
                     Analyzed::Terms(found) => {
                         for text in found {
                             add_term(&mut terms, *field, text, *boost * weight);
@@ -245,6 +285,27 @@ pub(crate) fn text_clauses(
         }
         clauses.extend(alternatives);
     }
+    // A run of the query's words that is itself a synonym ("date of death") names its group as
+    // surely as a single word does.
+    let mut terms: Vec<(Field, String, f32)> = Vec::new();
+    let phrase_groups = vocabulary.phrase_groups(&parsed.words);
+    for synonym in vocabulary.members(&parsed.words.join(" "), phrase_groups.clone()) {
+        mark(&mut analyzers, &shown, &synonym, &mut highlighted);
+    }
+    for group in phrase_groups {
+        for (place, boost) in [
+            ("name", NAME_CONCEPT_BOOST),
+            ("label", LABEL_CONCEPT_BOOST),
+            ("text", TEXT_CONCEPT_BOOST),
+        ] {
+            add_term(&mut terms, fields.concepts, crate::build::concept_term(place, group), boost);
+        }
+    }
+    clauses.extend(terms.into_iter().map(|(field, text, weight)| {
+        let query =
+            TermQuery::new(Term::from_field_text(field, &text), IndexRecordOption::WithFreqs);
+        (Occur::Should, Box::new(BoostQuery::new(Box::new(query), weight)) as Box<dyn Query>)
+    }));
     for phrase in &parsed.phrases {
         // A quoted phrase means these words as written: the unstemmed, folded fields.
         let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -326,7 +387,24 @@ pub(crate) fn text_clauses(
             }
         }
     }
-    clauses
+    TextQuery { clauses, highlighted }
+}
+
+/// Adds the terms `synonym` becomes in the `shown` fields to `highlighted`: whole words only,
+/// so that "røykestatus" marks itself, not every "status".
+fn mark(
+    analyzers: &mut [(Field, TextAnalyzer, f32)],
+    shown: &[Field],
+    synonym: &str,
+    highlighted: &mut Vec<Term>,
+) {
+    for (field, analyzer, _) in analyzers.iter_mut().filter(|(field, _, _)| shown.contains(field)) {
+        let words = match analyzed(analyzer, synonym, true) {
+            Analyzed::Terms(words) | Analyzed::Phrase(words) => words,
+            Analyzed::Nothing => Vec::new(),
+        };
+        highlighted.extend(words.iter().map(|text| Term::from_field_text(*field, text)));
+    }
 }
 
 /// Adds a term to look for, or raises the weight of one already there to `weight`: many variants

@@ -56,6 +56,10 @@ pub(crate) struct Fields {
     /// two-word phrase is then one term, found without reading word positions, and three or more
     /// words are all their pairs.
     pub(crate) word_pairs: Field,
+    /// The synonym groups the current version's name (`name:N`), label (`label:N`), and question
+    /// and description (`text:N`) mention (see `ConceptFinder`): a query word's synonyms are then
+    /// one term per group, not every synonym in every field.
+    pub(crate) concepts: Field,
 }
 
 impl Fields {
@@ -68,6 +72,12 @@ impl Fields {
             let options = TextOptions::default().set_indexing_options(indexing);
             if stored { options.set_stored() } else { options }
         };
+        // Terms made before indexing, one per whitespace-separated token.
+        let listed = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(PAIRS)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        );
         let fields = Fields {
             doc_id: builder.add_text_field("doc_id", STRING | STORED),
             key: builder.add_text_field("key", STRING | STORED),
@@ -99,14 +109,8 @@ impl Fields {
             term_label_nb: builder.add_text_field("term_label_nb", text(NB, true)),
             term_label_en: builder.add_text_field("term_label_en", text(EN, true)),
             term_label_folded: builder.add_text_field("term_label_folded", text(FOLDED, false)),
-            word_pairs: builder.add_text_field(
-                "word_pairs",
-                TextOptions::default().set_indexing_options(
-                    TextFieldIndexing::default()
-                        .set_tokenizer(PAIRS)
-                        .set_index_option(IndexRecordOption::WithFreqs),
-                ),
-            ),
+            word_pairs: builder.add_text_field("word_pairs", listed.clone()),
+            concepts: builder.add_text_field("concepts", listed),
         };
         (builder.build(), fields)
     }

@@ -15,7 +15,7 @@ use tantivy::{DocAddress, DocSet, Score, Searcher, TantivyDocument, Term};
 use crate::SearchIndex;
 use crate::document::day_number;
 use crate::error::Result;
-use crate::query::{FilterField, ParsedQuery, text_clauses};
+use crate::query::{FilterField, ParsedQuery, TextQuery, text_query};
 
 /// What to search for.
 #[derive(Debug, Clone)]
@@ -296,10 +296,10 @@ impl SearchIndex {
             })
         };
         let expand_prefix = |field: Field, prefix: &str| expand_prefix(&searcher, field, prefix);
-        let text_clauses = if parsed.is_filter_only() {
-            Vec::new()
+        let TextQuery { clauses: text_clauses, highlighted } = if parsed.is_filter_only() {
+            TextQuery { clauses: Vec::new(), highlighted: Vec::new() }
         } else {
-            text_clauses(
+            text_query(
                 &parsed,
                 fields,
                 &self.vocabulary,
@@ -413,8 +413,18 @@ impl SearchIndex {
                 (top_docs, total, true, None)
             }
         };
-        let hits =
-            if request.limit == 0 { Vec::new() } else { self.hits(&searcher, &*text, &top_docs)? };
+        let hits = if request.limit == 0 || top_docs.is_empty() {
+            Vec::new()
+        } else {
+            // The snippets mark what the query looked for, and the synonyms its groups stand for.
+            let mut shown: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, text.box_clone())];
+            shown.extend(highlighted.into_iter().map(|term| {
+                let query: Box<dyn Query> =
+                    Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                (Occur::Should, query)
+            }));
+            self.hits(&searcher, &BooleanQuery::new(shown), &top_docs)?
+        };
         let facets = facet_counts.map(|counts| {
             let group = |name: &str| -> Vec<FacetCount> {
                 let mut values: Vec<FacetCount> = counts

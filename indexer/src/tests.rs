@@ -320,3 +320,42 @@ fn a_filtered_search_ranks_as_the_unfiltered_one_does() {
     assert_eq!(got, expected[3..8]);
     assert_eq!((filtered.total, filtered.total_exact), (80, true));
 }
+
+/// Synonyms are expanded when documents are indexed: when the user's `synonyms.txt` changes,
+/// the next catch-up rebuilds the index, and the new synonym finds what it stands for.
+#[test]
+fn a_changed_synonym_file_rebuilds_the_index() {
+    let (dir, store) = catalog();
+    let path = dir.path().join("index");
+    {
+        let index = SearchIndex::open(&path).unwrap();
+        index.catch_up(&store).unwrap();
+        assert_eq!(index.search(&SearchRequest::new("kilogram")).unwrap().total, 0);
+    }
+    std::fs::write(dir.path().join("synonyms.txt"), "kroppsvekt, kilogram\n").unwrap();
+    let index = SearchIndex::open(&path).unwrap();
+    assert_eq!(index.last_applied().unwrap().0, 0, "an index of other synonyms starts again");
+    index.catch_up(&store).unwrap();
+    check(&index, &SearchRequest::new("kilogram"), "hunt/Vekt");
+}
+
+/// A run of query words that is a synonym of several words finds its group in either language.
+#[test]
+fn a_synonym_of_several_words_finds_its_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("store")).unwrap();
+    import(
+        &store,
+        vec![
+            variable("hunt", "BTSyst", "Systolisk blodtrykk", &[], 1984),
+            variable("mfr", "FVEKT", "Fødselsvekt", &[], 1999),
+        ],
+    );
+    let index = SearchIndex::in_memory().unwrap();
+    index.catch_up(&store).unwrap();
+    check(&index, &SearchRequest::new("blood pressure"), "hunt/BTSyst");
+    check(&index, &SearchRequest::new("birth weight"), "mfr/FVEKT");
+    let result = index.search(&SearchRequest::new("blood pressure")).unwrap();
+    let highlight = result.hits[0].highlight.as_ref().unwrap();
+    assert_eq!(highlight.marked("[", "]"), "Systolisk [blodtrykk]");
+}

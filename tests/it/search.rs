@@ -41,8 +41,10 @@ fn hits_show_the_matched_words() {
         &out,
         &[
             "13 variables match \"røyk\" (showing 1-3)",
-            "kreftreg/ROYKESTATUS  categorical  2015–",
-            "«Røykestatus» ved diagnose",
+            "hunt/RoykStatus  categorical",
+            "«Røyker» du",
+            "tromso/SMOKE_STATUS  categorical",
+            "«Smoking» status",
         ],
     );
 }
