@@ -243,20 +243,23 @@ fn expand_prefix(searcher: &Searcher, field: Field, prefix: &str) -> Vec<String>
     terms.into_iter().take(PREFIX_TERMS).map(|(term, _)| term).collect()
 }
 
-/// The page of `request` among the best hits of `text` that `filter` accepts, best first.
+/// The page of `request` among the best hits of `text` (that `filter` accepts), best first.
 ///
-/// Tantivy prunes a union of words for the top hits (block-max WAND) only when nothing else is
-/// required; with the filters as required clauses, every matching document would be scored.
-/// Here the filter is instead checked on each document the pruning lets through, in document
-/// order, and only accepted documents raise the bar, so no better hit is skipped.
-fn top_filtered(
+/// Tantivy prunes a union of words for the top hits (block-max WAND), but starts each segment
+/// with no bar, and with filters as required clauses does not prune at all. Here the bar the
+/// best hits so far set carries from one segment to the next, and a filter is checked on each
+/// document the pruning lets through, in document order; only accepted documents raise the
+/// bar, so no better hit is skipped.
+fn top_hits(
     searcher: &Searcher,
     text: &dyn Query,
-    filter: &dyn Query,
+    filter: Option<&BooleanQuery>,
     request: &SearchRequest,
 ) -> tantivy::Result<Vec<(Score, DocAddress)>> {
     let text = text.weight(EnableScoring::enabled_from_searcher(searcher))?;
-    let filter = filter.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let filter = filter
+        .map(|filter| filter.weight(EnableScoring::disabled_from_searcher(searcher)))
+        .transpose()?;
     let wanted = request.limit.max(1) + request.offset;
     // Best first; a later document with an equal score ranks after, as with `TopDocs`.
     let mut best: Vec<(Score, DocAddress)> = Vec::with_capacity(wanted + 1);
@@ -264,14 +267,17 @@ fn top_filtered(
         if best.len() == wanted { best[wanted - 1].0 } else { Score::MIN }
     };
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
-        let mut accepted = filter.scorer(reader, 1.0)?;
+        let mut accepted = filter.as_ref().map(|filter| filter.scorer(reader, 1.0)).transpose()?;
         let alive = reader.alive_bitset();
         let segment = ord as u32;
         text.for_each_pruning(bar(&best), reader, &mut |doc, score| {
-            if accepted.doc() < doc {
-                accepted.seek(doc);
-            }
-            if accepted.doc() == doc && alive.is_none_or(|alive| alive.is_alive(doc)) {
+            let passes = accepted.as_mut().is_none_or(|accepted| {
+                if accepted.doc() < doc {
+                    accepted.seek(doc);
+                }
+                accepted.doc() == doc
+            });
+            if passes && alive.is_none_or(|alive| alive.is_alive(doc)) {
                 let at = best.partition_point(|(better, _)| *better >= score);
                 if at < wanted {
                     best.insert(at, (score, DocAddress::new(segment, doc)));
@@ -374,21 +380,14 @@ impl SearchIndex {
             TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset).order_by_score();
         let prune =
             !text_clauses.is_empty() && !request.facets && text_clauses.len() <= PRUNED_CLAUSES;
-        let (top_docs, total, total_exact, facet_counts) = if filters.is_empty() && prune {
-            // Words alone: tantivy prunes the union for the top hits (block-max WAND), and the
-            // total is counted only when that is cheap, as search engines do.
+        let (top_docs, total, total_exact, facet_counts) = if prune {
+            // The top hits by pruning (block-max WAND), and the total counted only when that
+            // is cheap, as search engines do.
             let query = BooleanQuery::new(text_clauses);
-            let top_docs = searcher.search(&query, &top).map_err(|err| self.failure(&err))?;
-            let (total, exact) = self.total(&searcher, &query, None)?;
-            (top_docs, total, exact, None)
-        } else if prune {
-            // Words and filters: the same pruning, with the filters checked on each document
-            // the pruning lets through.
-            let query = BooleanQuery::new(text_clauses);
-            let filter = BooleanQuery::new(filters);
-            let top_docs = top_filtered(&searcher, &query, &filter, request)
+            let filter = (!filters.is_empty()).then(|| BooleanQuery::new(filters));
+            let top_docs = top_hits(&searcher, &query, filter.as_ref(), request)
                 .map_err(|err| self.failure(&err))?;
-            let (total, exact) = self.total(&searcher, &query, Some(&filter))?;
+            let (total, exact) = self.total(&searcher, &query, filter.as_ref())?;
             let total = total.max(top_docs.len() + request.offset);
             (top_docs, total, exact, None)
         } else {
