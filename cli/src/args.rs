@@ -38,7 +38,8 @@ pub(crate) struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Import codebooks (varkat JSON, Opal, klokebok, MRS kodebok, REDCap, UK Biobank, DDI-Codebook,
-    /// DDI-Lifecycle, dbGaP), code systems and value sets (FHIR, ClaML, CSV), shared definitions.
+    /// DDI-Lifecycle, dbGaP, CHEAR/HHEAR), code systems and value sets (FHIR, ClaML, CSV), shared
+    /// definitions (varkat's, TOPMed harmonized variables).
     Import(ImportArgs),
     /// List the registries and how many variables each has.
     Registries,

@@ -165,6 +165,29 @@ impl ImportBatch {
                 let _ = writeln!(out, "  {} = {display}{parent}", concept.code);
             }
         }
+        for definition in &self.shared_definitions {
+            let unit =
+                definition.unit.as_ref().map(|unit| format!(" [{unit}]")).unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "shared definition {} \"{}\" {}{unit}",
+                definition.id,
+                definition.label.best().unwrap_or(""),
+                definition.data_type.as_str()
+            );
+            for value in &definition.value_set {
+                let missing = if value.missing { " (missing)" } else { "" };
+                let _ = writeln!(
+                    out,
+                    "  {} = {}{missing}",
+                    value.code,
+                    value.label.best().unwrap_or("")
+                );
+            }
+            for code in &definition.external {
+                let _ = writeln!(out, "  same as {} {}", code.system, code.code);
+            }
+        }
         if let Some(dump) = &self.dump {
             let _ = writeln!(
                 out,

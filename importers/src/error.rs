@@ -275,6 +275,9 @@ pub enum ImportErrorKind {
     /// The categories table of an Opal dictionary came without its variables table.
     #[error("an Opal categories table needs its variables table in the same import")]
     CategoriesWithoutVariables,
+    /// The codebook sheet of a CHEAR/HHEAR workbook came without its data dictionary sheet.
+    #[error("a CHEAR/HHEAR codebook needs its Data Dictionary sheet in the same import")]
+    CodebookWithoutDictionary,
     /// A cell that must name something is empty.
     #[error("the `{0}` cell is empty")]
     EmptyCell(&'static str),

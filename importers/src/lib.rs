@@ -15,6 +15,7 @@ mod encoding;
 mod error;
 pub mod export;
 mod fhir;
+mod hhear;
 mod klokebok;
 mod location;
 mod mrs_kodebok;
@@ -23,6 +24,7 @@ mod redcap;
 pub mod shared_definitions;
 mod spreadsheet;
 mod table;
+mod topmed;
 mod ukbiobank;
 mod values;
 pub mod varkat_json;
@@ -70,11 +72,15 @@ pub enum Format {
     /// A catalog of shared (normed) definitions, in the form of the national catalog's
     /// `definitions.json`.
     SharedDefinitions,
+    /// A TOPMed DCC harmonized-variable document, read as a shared definition.
+    TopmedHarmonized,
+    /// A CHEAR/HHEAR data dictionary workbook: its Data Dictionary and Codebook sheets.
+    HhearDictionary,
 }
 
 impl Format {
     /// Every format, for messages.
-    pub const ALL: [Format; 13] = [
+    pub const ALL: [Format; 15] = [
         Format::VarkatJson,
         Format::Opal,
         Format::Klokebok,
@@ -88,6 +94,8 @@ impl Format {
         Format::Claml,
         Format::CsvCodeList,
         Format::SharedDefinitions,
+        Format::TopmedHarmonized,
+        Format::HhearDictionary,
     ];
 
     /// The format's name on the command line and in provenance.
@@ -106,6 +114,8 @@ impl Format {
             Format::Claml => claml::FORMAT,
             Format::CsvCodeList => csv_code_list::FORMAT,
             Format::SharedDefinitions => shared_definitions::FORMAT,
+            Format::TopmedHarmonized => topmed::FORMAT,
+            Format::HhearDictionary => hhear::FORMAT,
         }
     }
 }
@@ -195,6 +205,9 @@ enum Detected {
     Claml,
     CsvCodeList,
     SharedDefinitions,
+    TopmedHarmonized,
+    HhearDictionary,
+    HhearCodebook,
 }
 
 fn detect(text: &str, file: &str) -> Result<Detected, ImportError> {
@@ -222,6 +235,9 @@ fn detect(text: &str, file: &str) -> Result<Detected, ImportError> {
         if start.contains("\"resourceType\"") {
             return Ok(Detected::FhirJson);
         }
+        if topmed::is_document(start) {
+            return Ok(Detected::TopmedHarmonized);
+        }
         if start.contains("\"definitions\"") {
             return Ok(Detected::SharedDefinitions);
         }
@@ -246,6 +262,10 @@ fn detect_table(headers: &[String]) -> Option<Detected> {
     let has = |name: &str| headers.iter().any(|header| header.eq_ignore_ascii_case(name));
     Some(if has("variabel_id") || (has("ledetekst") && has("listeverdier")) {
         Detected::Klokebok
+    } else if hhear::is_dictionary(headers) {
+        Detected::HhearDictionary
+    } else if hhear::is_codebook(headers) {
+        Detected::HhearCodebook
     } else if mrs_kodebok::is_kodebok(headers) {
         Detected::MrsKodebok
     } else if redcap::is_dictionary(headers) {
@@ -282,6 +302,9 @@ fn forced(format: Format, detected: Option<Detected>) -> Detected {
         (Format::Claml, _) => Detected::Claml,
         (Format::CsvCodeList, _) => Detected::CsvCodeList,
         (Format::SharedDefinitions, _) => Detected::SharedDefinitions,
+        (Format::TopmedHarmonized, _) => Detected::TopmedHarmonized,
+        (Format::HhearDictionary, Some(Detected::HhearCodebook)) => Detected::HhearCodebook,
+        (Format::HhearDictionary, _) => Detected::HhearDictionary,
         (Format::Opal, Some(Detected::OpalCategories)) => Detected::OpalCategories,
         (Format::Opal, _) => Detected::OpalVariables,
     }
@@ -304,6 +327,8 @@ impl Detected {
             Detected::Claml => Format::Claml,
             Detected::CsvCodeList => Format::CsvCodeList,
             Detected::SharedDefinitions => Format::SharedDefinitions,
+            Detected::TopmedHarmonized => Format::TopmedHarmonized,
+            Detected::HhearDictionary | Detected::HhearCodebook => Format::HhearDictionary,
         }
     }
 
@@ -319,6 +344,7 @@ impl Detected {
                 | Detected::FhirXml
                 | Detected::Claml
                 | Detected::SharedDefinitions
+                | Detected::TopmedHarmonized
         )
     }
 }
@@ -364,6 +390,15 @@ fn workbook_sheets(
                 ImportErrorKind::NotADictionary {
                     what: "Maelstrom data processing elements (a cohort's harmonization rules)",
                     instead: "import the DataSchema they map to and the cohort's own dictionary",
+                },
+            ));
+        }
+        if skipped.iter().any(hhear::is_mapping_sheet) {
+            return Err(ImportError::new(
+                Location::file(file),
+                ImportErrorKind::NotADictionary {
+                    what: "a mapping between two studies' variables (a crosstab or the results of a mapping exercise)",
+                    instead: "import each study's data dictionary, and record mappings with `varkat review`",
                 },
             ));
         }
@@ -449,8 +484,11 @@ pub fn read(files: &[InputFile], options: &ReadOptions) -> Result<ImportBatch, I
             Err(found) => errors.extend(found.errors().iter().cloned()),
         };
     let registry = options.registry.as_ref();
-    let variables_tables: Vec<usize> =
-        (0..detected.len()).filter(|&i| detected[i].1 == Detected::OpalVariables).collect();
+    let tables_of = |kind: Detected| -> Vec<usize> {
+        (0..detected.len()).filter(|&i| detected[i].1 == kind).collect()
+    };
+    let variables_tables = tables_of(Detected::OpalVariables);
+    let dictionary_tables = tables_of(Detected::HhearDictionary);
     for (index, (path, kind, content)) in detected.iter().enumerate() {
         let result = match (kind, content) {
             (Detected::VarkatJson, Content::Text(text)) => varkat_json::read(text, path),
@@ -471,6 +509,17 @@ pub fn read(files: &[InputFile], options: &ReadOptions) -> Result<ImportBatch, I
                         format: shared_definitions::FORMAT.to_owned(),
                     }],
                     shared_definitions,
+                    ..ImportBatch::default()
+                })
+            }
+            (Detected::TopmedHarmonized, Content::Text(text)) => {
+                topmed::read(text, path).map(|(definition, warnings)| ImportBatch {
+                    files: vec![catalog::SourceFile {
+                        path: path.clone(),
+                        format: topmed::FORMAT.to_owned(),
+                    }],
+                    shared_definitions: vec![definition],
+                    warnings,
                     ..ImportBatch::default()
                 })
             }
@@ -503,6 +552,25 @@ pub fn read(files: &[InputFile], options: &ReadOptions) -> Result<ImportBatch, I
                 ImportErrorKind::CategoriesWithoutVariables,
             )),
             (Detected::OpalCategories, _) => continue,
+            (Detected::HhearDictionary, Content::Table(table)) => {
+                let codebook = detected
+                    .iter()
+                    .enumerate()
+                    .filter(|(other, (_, kind, _))| {
+                        *kind == Detected::HhearCodebook
+                            && owner_of(*other, &dictionary_tables) == Some(index)
+                    })
+                    .find_map(|(_, (_, _, content))| match content {
+                        Content::Table(codebook) => Some(codebook),
+                        Content::Text(_) => None,
+                    });
+                hhear::read(table, codebook, registry)
+            }
+            (Detected::HhearCodebook, _) if dictionary_tables.is_empty() => Err(ImportErrors::one(
+                Location::file(path),
+                ImportErrorKind::CodebookWithoutDictionary,
+            )),
+            (Detected::HhearCodebook, _) => continue,
             (kind, _) => Err(ImportErrors::one(
                 Location::file(path),
                 ImportErrorKind::NotATableFormat { format: kind.format().name() },

@@ -27,7 +27,7 @@ fn render_case(dir: &Path, stem: &str, files: &[PathBuf]) -> String {
         format: None,
         // Formats that do not name their registry get the case's name.
         registry: Some(RegistryId::new(registry_slug).unwrap()).filter(|_| {
-            ["klokebok", "mrs-kodebok", "redcap"]
+            ["klokebok", "mrs-kodebok", "redcap", "hhear-dictionary"]
                 .iter()
                 .any(|format| dir.starts_with(fixtures().join(format)))
         }),
@@ -185,12 +185,28 @@ fn csv_code_list_rejected() {
     run("csv-code-list", "err");
 }
 #[test]
+fn topmed_harmonized_accepted() {
+    run("topmed-harmonized", "ok");
+}
+#[test]
+fn topmed_harmonized_rejected() {
+    run("topmed-harmonized", "err");
+}
+#[test]
+fn hhear_dictionary_accepted() {
+    run("hhear-dictionary", "ok");
+}
+#[test]
+fn hhear_dictionary_rejected() {
+    run("hhear-dictionary", "err");
+}
+#[test]
 fn unknown_format_is_refused() {
     let input = InputFile { path: "notes.txt".into(), bytes: b"just some notes\n".to_vec() };
     let err = read(&[input], &ReadOptions::default()).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "notes.txt:1: cannot tell the format of this file (it starts with `just some notes`); give --format (varkat-json, opal, klokebok, mrs-kodebok, redcap, ukbiobank, ddi-codebook, ddi-lifecycle, dbgap, fhir, claml, csv-code-list, shared-definitions)\n1 error found; nothing was imported"
+        "notes.txt:1: cannot tell the format of this file (it starts with `just some notes`); give --format (varkat-json, opal, klokebok, mrs-kodebok, redcap, ukbiobank, ddi-codebook, ddi-lifecycle, dbgap, fhir, claml, csv-code-list, shared-definitions, topmed-harmonized, hhear-dictionary)\n1 error found; nothing was imported"
     );
 }
 

@@ -359,11 +359,56 @@ const REAL_FILES: &[(&str, &[&str], Result<&str, &str>)] = &[
             "this is a dbGaP variable report (statistics), not a data dictionary; import the matching data_dict.xml",
         ),
     ),
+    (
+        "harmonization/niehs-ehlc/2016-1407-DD-DemoHealth.xlsx",
+        &["--registry", "hhear1407"],
+        Ok("127 new, 0 changed, 0 retired, 0 unchanged"),
+    ),
+    (
+        "harmonization/niehs-ehlc/2016-1450-DD-DemoHealth.xlsx",
+        &["--registry", "hhear1450"],
+        Ok("106 new, 0 changed, 0 retired, 0 unchanged"),
+    ),
+    (
+        "harmonization/niehs-ehlc/2016-1740-DD-DemoHealth.xlsx",
+        &["--registry", "hhear1740"],
+        Ok("21 new, 0 changed, 0 retired, 0 unchanged"),
+    ),
+    (
+        "harmonization/niehs-ehlc/2016-34-DD-DemoHealth.xlsx",
+        &["--registry", "hhear34"],
+        Ok("17 new, 0 changed, 0 retired, 0 unchanged"),
+    ),
+    (
+        "harmonization/niehs-ehlc/2017-1945-DD-DemoHealth.xlsx",
+        &["--registry", "hhear1945"],
+        Ok("48 new, 0 changed, 0 retired, 0 unchanged"),
+    ),
+    ("harmonization/niehs-ehlc/Crosstab_1450_1407.xlsx", &[], Err(STUDY_MAPPING)),
+    ("harmonization/niehs-ehlc/Crosstab_1740-34.xlsx", &[], Err(STUDY_MAPPING)),
+    ("harmonization/niehs-ehlc/Crosstab_1945-34.xlsx", &[], Err(STUDY_MAPPING)),
+    ("harmonization/niehs-ehlc/Crosstab_1945_1740.xlsx", &[], Err(STUDY_MAPPING)),
+    ("harmonization/niehs-ehlc/MappingResults.xlsx", &[], Err(STUDY_MAPPING)),
 ];
 
+/// What a crosstab or mapping-results workbook of the NIEHS harmonization is refused as.
+const STUDY_MAPPING: &str = "this is a mapping between two studies' variables (a crosstab or the results of a mapping exercise), not a data dictionary";
+
 /// The folders of `data/real` whose every file `REAL_FILES` accounts for.
-const CHECKED: &[&str] =
-    &["norwegian", "redcap", "ukbiobank", "ddi-codebook", "ddi-lifecycle", "dbgap", "maelstrom"];
+const CHECKED: &[&str] = &[
+    "norwegian",
+    "redcap",
+    "ukbiobank",
+    "ddi-codebook",
+    "ddi-lifecycle",
+    "dbgap",
+    "maelstrom",
+    "harmonization",
+];
+
+/// TOPMed's harmonized variables, one JSON document each, become shared definitions.
+const TOPMED: (&str, &str) =
+    ("harmonization/topmed-dcc-harmonized/", "shared definitions: 1 new, 0 changed, 0 unchanged");
 
 /// Maelstrom's data processing elements (one workbook per cohort and wave) are the rules that
 /// derive DataSchema variables from a cohort's own: each is refused, by its content.
@@ -393,10 +438,15 @@ fn every_real_codebook_is_accounted_for() {
         "only {} processing elements",
         processing_elements.len()
     );
+    let (topmed_folder, topmed_summary) = TOPMED;
+    let topmed: Vec<String> =
+        on_disk.iter().filter(|file| file.starts_with(topmed_folder)).cloned().collect();
+    assert!(topmed.len() >= 78, "only {} TOPMed harmonized variables", topmed.len());
     let expectations: Vec<(&str, &[&str], Result<&str, &str>)> = REAL_FILES
         .iter()
         .copied()
         .chain(processing_elements.iter().map(|file| (file.as_str(), &[][..], Err(refusal))))
+        .chain(topmed.iter().map(|file| (file.as_str(), &[][..], Ok(topmed_summary))))
         .collect();
     let mut listed: Vec<String> =
         expectations.iter().map(|(file, _, _)| (*file).to_owned()).collect();

@@ -1,0 +1,7 @@
+#![no_main]
+//! The hhear-dictionary reader on any bytes.
+
+use importers::Format;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|bytes: &[u8]| varkat_fuzz::read_as(Some(Format::HhearDictionary), bytes));
