@@ -5,6 +5,7 @@
 //! The standard library decodes all three and reports where decoding failed, which is what a
 //! located error needs, so no decoding crate is used.
 
+use std::borrow::Cow;
 use std::str::FromStr;
 
 use crate::error::{ImportError, ImportErrorKind};
@@ -32,21 +33,26 @@ impl FromStr for Encoding {
 }
 
 /// Decodes `bytes` from `file`, naming the line and column of the first undecodable byte.
-pub fn decode(bytes: &[u8], encoding: Encoding, file: &str) -> Result<String, ImportError> {
+pub fn decode<'a>(
+    bytes: &'a [u8],
+    encoding: Encoding,
+    file: &str,
+) -> Result<Cow<'a, str>, ImportError> {
     if encoding == Encoding::Latin1 {
-        return Ok(bytes.iter().map(|&byte| char::from(byte)).collect());
+        return Ok(Cow::Owned(bytes.iter().map(|&byte| char::from(byte)).collect()));
     }
     match bytes {
         [0xEF, 0xBB, 0xBF, rest @ ..] => decode_utf8(rest, file),
-        [0xFF, 0xFE, rest @ ..] => decode_utf16(rest, file, u16::from_le_bytes),
-        [0xFE, 0xFF, rest @ ..] => decode_utf16(rest, file, u16::from_be_bytes),
+        [0xFF, 0xFE, rest @ ..] => decode_utf16(rest, file, u16::from_le_bytes).map(Cow::Owned),
+        [0xFE, 0xFF, rest @ ..] => decode_utf16(rest, file, u16::from_be_bytes).map(Cow::Owned),
         _ => decode_utf8(bytes, file),
     }
 }
 
-fn decode_utf8(bytes: &[u8], file: &str) -> Result<String, ImportError> {
+/// UTF-8 is read in place: a large codebook is not copied.
+fn decode_utf8<'a>(bytes: &'a [u8], file: &str) -> Result<Cow<'a, str>, ImportError> {
     match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(text.to_owned()),
+        Ok(text) => Ok(Cow::Borrowed(text)),
         Err(err) => {
             let good = &bytes[..err.valid_up_to()];
             let valid = std::str::from_utf8(good).unwrap_or_default();
@@ -101,7 +107,7 @@ mod tests {
     #[track_caller]
     fn check(bytes: &[u8], encoding: Encoding, expect: &str) {
         let got = match decode(bytes, encoding, "f.csv") {
-            Ok(text) => text,
+            Ok(text) => text.into_owned(),
             Err(err) => err.to_string(),
         };
         assert_eq!(got, expect);

@@ -349,9 +349,10 @@ impl Detected {
     }
 }
 
-/// An input once decoded: text, or a table already split into cells.
-enum Content {
-    Text(String),
+/// An input once decoded: text (borrowed from the input when it was UTF-8), or a table already
+/// split into cells.
+enum Content<'a> {
+    Text(std::borrow::Cow<'a, str>),
     Table(Table),
 }
 
@@ -431,7 +432,7 @@ fn workbook_sheets(
 pub fn read(files: &[InputFile], options: &ReadOptions) -> Result<ImportBatch, ImportErrors> {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
-    let mut detected: Vec<(String, Detected, Content)> = Vec::new();
+    let mut detected: Vec<(String, Detected, Content<'_>)> = Vec::new();
     for file in files {
         let path = file.path.as_str();
         if spreadsheet::is_spreadsheet(&file.bytes) {
@@ -597,33 +598,39 @@ fn owner_of(index: usize, variables_tables: &[usize]) -> Option<usize> {
 
 fn check_unique_across_files(batch: &mut ImportBatch, errors: &mut Vec<ImportError>) {
     // Forms of one registry often repeat shared variables (the patient's sex on every form):
-    // the same definition twice is kept once; two different definitions are an error.
-    let mut first: std::collections::HashMap<
-        catalog::VariableKey,
-        (String, catalog::VariableDefinition),
-    > = std::collections::HashMap::new();
-    batch.variables.retain(|variable| match first.get(&variable.key) {
-        None => {
-            first.insert(
-                variable.key.clone(),
-                (variable.source.path.clone(), variable.definition.clone()),
-            );
-            true
-        }
+    // the same definition twice is kept once; two different definitions are an error. The
+    // first of each key is remembered by its place, not copied: a large codebook would
+    // otherwise be held twice.
+    if batch.files.len() < 2 {
+        return;
+    }
+    let variables = &batch.variables;
+    let mut first: std::collections::HashMap<&catalog::VariableKey, usize> =
+        std::collections::HashMap::with_capacity(variables.len());
+    let mut keep = vec![true; variables.len()];
+    for (index, variable) in variables.iter().enumerate() {
+        let Some(&earlier) = first.get(&variable.key) else {
+            first.insert(&variable.key, index);
+            continue;
+        };
+        let earlier = &variables[earlier];
         // One file may hold several versions of a variable (DDI's verStmt).
-        Some((first_file, _)) if *first_file == variable.source.path => true,
-        Some((_, definition)) if *definition == variable.definition => false,
-        Some((first_file, _)) => {
+        if earlier.source.path == variable.source.path {
+            continue;
+        }
+        keep[index] = false;
+        if earlier.definition != variable.definition {
             errors.push(ImportError::new(
                 Location::file(&variable.source.path),
                 ImportErrorKind::DefinedInTwoFiles {
                     key: variable.key.to_string(),
-                    first_file: first_file.clone(),
+                    first_file: earlier.source.path.clone(),
                 },
             ));
-            false
         }
-    });
+    }
+    let mut kept = keep.into_iter();
+    batch.variables.retain(|_| kept.next().unwrap_or(true));
 }
 
 #[cfg(test)]

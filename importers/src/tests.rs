@@ -248,3 +248,28 @@ fn a_format_asked_of_a_workbook_reads_its_sheets_of_that_format() {
         batch.warnings.iter().any(|w| w.to_string().starts_with("workbook.xlsx[Les meg]: skipped"))
     );
 }
+
+/// Forms of one registry repeat shared variables: the same definition in two files is kept
+/// once, a different one is refused, naming both files.
+#[test]
+fn a_variable_in_two_files_is_kept_once_or_refused() {
+    let form = |path: &str, label: &str| {
+        InputFile {
+        path: path.into(),
+        bytes: format!(
+            "Variable / Field Name,Form Name,Field Type,Field Label\nsex,baseline,text,{label}\nage,baseline,text,Age\n"
+        )
+        .into_bytes(),
+    }
+    };
+    let options =
+        ReadOptions { registry: Some(RegistryId::new("hunt").unwrap()), ..ReadOptions::default() };
+    let same = read(&[form("a.csv", "Sex"), form("b.csv", "Sex")], &options).unwrap();
+    let keys: Vec<String> = same.variables.iter().map(|v| v.key.to_string()).collect();
+    assert_eq!(keys, ["hunt/sex", "hunt/age"]);
+    let err = read(&[form("a.csv", "Sex"), form("b.csv", "Gender")], &options).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "b.csv: variable `hunt/sex` is also defined, differently, in `a.csv`\n1 error found; nothing was imported"
+    );
+}
