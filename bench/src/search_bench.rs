@@ -123,7 +123,7 @@ fn slowest_queries(queries: &[SearchRequest], latencies: &[Duration]) {
             (latencies[latencies.len() / 2], query)
         })
         .collect();
-    medians.sort_by(|a, b| b.0.cmp(&a.0));
+    medians.sort_by_key(|(median, _)| std::cmp::Reverse(*median));
     println!("  slowest queries (median):");
     for (median, query) in medians.iter().take(15) {
         println!("    {:>7.2} ms  {query}", median.as_secs_f64() * 1000.0);
