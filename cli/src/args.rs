@@ -317,6 +317,10 @@ pub(crate) enum ReviewCommand {
     Accept(DecideArgs),
     /// Reject the latest mapping of these variables.
     Reject(DecideArgs),
+    /// Map these variables onto another shared definition (moving them out of their proposed
+    /// group, or into a group they were left out of), with their answer options mapped anew,
+    /// and record that as accepted.
+    Move(MoveArgs),
     /// Write a blank ballot (CSV) of the proposals awaiting review, for one reviewer to fill in.
     Ballot(BallotArgs),
     /// Compare two reviewers' filled-in ballots: where they disagree, and Cohen's kappa.
@@ -379,6 +383,20 @@ pub(crate) struct DecideArgs {
     /// The variables, as REGISTRY/NAME.
     #[arg(required = true, value_name = "VARIABLE")]
     pub(crate) variables: Vec<String>,
+    /// Why, recorded with the decision.
+    #[arg(long, short)]
+    pub(crate) comment: Option<String>,
+}
+
+/// `varkat review move`.
+#[derive(Debug, Args)]
+pub(crate) struct MoveArgs {
+    /// The variables, as REGISTRY/NAME.
+    #[arg(required = true, value_name = "VARIABLE")]
+    pub(crate) variables: Vec<String>,
+    /// The shared definition to map them onto.
+    #[arg(long, value_name = "DEFINITION")]
+    pub(crate) to: String,
     /// Why, recorded with the decision.
     #[arg(long, short)]
     pub(crate) comment: Option<String>,

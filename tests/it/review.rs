@@ -207,3 +207,43 @@ fn accepted_mappings_export_as_fhir_concept_maps_and_every_decision_as_csv() {
         csv.lines().any(|line| line.starts_with("hunt/RoykStatus,") && line.contains(",accepted,"))
     );
 }
+
+/// A reviewer maps a variable varkat left out onto a definition, and moves another out of its
+/// proposed group; each answer option is mapped onto the new value set, and a definition that
+/// does not exist is refused with nothing written.
+#[test]
+fn a_reviewer_moves_variables_between_groups() {
+    let ws = recorded();
+    assert_contains(
+        &ws.ok(&[
+            "--user",
+            "siri",
+            "review",
+            "move",
+            "tromso/SMOKE_DAILY_CIG",
+            "--to",
+            "cigarettes_per_day",
+            "--comment",
+            "cigarettes a day, as HUNT asks",
+        ]),
+        &["mapped 1 variable onto cigarettes_per_day (accepted)"],
+    );
+    assert_contains(
+        &ws.ok(&["review", "list", "--status", "accepted"]),
+        &["tromso/SMOKE_DAILY_CIG", "cigarettes_per_day"],
+    );
+    ws.ok(&["review", "move", "mfr/ROYK_BEGYNNELSE", "--to", "smoking_status"]);
+    assert_contains(
+        &ws.ok(&["review", "show", "mfr/ROYK_BEGYNNELSE"]),
+        &[
+            "mapping version 1: proposed onto smoking_pregnancy_start@1",
+            "mapping version 2: accepted onto smoking_status@1",
+            "3            -> current_daily",
+            "9            -> unknown",
+        ],
+    );
+    let before = ws.ok(&["changes"]);
+    let refused = ws.fails(&["review", "move", "hunt/Vekt", "--to", "no_such_definition"], 1);
+    assert_contains(&refused, &["shared definition `no_such_definition` does not exist"]);
+    assert_eq!(ws.ok(&["changes"]), before, "a refused move writes nothing");
+}

@@ -8,7 +8,7 @@ use catalog::{Mapping, ReviewStatus, VariableKey};
 
 use crate::Context;
 use crate::args::{
-    BallotArgs, CompareArgs, DecideArgs, ReviewCommand, ReviewExportArgs, ReviewListArgs,
+    BallotArgs, CompareArgs, DecideArgs, MoveArgs, ReviewCommand, ReviewExportArgs, ReviewListArgs,
 };
 
 /// Runs `varkat review`.
@@ -18,6 +18,7 @@ pub(crate) fn run(context: &Context, command: &ReviewCommand) -> anyhow::Result<
         ReviewCommand::Show { variable } => show(context, variable),
         ReviewCommand::Accept(args) => decide(context, args, ReviewStatus::Accepted),
         ReviewCommand::Reject(args) => decide(context, args, ReviewStatus::Rejected),
+        ReviewCommand::Move(args) => move_to(context, args),
         ReviewCommand::Ballot(args) => ballot(context, args),
         ReviewCommand::Compare(args) => compare(context, args, false),
         ReviewCommand::Merge(args) => compare(context, args, true),
@@ -302,6 +303,50 @@ fn decide(context: &Context, args: &DecideArgs, status: ReviewStatus) -> anyhow:
         change.seq,
         status.as_str(),
         if n == 1 { "" } else { "s" }
+    ));
+    context.update_index(&store);
+    context.output.json(&change);
+    Ok(())
+}
+
+/// Records each variable as mapped onto the chosen definition, accepted, with its answer
+/// options mapped onto the definition's value set as a proposal would map them.
+fn move_to(context: &Context, args: &MoveArgs) -> anyhow::Result<()> {
+    let store = context.open_store()?;
+    let definitions = store.shared_definitions()?;
+    let target =
+        definitions.iter().find(|definition| definition.id.0 == args.to).with_context(|| {
+            format!("shared definition `{}` does not exist (see `varkat review list`)", args.to)
+        })?;
+    let now = chrono::Utc::now();
+    let mut decisions: Vec<Mapping> = Vec::new();
+    for variable in &args.variables {
+        let key: VariableKey = variable.parse()?;
+        let version = store
+            .current(&key, catalog::View::Published)
+            .with_context(|| format!("`{key}` has no published version to map"))?;
+        let (relation, values) = harmonize::map_onto(&version, target, &definitions);
+        decisions.push(Mapping {
+            variable: key,
+            variable_version: version.version,
+            definition: target.id.clone(),
+            definition_version: target.version,
+            version: catalog::VersionNo::FIRST,
+            relation,
+            values,
+            status: ReviewStatus::Accepted,
+            reviewer: Some(context.who.clone()),
+            comment: args.comment.clone(),
+            decided_at: Some(now),
+        });
+    }
+    let n = decisions.len();
+    let change = store.record_review(decisions, &context.who)?;
+    context.output.text(&format!(
+        "change {}: mapped {n} variable{} onto {} (accepted)\n",
+        change.seq,
+        if n == 1 { "" } else { "s" },
+        target.id
     ));
     context.update_index(&store);
     context.output.json(&change);

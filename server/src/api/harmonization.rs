@@ -149,7 +149,7 @@ pub(crate) struct ReviewRequest {
     #[serde(default)]
     pub(crate) comment: Option<String>,
     /// Map onto this definition instead of the proposed one (a reviewer moving a variable to
-    /// another group); the proposal's value mapping is kept only when the definition is the same.
+    /// another group); the answer options are then mapped onto its value set anew.
     #[serde(default)]
     pub(crate) definition: Option<String>,
 }
@@ -219,9 +219,13 @@ pub(crate) fn decide(
             .ok_or_else(|| {
                 ApiError::NotFound(format!("shared definition `{definition}` does not exist"))
             })?;
+        let variable = shared.store.version(&decided.variable, decided.variable_version)?;
+        let (relation, values) =
+            harmonize::map_onto(&variable, &target, &shared.store.shared_definitions()?);
         decided.definition = target.id;
         decided.definition_version = target.version;
-        decided.values = Vec::new();
+        decided.relation = relation;
+        decided.values = values;
     }
     let change = shared.store.record_review(vec![decided], reviewer)?;
     shared.after_write();
