@@ -68,7 +68,8 @@ pub(crate) enum Command {
     Reindex,
     /// Propose groups of variables that ask the same thing, around shared definitions.
     Harmonize(HarmonizeArgs),
-    /// Review proposed mappings: list them, show one, accept or reject.
+    /// Review proposed mappings: list them, show one, accept or reject, move variables between
+    /// shared definitions, split some into a new one, edit one.
     #[command(subcommand)]
     Review(ReviewCommand),
     /// Load the bundled example catalog into a fresh store and show what it holds.
@@ -321,6 +322,11 @@ pub(crate) enum ReviewCommand {
     /// group, or into a group they were left out of), with their answer options mapped anew,
     /// and record that as accepted.
     Move(MoveArgs),
+    /// Take these variables out of their groups into a new shared definition, proposed from
+    /// the first of them (its type, unit and answer options), and map them onto it, accepted.
+    Split(SplitArgs),
+    /// Change a shared definition's labels, description or unit: a new version of it.
+    Edit(EditArgs),
     /// Write a blank ballot (CSV) of the proposals awaiting review, for one reviewer to fill in.
     Ballot(BallotArgs),
     /// Compare two reviewers' filled-in ballots: where they disagree, and Cohen's kappa.
@@ -400,6 +406,50 @@ pub(crate) struct MoveArgs {
     /// Why, recorded with the decision.
     #[arg(long, short)]
     pub(crate) comment: Option<String>,
+}
+
+/// `varkat review split`.
+#[derive(Debug, Args)]
+pub(crate) struct SplitArgs {
+    /// The variables, as REGISTRY/NAME; the first gives the definition its type, unit and
+    /// answer options.
+    #[arg(required = true, value_name = "VARIABLE")]
+    pub(crate) variables: Vec<String>,
+    /// The new shared definition's id.
+    #[arg(long, value_name = "ID")]
+    pub(crate) into: String,
+    /// Its Norwegian label [default: the first variable's].
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) label_nb: Option<String>,
+    /// Its English label [default: the first variable's].
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) label_en: Option<String>,
+    /// Why, recorded with the decisions.
+    #[arg(long, short)]
+    pub(crate) comment: Option<String>,
+}
+
+/// `varkat review edit`.
+#[derive(Debug, Args)]
+pub(crate) struct EditArgs {
+    /// The shared definition's id.
+    #[arg(value_name = "DEFINITION")]
+    pub(crate) definition: String,
+    /// A new Norwegian label.
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) label_nb: Option<String>,
+    /// A new English label.
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) label_en: Option<String>,
+    /// A new Norwegian description.
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) description_nb: Option<String>,
+    /// A new English description.
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) description_en: Option<String>,
+    /// A new unit (an empty one removes it).
+    #[arg(long, value_name = "UNIT")]
+    pub(crate) unit: Option<String>,
 }
 
 /// `varkat serve`.

@@ -166,8 +166,8 @@ fn class_number(text: &str) -> Option<u32> {
 
 /// Classes of an ordinal scale are numbered alike: when every code of the value set is one
 /// prefix and a number (`mrs0` … `mrs6`, `asa1` … `asa5`), an option numbered n (by its
-/// label's first word, such as "2 Lett funksjonshemning", or else its code, such as `IV`) is
-/// the class `prefix` + n.
+/// label's first word, such as "2 Lett funksjonshemning", or else, when the prefix names the
+/// scale, its code, such as `IV`) is the class `prefix` + n.
 fn ordinal_class(
     category: &Category,
     definition: &SharedDefinition,
@@ -194,7 +194,10 @@ fn ordinal_class(
         .find_map(|label| label.split_whitespace().next().and_then(class_number));
     let code =
         category.code.trim_start_matches(|c: char| c.is_ascii_alphabetic() && !"IVX".contains(c));
-    let number = label_number.or_else(|| class_number(code))?;
+    // Plain numbers as codes on both sides are only codes ("1 Yes" is not the class of "1 Nei,
+    // 2 Ja"): without a prefix naming the scale, the option's own label must be numbered.
+    let by_code = if prefix.is_empty() { None } else { class_number(code) };
+    let number = label_number.or(by_code)?;
     classes
         .iter()
         .find(|(_, n, _)| *n == number)
@@ -309,6 +312,28 @@ mod tests {
             ],
             external: Vec::new(),
         }
+    }
+
+    /// Numbered codes on both sides are not classes of a scale: "1 Yes" is "2 Ja", not "1 Nei".
+    #[test]
+    fn plain_numeric_codes_are_matched_by_label_not_by_number() {
+        let value = |code: &str, nb: &str| StandardValue {
+            code: code.into(),
+            label: LocalizedText::nb(nb),
+            missing: false,
+            external: Vec::new(),
+        };
+        let definitions = [SharedDefinition {
+            value_set: vec![value("1", "Nei"), value("2", "Ja")],
+            ..smoking_status()
+        }];
+        let variables = [variable(&[("0", "No", false), ("1", "Yes", false)])];
+        let scorer = Scorer::new(&definitions, &variables);
+        let mapped: Vec<Option<String>> = map_values(&scorer, &variables[0], &definitions[0])
+            .into_iter()
+            .map(|m| m.target_code)
+            .collect();
+        assert_eq!(mapped, [Some("1".into()), Some("2".into())]);
     }
 
     #[test]

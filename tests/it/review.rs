@@ -247,3 +247,46 @@ fn a_reviewer_moves_variables_between_groups() {
     assert_contains(&refused, &["shared definition `no_such_definition` does not exist"]);
     assert_eq!(ws.ok(&["changes"]), before, "a refused move writes nothing");
 }
+
+/// A reviewer takes variables varkat left alone into a new shared definition proposed from the
+/// first of them, then edits its label: each step is one change, the definition versioned.
+#[test]
+fn a_reviewer_splits_variables_into_a_new_definition_and_edits_it() {
+    let ws = recorded();
+    assert_contains(
+        &ws.ok(&[
+            "review",
+            "split",
+            "mfr/ROYK_FAR",
+            "tromso/PASSIVE_SMOKE",
+            "--into",
+            "passive_smoking",
+            "--label-nb",
+            "Passiv røyking",
+            "--comment",
+            "others' smoking at home",
+        ]),
+        &[
+            "shared definition passive_smoking version 1",
+            "mapped 2 variables onto passive_smoking (accepted)",
+        ],
+    );
+    // The value set is the father's variable's options; TROMSØ's yes and no map by meaning.
+    assert_contains(
+        &ws.ok(&["review", "show", "tromso/PASSIVE_SMOKE"]),
+        &["accepted onto passive_smoking@1", "0            -> 1", "1            -> 2"],
+    );
+    assert_contains(
+        &ws.fails(&["review", "split", "hunt/Vekt", "--into", "passive_smoking"], 1),
+        &["shared definition `passive_smoking` exists already"],
+    );
+    assert_contains(
+        &ws.ok(&["review", "edit", "passive_smoking", "--label-en", "Exposure to others' smoking"]),
+        &["shared definition passive_smoking version 2"],
+    );
+    assert_contains(
+        &ws.ok(&["review", "edit", "passive_smoking", "--label-en", "Exposure to others' smoking"]),
+        &["shared definition passive_smoking is unchanged"],
+    );
+    assert_contains(&ws.ok(&["changes"]), &["varkat review edit passive_smoking"]);
+}

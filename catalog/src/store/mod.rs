@@ -51,8 +51,8 @@ pub enum View {
     WithDrafts,
 }
 
-/// An import, ready to be planned or written.
-#[derive(Debug, Clone)]
+/// An import, ready to be planned or written; the default imports nothing.
+#[derive(Debug, Clone, Default)]
 pub struct ImportRequest {
     /// Registries the files describe (name, kind, owner), created or updated by the import.
     pub registries: Vec<Registry>,

@@ -4,11 +4,15 @@
 use std::fmt::Write;
 
 use anyhow::Context as _;
-use catalog::{Mapping, ReviewStatus, VariableKey};
+use catalog::{
+    LocalizedText, Mapping, ReviewStatus, SharedDefinition, SharedDefinitionId, StandardValue,
+    VariableKey, VariableVersion, VersionNo,
+};
 
 use crate::Context;
 use crate::args::{
-    BallotArgs, CompareArgs, DecideArgs, MoveArgs, ReviewCommand, ReviewExportArgs, ReviewListArgs,
+    BallotArgs, CompareArgs, DecideArgs, EditArgs, MoveArgs, ReviewCommand, ReviewExportArgs,
+    ReviewListArgs, SplitArgs,
 };
 
 /// Runs `varkat review`.
@@ -19,6 +23,8 @@ pub(crate) fn run(context: &Context, command: &ReviewCommand) -> anyhow::Result<
         ReviewCommand::Accept(args) => decide(context, args, ReviewStatus::Accepted),
         ReviewCommand::Reject(args) => decide(context, args, ReviewStatus::Rejected),
         ReviewCommand::Move(args) => move_to(context, args),
+        ReviewCommand::Split(args) => split(context, args),
+        ReviewCommand::Edit(args) => edit(context, args),
         ReviewCommand::Ballot(args) => ballot(context, args),
         ReviewCommand::Compare(args) => compare(context, args, false),
         ReviewCommand::Merge(args) => compare(context, args, true),
@@ -318,28 +324,147 @@ fn move_to(context: &Context, args: &MoveArgs) -> anyhow::Result<()> {
         definitions.iter().find(|definition| definition.id.0 == args.to).with_context(|| {
             format!("shared definition `{}` does not exist (see `varkat review list`)", args.to)
         })?;
-    let now = chrono::Utc::now();
-    let mut decisions: Vec<Mapping> = Vec::new();
-    for variable in &args.variables {
-        let key: VariableKey = variable.parse()?;
-        let version = store
-            .current(&key, catalog::View::Published)
-            .with_context(|| format!("`{key}` has no published version to map"))?;
-        let (relation, values) = harmonize::map_onto(&version, target, &definitions);
-        decisions.push(Mapping {
-            variable: key,
-            variable_version: version.version,
-            definition: target.id.clone(),
-            definition_version: target.version,
-            version: catalog::VersionNo::FIRST,
-            relation,
-            values,
-            status: ReviewStatus::Accepted,
-            reviewer: Some(context.who.clone()),
-            comment: args.comment.clone(),
-            decided_at: Some(now),
-        });
+    let versions = published(&store, &args.variables)?;
+    map_onto(context, &store, &versions, target, &definitions, args.comment.as_deref())
+}
+
+/// Proposes a shared definition from the first variable (its labels unless given, type, unit
+/// and answer options as the value set), stores it, and maps every variable onto it.
+fn split(context: &Context, args: &SplitArgs) -> anyhow::Result<()> {
+    let store = context.open_store()?;
+    let id = SharedDefinitionId(args.into.clone());
+    if !store.shared_definition_history(&id)?.is_empty() {
+        anyhow::bail!(
+            "shared definition `{id}` exists already; to map onto it, use `varkat review move --to {id}`"
+        );
     }
+    let versions = published(&store, &args.variables)?;
+    let first = &versions[0].definition;
+    let definition = SharedDefinition {
+        id,
+        version: VersionNo::FIRST,
+        label: LocalizedText {
+            nb: args.label_nb.clone().or_else(|| first.label.nb.clone()),
+            en: args.label_en.clone().or_else(|| first.label.en.clone()),
+        },
+        description: first.description.clone(),
+        data_type: first.data_type,
+        unit: first.unit.clone(),
+        value_set: first
+            .value_domain
+            .categories
+            .iter()
+            .map(|category| StandardValue {
+                code: category.code.clone(),
+                label: category.label.clone(),
+                missing: category.missing,
+                external: Vec::new(),
+            })
+            .collect(),
+        external: Vec::new(),
+    };
+    let stored = store_definition(context, &store, definition, "split")?;
+    let definitions = store.shared_definitions()?;
+    map_onto(context, &store, &versions, &stored, &definitions, args.comment.as_deref())
+}
+
+/// Stores a new version of a shared definition with the changes asked for.
+fn edit(context: &Context, args: &EditArgs) -> anyhow::Result<()> {
+    let store = context.open_store()?;
+    let mut definition = store
+        .shared_definition_history(&SharedDefinitionId(args.definition.clone()))?
+        .pop()
+        .with_context(|| format!("shared definition `{}` does not exist", args.definition))?;
+    let set = |field: &mut Option<String>, new: &Option<String>| {
+        if let Some(new) = new {
+            *field = Some(new.clone()).filter(|text| !text.trim().is_empty());
+        }
+    };
+    set(&mut definition.label.nb, &args.label_nb);
+    set(&mut definition.label.en, &args.label_en);
+    set(&mut definition.description.nb, &args.description_nb);
+    set(&mut definition.description.en, &args.description_en);
+    set(&mut definition.unit, &args.unit);
+    store_definition(context, &store, definition, "edit")?;
+    Ok(())
+}
+
+/// Writes a shared definition as one change, through the same import as a definitions file,
+/// and returns it as stored (with its version). Says so when nothing changed.
+fn store_definition(
+    context: &Context,
+    store: &catalog::Store,
+    definition: SharedDefinition,
+    command: &str,
+) -> anyhow::Result<SharedDefinition> {
+    let id = definition.id.clone();
+    let outcome = store.import(catalog::ImportRequest {
+        shared_definitions: vec![definition],
+        files: vec![catalog::SourceFile {
+            path: format!("varkat review {command} {id}"),
+            format: "review".into(),
+        }],
+        who: context.who.clone(),
+        ..catalog::ImportRequest::default()
+    })?;
+    let stored = store
+        .shared_definition_history(&id)?
+        .pop()
+        .with_context(|| format!("`{id}` was not stored"))?;
+    match outcome.change {
+        Some(change) => context.output.text(&format!(
+            "change {}: shared definition {id} version {}\n",
+            change.seq, stored.version
+        )),
+        None => context.output.text(&format!("shared definition {id} is unchanged\n")),
+    }
+    context.update_index(store);
+    Ok(stored)
+}
+
+/// The published version of each variable, or an error naming the one that has none.
+fn published(store: &catalog::Store, variables: &[String]) -> anyhow::Result<Vec<VariableVersion>> {
+    variables
+        .iter()
+        .map(|variable| {
+            let key: VariableKey = variable.parse()?;
+            store
+                .current(&key, catalog::View::Published)
+                .with_context(|| format!("`{key}` has no published version to map"))
+        })
+        .collect()
+}
+
+/// Records each variable as mapped onto `target`, accepted by the user, with the value mapping
+/// a proposal would make.
+fn map_onto(
+    context: &Context,
+    store: &catalog::Store,
+    versions: &[VariableVersion],
+    target: &SharedDefinition,
+    definitions: &[SharedDefinition],
+    comment: Option<&str>,
+) -> anyhow::Result<()> {
+    let now = chrono::Utc::now();
+    let decisions: Vec<Mapping> = versions
+        .iter()
+        .map(|version| {
+            let (relation, values) = harmonize::map_onto(version, target, definitions);
+            Mapping {
+                variable: version.key.clone(),
+                variable_version: version.version,
+                definition: target.id.clone(),
+                definition_version: target.version,
+                version: VersionNo::FIRST,
+                relation,
+                values,
+                status: ReviewStatus::Accepted,
+                reviewer: Some(context.who.clone()),
+                comment: comment.map(str::to_owned),
+                decided_at: Some(now),
+            }
+        })
+        .collect();
     let n = decisions.len();
     let change = store.record_review(decisions, &context.who)?;
     context.output.text(&format!(
@@ -348,7 +473,7 @@ fn move_to(context: &Context, args: &MoveArgs) -> anyhow::Result<()> {
         if n == 1 { "" } else { "s" },
         target.id
     ));
-    context.update_index(&store);
+    context.update_index(store);
     context.output.json(&change);
     Ok(())
 }
