@@ -50,8 +50,9 @@ fn best_value(
     category: &Category,
     definition: &SharedDefinition,
 ) -> Option<(String, ValueRelation)> {
-    if let Some(found) =
-        ordinal_class(category, definition).or_else(|| subdivision(category, definition))
+    if let Some(found) = ordinal_class(category, definition)
+        .or_else(|| subdivision(category, definition))
+        .or_else(|| bracket(category, definition))
     {
         return Some(found);
     }
@@ -116,7 +117,12 @@ fn best_value(
                             overlap(&scorer.concepts.stems(label), &scorer.concepts.stems(&other))
                         };
                         // Sharing words is not enough when one says no: "Ingen problemer" is
-                        // not "Noen problemer".
+                        // not "Noen problemer"; nor when the value names a kind of answer
+                        // ("Røyker av og til", occasionally) that the option does not say:
+                        // "Røyker" is not an occasional smoker.
+                        let qualified = scorer.options.group(&other).is_some()
+                            && scorer.options.group(label) != scorer.options.group(&other);
+                        let words = if qualified { words * 0.5 } else { words };
                         if negated(label) == negated(&other) { words } else { words * 0.3 }
                     };
                     score = score.max(same);
@@ -150,6 +156,75 @@ fn overlap(a: &[String], b: &[String]) -> f64 {
     let dice = 2.0 * shared as f64 / (a.len() + b.len()) as f64 * 0.9;
     let contained = shared == a.len().min(b.len());
     if contained { dice.max(0.6) } else { dice }
+}
+
+/// The interval of amounts a label names: "NOK 251 000-350 000", "Under 250 000 kr", "More than
+/// NOK 1 000 000". Digits grouped by single spaces are one number ("1 000 000"); a label with
+/// one number is a bound only when a word says which ("under", "over", ...).
+fn interval(label: &str) -> Option<(f64, f64)> {
+    let mut numbers: Vec<f64> = Vec::new();
+    let mut current = String::new();
+    let chars: Vec<char> = label.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        if c.is_ascii_digit() {
+            current.push(*c);
+        } else if *c == ' '
+            && !current.is_empty()
+            && chars.get(i + 1..i + 4).is_some_and(|next| next.iter().all(char::is_ascii_digit))
+            && !chars.get(i + 4).is_some_and(char::is_ascii_digit)
+        {
+            // A thousands separator: the next group has exactly three digits.
+        } else if !current.is_empty() {
+            numbers.push(current.parse().ok()?);
+            current.clear();
+        }
+    }
+    if !current.is_empty() {
+        numbers.push(current.parse().ok()?);
+    }
+    let words = normalize(label);
+    let says = |list: &[&str]| words.split(' ').any(|word| list.contains(&word));
+    match numbers.as_slice() {
+        [low, high] if low <= high => Some((*low, *high)),
+        [bound] if says(&["under", "below", "less", "mindre", "lavere"]) => {
+            Some((f64::NEG_INFINITY, *bound))
+        }
+        [bound] if says(&["over", "above", "more", "mer", "høyere", "hoyere"]) => {
+            Some((*bound, f64::INFINITY))
+        }
+        _ => None,
+    }
+}
+
+/// Brackets of an amount (income, say) nest: an option whose interval lies within a value's maps
+/// onto it, narrower unless the two are the same. Only amounts of a thousand or more count, so
+/// that counts and scores ("1-3", "4-6") are left to their labels.
+fn bracket(category: &Category, definition: &SharedDefinition) -> Option<(String, ValueRelation)> {
+    let large = |(low, high): &(f64, f64)| low.abs().min(high.abs()) >= 1000.0;
+    let intervals = |text: &catalog::LocalizedText| -> Vec<(f64, f64)> {
+        [&text.nb, &text.en]
+            .into_iter()
+            .flatten()
+            .filter_map(|label| interval(label))
+            .filter(large)
+            .collect()
+    };
+    let options = intervals(&category.label);
+    let (low, high) = *options.first()?;
+    // Amounts are whole units: a bracket ending at 450 000 and the next starting at 451 000
+    // touch, so a unit of slack on each side.
+    definition.value_set.iter().filter(|value| !value.missing).find_map(|value| {
+        intervals(&value.label).into_iter().find_map(|(from, to)| {
+            (low >= from - 1000.0 && high <= to + 1000.0).then(|| {
+                let relation = if low == from && high == to {
+                    ValueRelation::Equivalent
+                } else {
+                    ValueRelation::Narrower
+                };
+                (value.code.clone(), relation)
+            })
+        })
+    })
 }
 
 /// A number written in digits or in Roman numerals (I to XII, as classes such as ASA and NYHA
@@ -312,6 +387,58 @@ mod tests {
             ],
             external: Vec::new(),
         }
+    }
+
+    /// A survey's narrow income brackets map onto the standard's wider ones that hold them.
+    #[test]
+    fn income_brackets_map_onto_the_brackets_that_hold_them() {
+        let value = |code: &str, nb: &str| StandardValue {
+            code: code.into(),
+            label: LocalizedText::nb(nb),
+            missing: false,
+            external: Vec::new(),
+        };
+        let definitions = [SharedDefinition {
+            value_set: vec![
+                value("lt250k", "Under 250 000 kr"),
+                value("250_450k", "250 000-450 000 kr"),
+                value("451_750k", "451 000-750 000 kr"),
+                StandardValue {
+                    label: LocalizedText {
+                        nb: Some("Over 750 000 kr".into()),
+                        en: Some("Above NOK 1 million".into()),
+                    },
+                    ..value("gt750k", "")
+                },
+            ],
+            ..smoking_status()
+        }];
+        let variables = [variable(&[
+            ("1", "Less than NOK 150 000", false),
+            ("2", "NOK 251 000-350 000", false),
+            ("3", "NOK 351 000-450 000", false),
+            ("4", "NOK 451 000-750 000", false),
+            ("5", "More than NOK 1 000 000", false),
+            ("6", "150 000-299 999 kr", false),
+        ])];
+        let scorer = Scorer::new(&definitions, &variables);
+        let mapped: Vec<(Option<String>, ValueRelation)> =
+            map_values(&scorer, &variables[0], &definitions[0])
+                .into_iter()
+                .map(|m| (m.target_code, m.relation))
+                .collect();
+        let narrower = ValueRelation::Narrower;
+        assert_eq!(
+            mapped,
+            [
+                (Some("lt250k".into()), narrower),
+                (Some("250_450k".into()), narrower),
+                (Some("250_450k".into()), narrower),
+                (Some("451_750k".into()), ValueRelation::Equivalent),
+                (Some("gt750k".into()), narrower),
+                (None, ValueRelation::Unmatched),
+            ]
+        );
     }
 
     /// Numbered codes on both sides are not classes of a scale: "1 Yes" is "2 Ja", not "1 Nei".
