@@ -205,14 +205,7 @@ pub(crate) fn text_query(
         }
         let mut terms: Vec<(Field, String, f32)> = Vec::new();
         for (group, weight) in &concepts {
-            for (place, boost) in [
-                ("name", NAME_CONCEPT_BOOST),
-                ("label", LABEL_CONCEPT_BOOST),
-                ("text", TEXT_CONCEPT_BOOST),
-            ] {
-                let term = crate::build::concept_term(place, *group);
-                add_term(&mut terms, fields.concepts, term, boost * weight);
-            }
+            add_concept(&mut terms, fields, *group, *weight);
         }
         let groups: Vec<usize> = concepts.iter().map(|(group, _)| *group).collect();
         for synonym in vocabulary.members(word, groups) {
@@ -258,16 +251,7 @@ pub(crate) fn text_query(
         }
         let mut alternatives: Vec<(Occur, Box<dyn Query>)> = terms
             .into_iter()
-            .map(|(field, text, weight)| {
-                let query = TermQuery::new(
-                    Term::from_field_text(field, &text),
-                    IndexRecordOption::WithFreqs,
-                );
-                (
-                    Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(query), weight)) as Box<dyn Query>,
-                )
-            })
+            .map(|(field, text, weight)| term_clause(field, &text, weight))
             .collect();
         alternatives.extend(phrases.into_iter().map(|phrase| (Occur::Should, phrase)));
         let n_chars = folded.chars().count();
@@ -293,19 +277,10 @@ pub(crate) fn text_query(
         mark(&mut analyzers, &shown, &synonym, &mut highlighted);
     }
     for group in phrase_groups {
-        for (place, boost) in [
-            ("name", NAME_CONCEPT_BOOST),
-            ("label", LABEL_CONCEPT_BOOST),
-            ("text", TEXT_CONCEPT_BOOST),
-        ] {
-            add_term(&mut terms, fields.concepts, crate::build::concept_term(place, group), boost);
-        }
+        add_concept(&mut terms, fields, group, 1.0);
     }
-    clauses.extend(terms.into_iter().map(|(field, text, weight)| {
-        let query =
-            TermQuery::new(Term::from_field_text(field, &text), IndexRecordOption::WithFreqs);
-        (Occur::Should, Box::new(BoostQuery::new(Box::new(query), weight)) as Box<dyn Query>)
-    }));
+    clauses
+        .extend(terms.into_iter().map(|(field, text, weight)| term_clause(field, &text, weight)));
     for phrase in &parsed.phrases {
         // A quoted phrase means these words as written: the unstemmed, folded fields.
         let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -379,11 +354,7 @@ pub(crate) fn text_query(
                 continue;
             }
             for term in expand_prefix(field, &folded) {
-                let query = TermQuery::new(
-                    Term::from_field_text(field, &term),
-                    IndexRecordOption::WithFreqs,
-                );
-                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(query), boost))));
+                clauses.push(term_clause(field, &term, boost));
             }
         }
     }
@@ -405,6 +376,22 @@ fn mark(
         };
         highlighted.extend(words.iter().map(|text| Term::from_field_text(*field, text)));
     }
+}
+
+/// Adds the terms of synonym group `group` in a document's name, label and texts, each at its
+/// place's boost times `weight`.
+fn add_concept(terms: &mut Vec<(Field, String, f32)>, fields: &Fields, group: usize, weight: f32) {
+    for (place, boost) in
+        [("name", NAME_CONCEPT_BOOST), ("label", LABEL_CONCEPT_BOOST), ("text", TEXT_CONCEPT_BOOST)]
+    {
+        add_term(terms, fields.concepts, crate::build::concept_term(place, group), boost * weight);
+    }
+}
+
+/// One term of `field`, boosted by `weight`, as an alternative of the query.
+fn term_clause(field: Field, text: &str, weight: f32) -> (Occur, Box<dyn Query>) {
+    let query = TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs);
+    (Occur::Should, Box::new(BoostQuery::new(Box::new(query), weight)))
 }
 
 /// Adds a term to look for, or raises the weight of one already there to `weight`: many variants
