@@ -323,6 +323,17 @@ impl ImportErrors {
         ImportErrors(vec![ImportError::new(location, kind)])
     }
 
+    /// A file that is not valid JSON: where serde_json stopped, and that the file was meant to
+    /// be `what` ("FHIR JSON", "shared definitions").
+    pub(crate) fn invalid_json(file: &str, what: &str, err: &serde_json::Error) -> ImportErrors {
+        let location = Location {
+            line: Some(err.line() as u64),
+            column: Some(err.column() as u64),
+            ..Location::file(file)
+        };
+        ImportErrors::one(location, ImportErrorKind::Json(format!("invalid {what}: {err}")))
+    }
+
     /// The errors, in the order found.
     pub fn errors(&self) -> &[ImportError] {
         &self.0

@@ -125,14 +125,8 @@ fn json_designations(concept: &Value) -> Vec<(String, String)> {
 
 /// Reads a FHIR resource in JSON.
 pub(crate) fn read_json(text: &str, file: &str) -> Result<ImportBatch, ImportErrors> {
-    let value: Value = serde_json::from_str(text).map_err(|err| {
-        let location = Location {
-            line: Some(err.line() as u64),
-            column: Some(err.column() as u64),
-            ..Location::file(file)
-        };
-        ImportErrors::one(location, ImportErrorKind::Json(format!("invalid FHIR JSON: {err}")))
-    })?;
+    let value: Value = serde_json::from_str(text)
+        .map_err(|err| ImportErrors::invalid_json(file, "FHIR JSON", &err))?;
     let resource_type = value["resourceType"].as_str().unwrap_or("");
     if resource_type == "ValueSet" {
         return value_set_json(&value, file);

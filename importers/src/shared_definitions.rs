@@ -63,17 +63,8 @@ fn external(system: &str, code: Option<String>) -> Option<ExternalCode> {
 
 /// Reads a shared-definitions file.
 pub fn read(text: &str, file: &str) -> Result<Vec<SharedDefinition>, ImportErrors> {
-    let parsed: File = serde_json::from_str(text).map_err(|err| {
-        let location = Location {
-            line: Some(err.line() as u64),
-            column: Some(err.column() as u64),
-            ..Location::file(file)
-        };
-        ImportErrors::one(
-            location,
-            ImportErrorKind::Json(format!("invalid shared definitions: {err}")),
-        )
-    })?;
+    let parsed: File = serde_json::from_str(text)
+        .map_err(|err| ImportErrors::invalid_json(file, "shared definitions", &err))?;
     let mut errors = Vec::new();
     let mut definitions = Vec::new();
     for definition in parsed.definitions {

@@ -66,17 +66,8 @@ pub(crate) fn read(
     text: &str,
     file: &str,
 ) -> Result<(SharedDefinition, Vec<Warning>), ImportErrors> {
-    let document: Document = serde_json::from_str(text).map_err(|err| {
-        let location = Location {
-            line: Some(err.line() as u64),
-            column: Some(err.column() as u64),
-            ..Location::file(file)
-        };
-        ImportErrors::one(
-            location,
-            ImportErrorKind::Json(format!("invalid TOPMed harmonized variable: {err}")),
-        )
-    })?;
+    let document: Document = serde_json::from_str(text)
+        .map_err(|err| ImportErrors::invalid_json(file, "TOPMed harmonized variable", &err))?;
     let data_type = match document.data_type.as_str() {
         "decimal" => DataType::Decimal,
         "integer" => DataType::Integer,
