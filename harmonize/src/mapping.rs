@@ -389,80 +389,6 @@ mod tests {
         }
     }
 
-    /// A survey's narrow income brackets map onto the standard's wider ones that hold them.
-    #[test]
-    fn income_brackets_map_onto_the_brackets_that_hold_them() {
-        let value = |code: &str, nb: &str| StandardValue {
-            code: code.into(),
-            label: LocalizedText::nb(nb),
-            missing: false,
-            external: Vec::new(),
-        };
-        let definitions = [SharedDefinition {
-            value_set: vec![
-                value("lt250k", "Under 250 000 kr"),
-                value("250_450k", "250 000-450 000 kr"),
-                value("451_750k", "451 000-750 000 kr"),
-                StandardValue {
-                    label: LocalizedText {
-                        nb: Some("Over 750 000 kr".into()),
-                        en: Some("Above NOK 1 million".into()),
-                    },
-                    ..value("gt750k", "")
-                },
-            ],
-            ..smoking_status()
-        }];
-        let variables = [variable(&[
-            ("1", "Less than NOK 150 000", false),
-            ("2", "NOK 251 000-350 000", false),
-            ("3", "NOK 351 000-450 000", false),
-            ("4", "NOK 451 000-750 000", false),
-            ("5", "More than NOK 1 000 000", false),
-            ("6", "150 000-299 999 kr", false),
-        ])];
-        let scorer = Scorer::new(&definitions, &variables);
-        let mapped: Vec<(Option<String>, ValueRelation)> =
-            map_values(&scorer, &variables[0], &definitions[0])
-                .into_iter()
-                .map(|m| (m.target_code, m.relation))
-                .collect();
-        let narrower = ValueRelation::Narrower;
-        assert_eq!(
-            mapped,
-            [
-                (Some("lt250k".into()), narrower),
-                (Some("250_450k".into()), narrower),
-                (Some("250_450k".into()), narrower),
-                (Some("451_750k".into()), ValueRelation::Equivalent),
-                (Some("gt750k".into()), narrower),
-                (None, ValueRelation::Unmatched),
-            ]
-        );
-    }
-
-    /// Numbered codes on both sides are not classes of a scale: "1 Yes" is "2 Ja", not "1 Nei".
-    #[test]
-    fn plain_numeric_codes_are_matched_by_label_not_by_number() {
-        let value = |code: &str, nb: &str| StandardValue {
-            code: code.into(),
-            label: LocalizedText::nb(nb),
-            missing: false,
-            external: Vec::new(),
-        };
-        let definitions = [SharedDefinition {
-            value_set: vec![value("1", "Nei"), value("2", "Ja")],
-            ..smoking_status()
-        }];
-        let variables = [variable(&[("0", "No", false), ("1", "Yes", false)])];
-        let scorer = Scorer::new(&definitions, &variables);
-        let mapped: Vec<Option<String>> = map_values(&scorer, &variables[0], &definitions[0])
-            .into_iter()
-            .map(|m| m.target_code)
-            .collect();
-        assert_eq!(mapped, [Some("1".into()), Some("2".into())]);
-    }
-
     #[test]
     fn yes_no_goes_to_the_unspecified_values_and_missing_to_missing() {
         let definitions = [smoking_status()];
@@ -516,6 +442,56 @@ mod tests {
             .into_iter()
             .map(|m| (m.source_code, m.target_code, m.relation))
             .collect()
+    }
+
+    /// A survey's narrow income brackets map onto the standard's wider ones that hold them.
+    #[test]
+    fn income_brackets_map_onto_the_brackets_that_hold_them() {
+        let mut income = definition(
+            "household_income",
+            &[
+                ("lt250k", "Under 250 000 kr"),
+                ("250_450k", "250 000-450 000 kr"),
+                ("451_750k", "451 000-750 000 kr"),
+                ("gt750k", "Over 750 000 kr"),
+            ],
+        );
+        // A label in millions is no amount of a thousand or more, and bounds nothing.
+        income.value_set[3].label.en = Some("Above NOK 1 million".into());
+        let narrower = ValueRelation::Narrower;
+        assert_eq!(
+            mapped(
+                income,
+                &[
+                    ("1", "Less than NOK 150 000", false),
+                    ("2", "NOK 251 000-350 000", false),
+                    ("3", "NOK 351 000-450 000", false),
+                    ("4", "NOK 451 000-750 000", false),
+                    ("5", "More than NOK 1 000 000", false),
+                    ("6", "150 000-299 999 kr", false),
+                ],
+            ),
+            [
+                ("1".into(), Some("lt250k".into()), narrower),
+                ("2".into(), Some("250_450k".into()), narrower),
+                ("3".into(), Some("250_450k".into()), narrower),
+                ("4".into(), Some("451_750k".into()), ValueRelation::Equivalent),
+                ("5".into(), Some("gt750k".into()), narrower),
+                ("6".into(), None, ValueRelation::Unmatched),
+            ]
+        );
+    }
+
+    /// Numbered codes on both sides are not classes of a scale: "1 Yes" is "2 Ja", not "1 Nei".
+    #[test]
+    fn plain_numeric_codes_are_matched_by_label_not_by_number() {
+        let yes_no = definition("answer", &[("1", "Nei"), ("2", "Ja")]);
+        let targets: Vec<Option<String>> =
+            mapped(yes_no, &[("0", "No", false), ("1", "Yes", false)])
+                .into_iter()
+                .map(|(_, target, _)| target)
+                .collect();
+        assert_eq!(targets, [Some("1".into()), Some("2".into())]);
     }
 
     #[test]
