@@ -169,17 +169,22 @@ pub fn propose(
     Proposal { groups, variables: variables.len(), pairs_scored, tentative_mappings }
 }
 
-/// How `variable` maps onto `definition`, which a reviewer chose for it: the relation and each
-/// answer option's value, as a proposal would give them. `definitions` are the catalog's, which
-/// weigh the words.
+/// How each of `variables` maps onto `definition`, which a reviewer chose for them: the
+/// relation and each answer option's value, as a proposal would give them, in order.
+/// `definitions` are the catalog's, which weigh the words.
 pub fn map_onto(
-    variable: &VariableVersion,
+    variables: &[VariableVersion],
     definition: &SharedDefinition,
     definitions: &[SharedDefinition],
-) -> (MappingRelation, Vec<ValueMapping>) {
-    let scorer = score::Scorer::new(definitions, std::slice::from_ref(variable));
-    let values = mapping::map_values(&scorer, variable, definition);
-    (relation(variable, definition, &values), values)
+) -> Vec<(MappingRelation, Vec<ValueMapping>)> {
+    let scorer = score::Scorer::new(definitions, variables);
+    variables
+        .iter()
+        .map(|variable| {
+            let values = mapping::map_values(&scorer, variable, definition);
+            (relation(variable, definition, &values), values)
+        })
+        .collect()
 }
 
 /// A variable whose best definition scores at least this share of the floor gets a tentative

@@ -448,21 +448,19 @@ fn map_onto(
     let now = chrono::Utc::now();
     let decisions: Vec<Mapping> = versions
         .iter()
-        .map(|version| {
-            let (relation, values) = harmonize::map_onto(version, target, definitions);
-            Mapping {
-                variable: version.key.clone(),
-                variable_version: version.version,
-                definition: target.id.clone(),
-                definition_version: target.version,
-                version: VersionNo::FIRST,
-                relation,
-                values,
-                status: ReviewStatus::Accepted,
-                reviewer: Some(context.who.clone()),
-                comment: comment.map(str::to_owned),
-                decided_at: Some(now),
-            }
+        .zip(harmonize::map_onto(versions, target, definitions))
+        .map(|(version, (relation, values))| Mapping {
+            variable: version.key.clone(),
+            variable_version: version.version,
+            definition: target.id.clone(),
+            definition_version: target.version,
+            version: VersionNo::FIRST,
+            relation,
+            values,
+            status: ReviewStatus::Accepted,
+            reviewer: Some(context.who.clone()),
+            comment: comment.map(str::to_owned),
+            decided_at: Some(now),
         })
         .collect();
     let n = decisions.len();

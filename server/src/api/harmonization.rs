@@ -221,7 +221,9 @@ pub(crate) fn decide(
             })?;
         let variable = shared.store.version(&decided.variable, decided.variable_version)?;
         let (relation, values) =
-            harmonize::map_onto(&variable, &target, &shared.store.shared_definitions()?);
+            harmonize::map_onto(&[variable], &target, &shared.store.shared_definitions()?)
+                .pop()
+                .expect("one variable gives one mapping");
         decided.definition = target.id;
         decided.definition_version = target.version;
         decided.relation = relation;
