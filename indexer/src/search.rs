@@ -314,9 +314,6 @@ impl SearchIndex {
                 request.all_versions,
             )
         };
-        let text: Box<dyn Query> = Box::new(BooleanQuery::new(
-            text_clauses.iter().map(|(occur, query)| (*occur, query.box_clone())).collect(),
-        ));
 
         let term = |field: Field, value: &str| -> Box<dyn Query> {
             Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
@@ -380,21 +377,21 @@ impl SearchIndex {
             TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset).order_by_score();
         let prune =
             !text_clauses.is_empty() && !request.facets && text_clauses.len() <= PRUNED_CLAUSES;
+        let text = BooleanQuery::new(text_clauses);
         let (top_docs, total, total_exact, facet_counts) = if prune {
             // The top hits by pruning (block-max WAND), and the total counted only when that
             // is cheap, as search engines do.
-            let query = BooleanQuery::new(text_clauses);
             let filter = (!filters.is_empty()).then(|| BooleanQuery::new(filters));
-            let top_docs = top_hits(&searcher, &query, filter.as_ref(), request)
+            let top_docs = top_hits(&searcher, &text, filter.as_ref(), request)
                 .map_err(|err| self.failure(&err))?;
-            let (total, exact) = self.total(&searcher, &query, filter.as_ref())?;
+            let (total, exact) = self.total(&searcher, &text, filter.as_ref())?;
             let total = total.max(top_docs.len() + request.offset);
             (top_docs, total, exact, None)
         } else {
             let mut clauses = filters;
             clauses.push((
                 Occur::Must,
-                if parsed.is_filter_only() { Box::new(AllQuery) } else { text.box_clone() },
+                if parsed.is_filter_only() { Box::new(AllQuery) } else { Box::new(text.clone()) },
             ));
             let query = BooleanQuery::new(clauses);
             if request.facets {
@@ -416,7 +413,7 @@ impl SearchIndex {
             Vec::new()
         } else {
             // The snippets mark what the query looked for, and the synonyms its groups stand for.
-            let mut shown: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, text.box_clone())];
+            let mut shown: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, Box::new(text))];
             shown.extend(highlighted.into_iter().map(|term| {
                 let query: Box<dyn Query> =
                     Box::new(TermQuery::new(term, IndexRecordOption::Basic));
