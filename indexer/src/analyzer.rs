@@ -138,19 +138,17 @@ impl Vocabulary {
     }
 
     /// The groups named by runs of two or more of `words` ("date of death", "blood pressure"),
-    /// as the synonyms of several words are written.
+    /// as the synonyms of several words are written. The words are lowercase.
     pub(crate) fn phrase_groups(&self, words: &[String]) -> Vec<usize> {
         let mut groups = Vec::new();
         for (at, head) in words.iter().enumerate() {
-            if !self.phrase_heads.contains(head)
-                && !self.phrase_heads.contains(&head.to_lowercase())
-            {
+            if !self.phrase_heads.contains(head) {
                 continue;
             }
-            let mut phrase = head.to_lowercase();
+            let mut phrase = head.clone();
             for next in words.iter().skip(at + 1).take(3) {
                 phrase.push(' ');
-                phrase.push_str(&next.to_lowercase());
+                phrase.push_str(next);
                 for form in [phrase.clone(), fold(&phrase)] {
                     groups.extend(self.group_of.get(&form).into_iter().flatten().copied());
                 }

@@ -272,8 +272,9 @@ pub(crate) fn text_query(
     // A run of the query's words that is itself a synonym ("date of death") names its group as
     // surely as a single word does.
     let mut terms: Vec<(Field, String, f32)> = Vec::new();
-    let phrase_groups = vocabulary.phrase_groups(&parsed.words);
-    for synonym in vocabulary.members(&parsed.words.join(" "), phrase_groups.clone()) {
+    let lowercase: Vec<String> = parsed.words.iter().map(|word| word.to_lowercase()).collect();
+    let phrase_groups = vocabulary.phrase_groups(&lowercase);
+    for synonym in vocabulary.members(&lowercase.join(" "), phrase_groups.clone()) {
         mark(&mut analyzers, &shown, &synonym, &mut highlighted);
     }
     for group in phrase_groups {
