@@ -91,7 +91,8 @@ pub(crate) struct ImportArgs {
     #[arg(long, value_name = "ID")]
     pub(crate) registry: Option<String>,
     /// The format: varkat-json, opal, klokebok, mrs-kodebok, redcap, ukbiobank, ddi-codebook,
-    /// ddi-lifecycle, dbgap, fhir, claml, csv-code-list, shared-definitions [default: told from the content].
+    /// ddi-lifecycle, dbgap, hhear-dictionary, fhir, claml, csv-code-list, shared-definitions,
+    /// topmed-harmonized [default: told from the content].
     #[arg(long, value_name = "FORMAT")]
     pub(crate) format: Option<String>,
     /// The text encoding: utf-8 (also UTF-16 with a byte order mark) or latin1.
