@@ -4,8 +4,10 @@ use catalog::{
     Category, SharedDefinition, StandardValue, ValueMapping, ValueRelation, VariableVersion,
 };
 
+use std::rc::Rc;
+
 use crate::score::Scorer;
-use crate::text::normalize;
+use crate::text::{AnswerOptions, Concepts, normalize};
 
 /// Maps every answer option: missing codes onto the definition's missing value, the rest onto
 /// the value whose label means the same, or unmatched.
@@ -56,18 +58,23 @@ fn best_value(
     {
         return Some(found);
     }
-    let labels: Vec<&str> = [&category.label.nb, &category.label.en]
+    let labels: Vec<Rc<PreparedLabel>> = [&category.label.nb, &category.label.en]
         .into_iter()
         .flatten()
-        .map(String::as_str)
+        .map(|label| scorer.prepared(label))
         .collect();
-    let answer = labels.iter().find_map(|label| scorer.options.yes_or_no(label));
-    let has_yes_no = definition.value_set.iter().any(|value| {
-        [&value.label.nb, &value.label.en, &Some(value.code.clone())]
+    let answer = labels.iter().find_map(|label| label.yes_or_no);
+    let value_labels = |value: &StandardValue| -> Vec<Rc<PreparedLabel>> {
+        [value.label.nb.as_deref(), value.label.en.as_deref(), Some(value.code.as_str())]
             .into_iter()
             .flatten()
-            .any(|l| scorer.options.yes_or_no(l).is_some())
-    });
+            .map(|label| scorer.prepared(label))
+            .collect()
+    };
+    let has_yes_no = definition
+        .value_set
+        .iter()
+        .any(|value| value_labels(value).iter().any(|label| label.yes_or_no.is_some()));
     if let (Some(yes), false) = (answer, has_yes_no) {
         return definition
             .value_set
@@ -84,14 +91,6 @@ fn best_value(
             })
             .map(|value| (value.code.clone(), ValueRelation::Equivalent));
     }
-    let value_labels = |value: &StandardValue| -> Vec<String> {
-        [&value.label.nb, &value.label.en]
-            .into_iter()
-            .flatten()
-            .cloned()
-            .chain(std::iter::once(value.code.clone()))
-            .collect()
-    };
     // The words themselves first; synonyms only when no value shares a word with the option,
     // because the synonym lists are made for finding the same question ("hastegrad, akutt,
     // elektiv"), and would make opposite answers alike.
@@ -101,31 +100,7 @@ fn best_value(
             let mut score: f64 = 0.0;
             for label in &labels {
                 for other in value_labels(value) {
-                    let same = if normalize(label) == normalize(&other) {
-                        1.0
-                    } else if scorer.options.group(label).is_some()
-                        && scorer.options.group(label) == scorer.options.group(&other)
-                    {
-                        0.95
-                    } else {
-                        let words = if with_synonyms {
-                            overlap(
-                                &scorer.concepts.of(label, false),
-                                &scorer.concepts.of(&other, false),
-                            )
-                        } else {
-                            overlap(&scorer.concepts.stems(label), &scorer.concepts.stems(&other))
-                        };
-                        // Sharing words is not enough when one says no: "Ingen problemer" is
-                        // not "Noen problemer"; nor when the value names a kind of answer
-                        // ("Røyker av og til", occasionally) that the option does not say:
-                        // "Røyker" is not an occasional smoker.
-                        let qualified = scorer.options.group(&other).is_some()
-                            && scorer.options.group(label) != scorer.options.group(&other);
-                        let words = if qualified { words * 0.5 } else { words };
-                        if negated(label) == negated(&other) { words } else { words * 0.3 }
-                    };
-                    score = score.max(same);
+                    score = score.max(label.likeness(&other, with_synonyms));
                 }
             }
             if score >= 0.5 && best.is_none_or(|(best_score, _)| score > best_score) {
@@ -137,6 +112,64 @@ fn best_value(
         }
     }
     None
+}
+
+/// What comparing answer labels needs of one label, worked out once per distinct label by
+/// `Scorer::prepared`: the same few labels ("Ja", "Nei", "Ukjent") recur across a catalog.
+pub(crate) struct PreparedLabel {
+    normalized: String,
+    /// The option group of its longest listed phrase, and every group it names.
+    group: Option<usize>,
+    groups: Vec<usize>,
+    /// A plain yes or no.
+    yes_or_no: Option<bool>,
+    stems: Vec<String>,
+    concepts: Vec<String>,
+    negated: bool,
+}
+
+impl PreparedLabel {
+    pub(crate) fn new(label: &str, concepts: &Concepts, options: &AnswerOptions) -> PreparedLabel {
+        PreparedLabel {
+            normalized: normalize(label),
+            group: options.group(label),
+            groups: options.groups(label),
+            yes_or_no: options.yes_or_no(label),
+            stems: concepts.stems(label),
+            concepts: concepts.of(label, false),
+            negated: negated(label),
+        }
+    }
+
+    /// How alike an option's label (`self`) and a value's are, 0 to 1: the same words, the
+    /// same answer, or shared words (stems, or with `with_synonyms` concepts).
+    fn likeness(&self, value: &PreparedLabel, with_synonyms: bool) -> f64 {
+        if self.normalized == value.normalized {
+            return 1.0;
+        }
+        if self.gives_the_answer_of(value) {
+            return 0.95;
+        }
+        let words = if with_synonyms {
+            overlap(&self.concepts, &value.concepts)
+        } else {
+            overlap(&self.stems, &value.stems)
+        };
+        // Sharing words is not enough when one says no: "Ingen problemer" is not "Noen
+        // problemer"; nor when the value names a kind of answer ("Røyker av og til",
+        // occasionally) that the option does not say: "Røyker" is not an occasional smoker.
+        let qualified = value.group.is_some() && self.group != value.group;
+        let words = if qualified { words * 0.5 } else { words };
+        if self.negated == value.negated { words } else { words * 0.3 }
+    }
+
+    /// The same option group, and no group of the value's that the option lacks ("Nåværende
+    /// røyker" is not "Current smoker, occasionally").
+    fn gives_the_answer_of(&self, value: &PreparedLabel) -> bool {
+        self.group.is_some()
+            && self.group == value.group
+            && value.groups.iter().all(|group| self.groups.contains(group))
+    }
 }
 
 /// Whether a label says no: it has a word of negation ("ingen", "ikke", "never", ...).

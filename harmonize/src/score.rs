@@ -1,10 +1,13 @@
 //! Scoring a variable against a shared definition, signal by signal, each kept as a reason.
 
+use std::borrow::Borrow;
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use catalog::{DataType, SharedDefinition, VariableVersion};
 
-use crate::mapping;
+use crate::mapping::{self, PreparedLabel};
 use crate::text::{AnswerOptions, Concepts};
 
 /// Below this, a variable is left alone: its best definition is not convincing.
@@ -37,12 +40,14 @@ pub(crate) struct Scorer<'a> {
     variable_subjects: Vec<Vec<usize>>,
     idf: HashMap<String, f64>,
     index: HashMap<String, Vec<usize>>,
+    /// Answer labels prepared for comparing, by label.
+    prepared: RefCell<HashMap<String, Rc<PreparedLabel>>>,
 }
 
 impl<'a> Scorer<'a> {
-    pub(crate) fn new(
+    pub(crate) fn new<V: Borrow<VariableVersion>>(
         definitions: &'a [SharedDefinition],
-        variables: &[VariableVersion],
+        variables: &[V],
     ) -> Scorer<'a> {
         let concepts = Concepts::new();
         let localized = |text: &catalog::LocalizedText| {
@@ -64,6 +69,7 @@ impl<'a> Scorer<'a> {
         let variable_labels: Vec<Vec<String>> = variables
             .iter()
             .map(|v| {
+                let v = v.borrow();
                 let mut tokens = localized(&v.definition.label);
                 tokens.extend(localized(&v.definition.question));
                 tokens.extend(concepts.of_name(v.key.name()));
@@ -73,7 +79,7 @@ impl<'a> Scorer<'a> {
             })
             .collect();
         let variable_texts: Vec<Vec<String>> =
-            variables.iter().map(|v| localized(&v.definition.description)).collect();
+            variables.iter().map(|v| localized(&v.borrow().definition.description)).collect();
         let subject_groups = vocabulary::groups(vocabulary::SUBJECTS);
         let subjects_of = |texts: &[&catalog::LocalizedText]| -> Vec<usize> {
             let words: Vec<String> = texts
@@ -93,7 +99,10 @@ impl<'a> Scorer<'a> {
         let definition_subjects = definitions.iter().map(|d| subjects_of(&[&d.label])).collect();
         let variable_subjects = variables
             .iter()
-            .map(|v| subjects_of(&[&v.definition.label, &v.definition.question]))
+            .map(|v| {
+                let v = v.borrow();
+                subjects_of(&[&v.definition.label, &v.definition.question])
+            })
             .collect();
         // A concept that many variables share says little about which definition they ask for.
         let mut document_frequency: HashMap<&str, usize> = HashMap::new();
@@ -125,7 +134,18 @@ impl<'a> Scorer<'a> {
             variable_subjects,
             idf,
             index,
+            prepared: RefCell::default(),
         }
+    }
+
+    /// An answer label prepared for comparing, worked out on first use.
+    pub(crate) fn prepared(&self, label: &str) -> Rc<PreparedLabel> {
+        if let Some(found) = self.prepared.borrow().get(label) {
+            return Rc::clone(found);
+        }
+        let fresh = Rc::new(PreparedLabel::new(label, &self.concepts, &self.options));
+        self.prepared.borrow_mut().insert(label.to_owned(), Rc::clone(&fresh));
+        fresh
     }
 
     /// The definitions that share a label concept with a variable: the only ones worth scoring.
@@ -141,7 +161,13 @@ impl<'a> Scorer<'a> {
         out
     }
 
-    fn weight(&self, token: &str) -> f64 {
+    /// A variable's label concepts: its label's, question's and name's.
+    pub(crate) fn label_concepts(&self, variable_index: usize) -> &[String] {
+        &self.variable_labels[variable_index]
+    }
+
+    /// How rare a concept is among the variables and definitions: rarer says more.
+    pub(crate) fn weight(&self, token: &str) -> f64 {
         self.idf.get(token).copied().unwrap_or(1.0)
     }
 

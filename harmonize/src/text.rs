@@ -218,6 +218,38 @@ impl AnswerOptions {
         best.map(|(_, group)| group)
     }
 
+    /// Every option group a label names, yes and no left out (they qualify nothing: "Ja,
+    /// daglig" is "Daglig"), longest phrases first and without overlap, sorted: "Current smoker,
+    /// occasionally" names two groups where "Nåværende røyker" names one.
+    pub(crate) fn groups(&self, label: &str) -> Vec<usize> {
+        let label = normalize(label);
+        let words: Vec<&str> = label.split(' ').collect();
+        let mut found: Vec<(usize, usize, usize)> = Vec::new();
+        for start in 0..words.len() {
+            for end in start + 1..=words.len().min(start + self.longest_phrase) {
+                if let Some(&group) = self.group_of.get(&words[start..end].join(" ")) {
+                    found.push((start, end, group));
+                }
+            }
+        }
+        found.sort_by_key(|&(start, end, _)| (std::cmp::Reverse(end - start), start));
+        let mut taken = vec![false; words.len()];
+        let mut groups = Vec::new();
+        let plain = [self.group_of.get("ja"), self.group_of.get("nei")];
+        for (start, end, group) in found {
+            if taken[start..end].iter().any(|&t| t) {
+                continue;
+            }
+            taken[start..end].iter_mut().for_each(|t| *t = true);
+            if !plain.contains(&Some(&group)) {
+                groups.push(group);
+            }
+        }
+        groups.sort_unstable();
+        groups.dedup();
+        groups
+    }
+
     /// True when a label is a plain yes (`Some(true)`) or no (`Some(false)`).
     pub(crate) fn yes_or_no(&self, label: &str) -> Option<bool> {
         let group = self.group_of.get(&normalize(label))?;
