@@ -66,7 +66,8 @@ pub(crate) enum Command {
     Search(SearchArgs),
     /// Rebuild the search index from the store.
     Reindex,
-    /// Propose groups of variables that ask the same thing, around shared definitions.
+    /// Propose groups of variables that ask the same thing, around shared definitions, and new
+    /// definitions for groups none covers.
     Harmonize(HarmonizeArgs),
     /// Review proposed mappings: list them, show one, accept or reject, move variables between
     /// shared definitions, split some into a new one, edit one.
@@ -264,7 +265,8 @@ pub(crate) struct ProposeArgs {
     /// Leave out proposals below this confidence (0 to 1).
     #[arg(long, value_name = "X")]
     pub(crate) min_confidence: Option<f64>,
-    /// Record the proposals in the catalog as mappings awaiting review (`varkat review`).
+    /// Record the proposals in the catalog as mappings awaiting review (`varkat review`), after
+    /// storing the shared definitions proposed for new groups.
     #[arg(long)]
     pub(crate) record: bool,
     /// Also write the groups and value mappings in the form the harmonization benchmark scores.

@@ -1,12 +1,13 @@
 //! Proposals and reviewers' decisions as catalog values: the mappings that `Store::record_review`
 //! writes. Nothing here touches the store; the caller records what these functions return.
 
-use catalog::{Mapping, ReviewStatus, SharedDefinition};
+use catalog::{ImportRequest, Mapping, ReviewStatus, SharedDefinition, SourceFile};
 use chrono::{DateTime, Utc};
 
 use crate::Proposal;
 
-/// The proposal's members as `Proposed` mappings, leaving out every variable whose latest
+/// The proposal's members as `Proposed` mappings (onto `definitions`, or onto the definition a
+/// group proposes, which `proposed_definitions` stores first), leaving out every variable whose latest
 /// mapping already concerns the same variable version and definition: a reviewer's decision
 /// is not reopened by proposing the same thing again.
 pub fn proposed_mappings(
@@ -16,7 +17,8 @@ pub fn proposed_mappings(
 ) -> Vec<Mapping> {
     let mut mappings = Vec::new();
     for group in &proposal.groups {
-        let Some(definition) = definitions.iter().find(|d| d.id == group.definition) else {
+        let existing = || definitions.iter().find(|d| d.id == group.definition);
+        let Some(definition) = group.proposed.as_ref().or_else(existing) else {
             continue;
         };
         for member in &group.members {
@@ -48,6 +50,21 @@ pub fn proposed_mappings(
         }
     }
     mappings
+}
+
+/// The shared definitions the proposal adds for groups no existing definition covers, as an
+/// import to store before the mappings that name them; `None` when it adds none. Stored, they
+/// are definitions like any other: the next proposal maps onto them, and a reviewer edits,
+/// splits or rejects them with the other review commands.
+pub fn proposed_definitions(proposal: &Proposal, who: &str) -> Option<ImportRequest> {
+    let shared_definitions: Vec<SharedDefinition> =
+        proposal.groups.iter().filter_map(|group| group.proposed.clone()).collect();
+    (!shared_definitions.is_empty()).then(|| ImportRequest {
+        shared_definitions,
+        files: vec![SourceFile { path: "varkat harmonize".into(), format: "harmonize".into() }],
+        who: who.to_owned(),
+        ..ImportRequest::default()
+    })
 }
 
 /// A reviewer's decision on a mapping: the same mapping with a new status, who, when and why.
@@ -99,6 +116,7 @@ mod tests {
                     reasons: vec!["labels 0.90".into()],
                     values: Vec::new(),
                 }],
+                proposed: None,
             }],
             variables: 1,
             pairs_scored: 1,

@@ -5,7 +5,9 @@
 //! share a concept with it (an inverted index, so the cost grows with the catalog, not with its
 //! square), scored on label, question, name, description, answer options, type and unit, and
 //! assigned to the best one above a confidence floor. A definition gets at most one variable per
-//! registry. Every proposal carries its confidence and the reasons for it.
+//! registry. The variables no definition takes are then grouped among themselves, and each such
+//! group gets a proposed definition (`grouping`). Every proposal carries its confidence and the
+//! reasons for it.
 //!
 //! This crate computes; it reads nothing and writes only to the writer it is given.
 
@@ -14,6 +16,7 @@ pub mod coverage;
 pub mod decision;
 mod export;
 pub mod fhir;
+mod grouping;
 mod mapping;
 pub mod report;
 mod score;
@@ -68,6 +71,10 @@ pub struct ProposedGroup {
     pub label: LocalizedText,
     /// Its members, best first, one per registry.
     pub members: Vec<Member>,
+    /// The definition varkat proposes for a group no existing definition covers: made from the
+    /// members' wordings and the union of their answer options. `None` for an existing one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proposed: Option<SharedDefinition>,
 }
 
 /// What `propose` found.
@@ -85,7 +92,19 @@ pub struct Proposal {
     pub tentative_mappings: Vec<(VariableKey, SharedDefinitionId, Vec<ValueMapping>)>,
 }
 
-/// Proposes groups of `variables` around `definitions`.
+impl Proposal {
+    /// `existing` and the definitions the proposal adds: every definition its groups name.
+    pub fn definitions(&self, existing: &[SharedDefinition]) -> Vec<SharedDefinition> {
+        existing
+            .iter()
+            .chain(self.groups.iter().filter_map(|group| group.proposed.as_ref()))
+            .cloned()
+            .collect()
+    }
+}
+
+/// Proposes groups of `variables` around `definitions`, and groups with proposed definitions
+/// among the variables none of them takes.
 pub fn propose(
     variables: &[VariableVersion],
     definitions: &[SharedDefinition],
@@ -147,8 +166,28 @@ pub fn propose(
             definition: definitions[index].id.clone(),
             label: definitions[index].label.clone(),
             members,
+            proposed: None,
         })
         .collect();
+    let leftover: Vec<&VariableVersion> = (0..variables.len())
+        .filter(|index| !grouped.contains(index))
+        .map(|index| &variables[index])
+        .collect();
+    let taken: HashSet<String> = definitions.iter().map(|d| d.id.0.clone()).collect();
+    let (new_groups, new_pairs) = grouping::group(
+        &leftover,
+        &taken,
+        options.min_confidence.max(if definitions.is_empty() {
+            grouping::NEW_GROUP_MIN_CONFIDENCE
+        } else {
+            grouping::NEW_GROUP_BESIDE_CATALOG
+        }),
+    );
+    pairs_scored += new_pairs;
+    let newly_grouped: HashSet<&VariableKey> =
+        new_groups.iter().flat_map(|group| &group.members).map(|member| &member.key).collect();
+    tentative.retain(|(index, _)| !newly_grouped.contains(&variables[*index].key));
+    groups.extend(new_groups);
     groups.sort_by(|a, b| {
         b.members.len().cmp(&a.members.len()).then_with(|| a.definition.cmp(&b.definition))
     });

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use catalog::{ChangeSeq, SharedDefinition, Store, VariableVersion};
+use catalog::{ChangeSeq, SharedDefinition, SharedDefinitionId, Store, VariableVersion};
 use indexer::SearchIndex;
 
 use crate::api::dto::SearchResponse;
@@ -47,10 +47,22 @@ pub(crate) struct Harmonization {
     pub(crate) as_of: ChangeSeq,
     /// The live variables compared.
     pub(crate) variables: Vec<VariableVersion>,
-    /// The shared definitions mapped onto.
+    /// The shared definitions mapped onto: the catalog's and those the proposal adds.
     pub(crate) definitions: Vec<SharedDefinition>,
     /// The groups proposed.
     pub(crate) proposal: harmonize::Proposal,
+}
+
+impl Harmonization {
+    /// The definition the proposal adds under `id`, which the store does not have yet.
+    pub(crate) fn proposed_definition(&self, id: &SharedDefinitionId) -> Option<SharedDefinition> {
+        self.proposal
+            .groups
+            .iter()
+            .filter_map(|group| group.proposed.as_ref())
+            .find(|definition| &definition.id == id)
+            .cloned()
+    }
 }
 
 /// The shared state, cheap to clone into every handler.
@@ -186,6 +198,7 @@ impl Shared {
         let variables = self.store.live_variables(&[])?;
         let definitions = self.store.shared_definitions()?;
         let proposal = harmonize::propose(&variables, &definitions, &harmonize::Options::default());
+        let definitions = proposal.definitions(&definitions);
         let fresh = Arc::new(Harmonization { as_of: last, variables, definitions, proposal });
         *cached = Some(Arc::clone(&fresh));
         Ok(fresh)

@@ -261,7 +261,9 @@ pub(crate) fn harmonization_of(
         (None, Some((group, _))) => group.definition.clone(),
         (None, None) => return Ok(None),
     };
-    let Some(definition) = shared.store.shared_definition_history(&definition_id)?.pop() else {
+    let stored = shared.store.shared_definition_history(&definition_id)?.pop();
+    let Some(definition) = stored.or_else(|| harmonization.proposed_definition(&definition_id))
+    else {
         return Ok(None);
     };
     let mut group: Vec<VariableKey> = shared
@@ -335,9 +337,12 @@ pub(crate) fn definition(
     id: &SharedDefinitionId,
 ) -> Result<DefinitionDetail, ApiError> {
     let history = shared.store.shared_definition_history(id)?;
-    let definition =
-        history.last().cloned().ok_or_else(|| catalog::Error::DefinitionNotFound(id.clone()))?;
     let harmonization = shared.harmonization()?;
+    let definition = history
+        .last()
+        .cloned()
+        .or_else(|| harmonization.proposed_definition(id))
+        .ok_or_else(|| catalog::Error::DefinitionNotFound(id.clone()))?;
     let mut members: Vec<DefinitionMember> = Vec::new();
     let label_of = |key: &VariableKey| {
         harmonization

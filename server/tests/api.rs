@@ -27,7 +27,7 @@ fn fixture(path: &str) -> InputFile {
     InputFile { path: path.to_owned(), bytes: std::fs::read(root.join(path)).unwrap() }
 }
 
-fn load_example(store: &catalog::Store) {
+fn load_example(store: &catalog::Store, with_definitions: bool) {
     let steps: [(&[&str], Option<&str>, Encoding); 5] = [
         (&["catalog/registries.json"], None, Encoding::Auto),
         (&["catalog/mfr.json", "catalog/kreftreg.json"], None, Encoding::Auto),
@@ -49,15 +49,18 @@ fn load_example(store: &catalog::Store) {
         let batch = importers::read(&inputs, &options).unwrap();
         store.import(batch.into_request(false, false, "loader")).unwrap();
     }
-    let batch =
-        importers::read(&[fixture("harmonize/definitions.json")], &ReadOptions::default()).unwrap();
-    store.import(batch.into_request(false, false, "loader")).unwrap();
+    if with_definitions {
+        let batch =
+            importers::read(&[fixture("harmonize/definitions.json")], &ReadOptions::default())
+                .unwrap();
+        store.import(batch.into_request(false, false, "loader")).unwrap();
+    }
 }
 
-fn server_with(limits: Limits) -> TestServer {
+fn server_with(limits: Limits, with_definitions: bool) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let store = catalog::Store::open(&catalog::store_dir(dir.path())).unwrap();
-    load_example(&store);
+    load_example(&store, with_definitions);
     let index = indexer::SearchIndex::open(&indexer::index_dir(dir.path())).unwrap();
     let tokens = TokenFile::in_data_dir(dir.path());
     let secret = |holder: &str, role, registries: &[&str]| {
@@ -80,7 +83,7 @@ fn server_with(limits: Limits) -> TestServer {
 }
 
 fn server() -> TestServer {
-    server_with(Limits::default())
+    server_with(Limits::default(), true)
 }
 
 struct Answer {
@@ -223,6 +226,36 @@ async fn registries_definitions_and_coverage_describe_the_catalog() {
     assert_eq!(app.get("/api/definitions/nope").await.status, StatusCode::NOT_FOUND);
 }
 
+/// With no shared definitions in the catalog, the explorer shows the ones varkat proposes,
+/// marked as proposals, and recording the proposal stores them.
+#[tokio::test]
+async fn proposed_definitions_show_before_they_are_recorded_and_are_stored_with_the_proposal() {
+    let app = server_with(Limits::default(), false);
+    let proposed = app.get("/api/definitions/proposed_smoking_status").await;
+    assert_eq!(proposed.status, StatusCode::OK, "{}", proposed.text);
+    let proposed = proposed.json();
+    assert_eq!(proposed["versions"], 0);
+    let members: Vec<&str> = proposed["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["variable"].as_str().unwrap())
+        .collect();
+    assert!(members.contains(&"hunt/RoykStatus") && members.contains(&"tromso/SMOKE_STATUS"));
+    let page = app.get("/definitions/proposed_smoking_status?lang=en").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("varkat proposes this definition"), "{}", page.text);
+    let before = app.last_change().await;
+    let record =
+        app.write("POST", "/api/harmonization/record", Some(&app.standards), Body::empty()).await;
+    assert_eq!(record.status, StatusCode::OK, "{}", record.text);
+    assert_eq!(app.last_change().await, before + 2, "the definitions, then the mappings");
+    let stored = app.get("/api/definitions/proposed_smoking_status").await.json();
+    assert_eq!(stored["versions"], 1);
+    let listed = app.get("/api/definitions").await.json();
+    assert!(listed.as_array().unwrap().iter().any(|d| d["id"] == "proposed_smoking_status"));
+}
+
 #[tokio::test]
 async fn every_documented_endpoint_exists_and_every_error_is_json() {
     let app = server();
@@ -260,7 +293,7 @@ async fn every_documented_endpoint_exists_and_every_error_is_json() {
 
 #[tokio::test]
 async fn an_oversized_body_is_refused_in_json_and_writes_nothing() {
-    let app = server_with(Limits { body_bytes: 1024, ..Limits::default() });
+    let app = server_with(Limits { body_bytes: 1024, ..Limits::default() }, true);
     let before = app.last_change().await;
     let big = vec![b'x'; 4096];
     let answer =

@@ -165,3 +165,86 @@ fn report_shows_the_decision_basis() {
         ],
     );
 }
+
+/// The members of the group that has `key`, sorted, and the group.
+fn group_with<'a>(
+    proposal: &'a serde_json::Value,
+    key: &str,
+) -> (Vec<String>, &'a serde_json::Value) {
+    let group = proposal["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["members"].as_array().unwrap().iter().any(|m| m["key"] == key))
+        .unwrap_or_else(|| panic!("no group has {key}"));
+    let mut keys: Vec<String> = group["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["key"].as_str().unwrap().to_owned())
+        .collect();
+    keys.sort();
+    (keys, group)
+}
+
+/// A catalog with no shared definitions still gets its groups: varkat proposes a definition
+/// for each, with a value set that every member's answer options map onto. (The heart
+/// registry's 2023 yes/no question, "Røyker pasienten?", is too unlike a smoking status to
+/// found a group with one; the national definition, with its unspecified yes and no, takes it.)
+#[test]
+fn without_shared_definitions_varkat_proposes_its_own() {
+    let ws = Workspace::new().with_catalog();
+    let proposal = ws.json(&["harmonize"]);
+    let (members, smoking) = group_with(&proposal, "hunt/RoykStatus");
+    assert_eq!(
+        members,
+        [
+            "hjerneslag/INNKOMST_ROYKING",
+            "hunt/RoykStatus",
+            "kreftreg/ROYKESTATUS",
+            "tromso/SMOKE_STATUS"
+        ]
+    );
+    let definition = &smoking["proposed"];
+    assert_eq!(definition["id"], smoking["definition"]);
+    assert!(definition["id"].as_str().unwrap().starts_with("proposed_"), "{definition}");
+    assert!(definition["value_set"].as_array().unwrap().len() >= 4, "{definition}");
+    for member in smoking["members"].as_array().unwrap() {
+        for value in member["values"].as_array().unwrap() {
+            assert!(!value["target_code"].is_null(), "{} {} unmapped", member["key"], value);
+        }
+    }
+    for apart in ["mfr/ROYK_FAR", "mfr/ROYK_BEGYNNELSE", "mfr/ROYK_SLUTT", "kreftreg/PAKKEAAR"] {
+        assert!(!members.iter().any(|m| m == apart), "{apart} is not the smoking status");
+    }
+    let (members, _) = group_with(&proposal, "hunt/Hoyde");
+    assert_eq!(members, ["hjerteinfarkt/INNLEGGELSE_HOYDE", "hunt/Hoyde", "tromso/HEIGHT"]);
+    assert_contains(
+        &ws.ok(&["harmonize"]),
+        &["proposed_smoking_status", "(proposed definition)", "against "],
+    );
+}
+
+/// Recording stores the proposed definitions first, so that the mappings onto them can be
+/// reviewed like any other; the next proposal maps onto them instead of proposing them again.
+#[test]
+fn recording_stores_the_proposed_definitions_for_review() {
+    let ws = Workspace::new().with_catalog();
+    assert_contains(
+        &ws.ok(&["harmonize", "--record"]),
+        &["proposed shared definitions", "proposed mappings for review"],
+    );
+    assert_contains(
+        &ws.ok(&["review", "list", "--status", "proposed"]),
+        &["hunt/RoykStatus", "proposed_smoking_status"],
+    );
+    let again = ws.json(&["harmonize"]);
+    let (_, smoking) = group_with(&again, "hunt/RoykStatus");
+    assert_eq!(smoking["definition"], "proposed_smoking_status");
+    assert!(smoking["proposed"].is_null(), "the stored definition is not proposed again");
+    ws.ok(&["harmonize", "--record"]);
+    assert_contains(
+        &ws.ok(&["harmonize", "--record"]),
+        &["No new proposals to record: every member is already under review or decided."],
+    );
+}

@@ -1,5 +1,6 @@
 //! `varkat harmonize` and `varkat harmonize report`: propose concept groups around shared
-//! definitions, and write the decision basis for reviewers.
+//! definitions (and new definitions for groups none covers), and write the decision basis for
+//! reviewers.
 
 use std::fmt::Write;
 
@@ -33,10 +34,6 @@ fn prepare(
         }
         None => store.shared_definitions()?,
     };
-    anyhow::ensure!(
-        !definitions.is_empty(),
-        "the catalog has no shared definitions to harmonize onto; import a catalog of them (`varkat import definitions.json`) or pass --definitions FILE"
-    );
     let registries: Vec<RegistryId> =
         args.registry.iter().map(|id| RegistryId::new(id)).collect::<Result<_, _>>()?;
     let variables = store.live_variables(&registries)?;
@@ -52,23 +49,42 @@ fn prepare(
             .with_context(|| format!("failed to write `{}`", path.display()))?;
     }
     if args.record {
-        let proposed =
-            harmonize::decision::proposed_mappings(&proposal, &definitions, &store.mappings()?);
-        if proposed.is_empty() {
-            context.output.text(
-                "No new proposals to record: every member is already under review or decided.\n",
-            );
-        } else {
-            let n = proposed.len();
-            let change = store.record_review(proposed, &context.who)?;
-            context.output.text(&format!(
-                "change {}: recorded {n} proposed mappings for review\n",
-                change.seq
-            ));
-            context.update_index(&store);
+        record(context, &store, &proposal, &definitions)?;
+    }
+    let definitions = proposal.definitions(&definitions);
+    Ok((variables, definitions, proposal))
+}
+
+/// Stores the definitions the proposal adds, then its new members as mappings awaiting review.
+fn record(
+    context: &Context,
+    store: &catalog::Store,
+    proposal: &harmonize::Proposal,
+    definitions: &[SharedDefinition],
+) -> anyhow::Result<()> {
+    let proposed =
+        harmonize::decision::proposed_mappings(proposal, definitions, &store.mappings()?);
+    if proposed.is_empty() {
+        context
+            .output
+            .text("No new proposals to record: every member is already under review or decided.\n");
+        return Ok(());
+    }
+    if let Some(request) = harmonize::decision::proposed_definitions(proposal, &context.who) {
+        let n = request.shared_definitions.len();
+        if let Some(change) = store.import(request)?.change {
+            context
+                .output
+                .text(&format!("change {}: stored {n} proposed shared definitions\n", change.seq));
         }
     }
-    Ok((variables, definitions, proposal))
+    let n = proposed.len();
+    let change = store.record_review(proposed, &context.who)?;
+    context
+        .output
+        .text(&format!("change {}: recorded {n} proposed mappings for review\n", change.seq));
+    context.update_index(store);
+    Ok(())
 }
 
 fn propose(context: &Context, args: &ProposeArgs) -> anyhow::Result<()> {
@@ -77,13 +93,14 @@ fn propose(context: &Context, args: &ProposeArgs) -> anyhow::Result<()> {
     let n_members: usize = proposal.groups.iter().map(|group| group.members.len()).sum();
     let _ = writeln!(
         out,
-        "{} groups, {n_members} of {} variables ({} variable-definition pairs scored)",
+        "{} groups, {n_members} of {} variables ({} pairs scored)",
         proposal.groups.len(),
         proposal.variables,
         proposal.pairs_scored
     );
     for group in &proposal.groups {
-        let _ = writeln!(out, "\n{}  {}", group.definition, group.label.best().unwrap_or(""));
+        let new = if group.proposed.is_some() { "  (proposed definition)" } else { "" };
+        let _ = writeln!(out, "\n{}  {}{new}", group.definition, group.label.best().unwrap_or(""));
         for member in &group.members {
             let _ = writeln!(
                 out,

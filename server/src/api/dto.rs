@@ -101,6 +101,7 @@ pub(crate) struct HistoryEntry {
 #[derive(Debug, Serialize)]
 pub(crate) struct DefinitionDetail {
     pub(crate) definition: SharedDefinition,
+    /// Its stored versions: 0 for a definition varkat proposes, not yet recorded.
     pub(crate) versions: usize,
     pub(crate) members: Vec<DefinitionMember>,
 }

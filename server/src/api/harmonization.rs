@@ -90,6 +90,11 @@ pub(crate) async fn record(
             if proposed.is_empty() {
                 return Ok(None);
             }
+            if let Some(request) =
+                harmonize::decision::proposed_definitions(&harmonization.proposal, &caller.holder)
+            {
+                shared.store.import(request)?;
+            }
             let change = shared.store.record_review(proposed, &caller.holder)?;
             shared.after_write();
             Ok(Some(change))

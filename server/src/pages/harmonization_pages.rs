@@ -70,6 +70,11 @@ pub(crate) async fn definition(
         h1 { (title) }
         p { code { (definition.id.0) } " · " (lang.pick("versjon", "version")) " " (definition.version) " · " (definition.data_type.as_str())
             @if let Some(unit) = &definition.unit { " · " (unit) } }
+        @if detail.versions == 0 {
+            p.proposed { span.tag { (lang.pick("foreslått", "proposed")) } " "
+                (lang.pick("varkat foreslår denne definisjonen for variabler som ingen definisjon i katalogen dekker; den lagres når forslagene registreres.",
+                    "varkat proposes this definition for variables no definition in the catalog covers; it is stored when the proposals are recorded.")) }
+        }
         @if let Some(description) = lang.text(&definition.description) { p { (description) } }
         @if !definition.external.is_empty() {
             p { @for code in &definition.external { span.tag { (code.system) " " (code.code) } " " } }
