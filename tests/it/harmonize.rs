@@ -223,6 +223,10 @@ fn without_shared_definitions_varkat_proposes_its_own() {
         &ws.ok(&["harmonize"]),
         &["proposed_smoking_status", "(proposed definition)", "against "],
     );
+    assert_contains(
+        &ws.ok(&["harmonize", "report", "--format", "md"]),
+        &["(`proposed_smoking_status`)", "A proposed definition: no shared definition"],
+    );
 }
 
 /// Recording stores the proposed definitions first, so that the mappings onto them can be

@@ -33,6 +33,9 @@ pub fn write_html(input: &ReportInput<'_>, out: &mut impl Write) -> io::Result<(
             escape(definition_label),
             escape(&group.definition.0)
         );
+        if group.proposed.is_some() {
+            let _ = writeln!(html, "<p><em>{}</em></p>", escape(super::PROPOSED_NOTE));
+        }
         html.push_str("<table><tr><th>registry</th><th>variable</th><th>label against the definition</th><th>question</th><th>type</th><th>unit</th><th>values</th><th>confidence</th><th>why</th></tr>\n");
         for member in &group.members {
             let r = row(input, member);

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::{ReportInput, option_label, row, value_label, wording, write_all};
+use super::{PROPOSED_NOTE, ReportInput, option_label, row, value_label, wording, write_all};
 
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
@@ -22,6 +22,10 @@ pub fn write_markdown(input: &ReportInput<'_>, out: &mut impl Write) -> io::Resu
         let definition = input.definition(&group.definition);
         let definition_label = group.label.best().unwrap_or("");
         let _ = writeln!(text, "## {definition_label} (`{}`)\n", group.definition);
+        if group.proposed.is_some() {
+            text.push_str(PROPOSED_NOTE);
+            text.push_str("\n\n");
+        }
         if let Some(definition) = definition {
             let codes: Vec<String> = definition
                 .external

@@ -19,6 +19,10 @@ pub use self::csv::{write_csv, write_decisions_csv};
 pub use self::html::write_html;
 pub use self::markdown::write_markdown;
 
+/// Said of a group whose definition varkat proposes.
+const PROPOSED_NOTE: &str = "A proposed definition: no shared definition in the catalog covers \
+    this group, so varkat made one from its members' wordings and answer options.";
+
 /// What a report needs beside the proposal: the variables and definitions it names.
 pub struct ReportInput<'a> {
     /// The proposal to report on.
