@@ -40,15 +40,22 @@ struct VarBuilder {
     decimals: Option<u32>,
     format: Option<(String, Option<String>)>,
     category: Option<(Option<String>, LocalizedText, bool, Location)>,
+    /// The line of each category, for messages about a repeated code.
+    category_lines: Vec<u64>,
     note_location: Option<Location>,
 }
 
-fn set(text: &mut LocalizedText, language: &str, value: &str) {
+fn is_english(language: &str) -> bool {
+    language.starts_with("en")
+}
+
+/// Sets the text's slot for the language, once, with its whitespace collapsed.
+fn set(text: &mut LocalizedText, english: bool, value: &str) {
     let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
     if value.is_empty() {
         return;
     }
-    let slot = if language.starts_with("en") { &mut text.en } else { &mut text.nb };
+    let slot = if english { &mut text.en } else { &mut text.nb };
     if slot.is_none() {
         *slot = Some(value);
     }
@@ -64,23 +71,21 @@ pub(crate) fn read(
     let mut errors: Vec<ImportError> = Vec::new();
     let mut warnings: Vec<Warning> = Vec::new();
     let mut path: Vec<String> = Vec::new();
-    let mut languages: Vec<String> = Vec::new();
+    // Whether each open element's text is English (`xml:lang` en*, inherited); else Norwegian.
+    let mut english: Vec<bool> = Vec::new();
     let mut text_buffer = String::new();
     let mut study_title = LocalizedText::default();
     let mut study_id: Option<String> = None;
     let mut abstract_text = LocalizedText::default();
     let mut vars: Vec<VarBuilder> = Vec::new();
     let mut current: Option<VarBuilder> = None;
-    // Where each (variable, code) was first seen, for messages about a repeated code.
-    let mut first_lines: std::collections::HashMap<(String, String), u64> =
-        std::collections::HashMap::new();
     // The `type` of the `notes` element being read: `unit`, `validity`, `code_system`, ...
     let mut note_kind: Option<String> = None;
     while let Some(event) = reader.next_or_note(&mut errors) {
         match event {
             XmlEvent::Start { name, attributes, location } => {
-                let inherited = languages.last().cloned().unwrap_or_else(|| "nb".to_owned());
-                languages.push(attribute(&attributes, "lang").map_or(inherited, str::to_owned));
+                let inherited = english.last().copied().unwrap_or(false);
+                english.push(attribute(&attributes, "lang").map_or(inherited, is_english));
                 text_buffer.clear();
                 match (name.as_str(), path.last().map(String::as_str)) {
                     ("var", _) => {
@@ -102,6 +107,7 @@ pub(crate) fn read(
                             decimals: attribute(&attributes, "dcml").and_then(|d| d.parse().ok()),
                             format: None,
                             category: None,
+                            category_lines: Vec::new(),
                             note_location: None,
                         });
                     }
@@ -144,7 +150,7 @@ pub(crate) fn read(
             }
             XmlEvent::Text(piece) => text_buffer.push_str(&piece),
             XmlEvent::End { name } => {
-                let language = languages.pop().unwrap_or_else(|| "nb".to_owned());
+                let language = english.pop().unwrap_or(false);
                 path.pop();
                 let parent = path.last().map(String::as_str);
                 let value = std::mem::take(&mut text_buffer);
@@ -152,22 +158,20 @@ pub(crate) fn read(
                 let in_study = path.iter().any(|p| p == "stdyDscr");
                 match (name.as_str(), parent) {
                     ("titl", Some("titlStmt")) if in_study => {
-                        set(&mut study_title, &language, value)
+                        set(&mut study_title, language, value)
                     }
                     ("IDNo", Some("titlStmt")) if in_study && study_id.is_none() => {
                         study_id = Some(value.to_owned())
                     }
-                    ("abstract", _) if in_study => set(&mut abstract_text, &language, value),
+                    ("abstract", _) if in_study => set(&mut abstract_text, language, value),
                     ("var", _) => vars.extend(current.take()),
                     _ => {}
                 }
                 let Some(var) = current.as_mut() else { continue };
                 match (name.as_str(), parent) {
-                    ("labl", Some("var")) => set(&mut var.definition.label, &language, value),
-                    ("txt", Some("var")) => set(&mut var.definition.description, &language, value),
-                    ("qstnLit", Some("qstn")) => {
-                        set(&mut var.definition.question, &language, value)
-                    }
+                    ("labl", Some("var")) => set(&mut var.definition.label, language, value),
+                    ("txt", Some("var")) => set(&mut var.definition.description, language, value),
+                    ("qstnLit", Some("qstn")) => set(&mut var.definition.question, language, value),
                     ("catValu", Some("catgry")) => {
                         if let Some(category) = var.category.as_mut() {
                             category.0 = Some(value.to_owned());
@@ -175,7 +179,7 @@ pub(crate) fn read(
                     }
                     ("labl", Some("catgry")) => {
                         if let Some(category) = var.category.as_mut() {
-                            set(&mut category.1, &language, value);
+                            set(&mut category.1, language, value);
                         }
                     }
                     ("catgry", Some("var")) => {
@@ -190,23 +194,23 @@ pub(crate) fn read(
                                 continue;
                             };
                             let categories = &mut var.definition.value_domain.categories;
-                            if let Some(first) = categories.iter().find(|c| c.code == code) {
+                            if let Some(first) = categories.iter().position(|c| c.code == code) {
                                 errors.push(ImportError::new(
                                     at.field("catValu"),
                                     ImportErrorKind::DuplicateCategory {
                                         code: code.clone(),
                                         variable: var.name.clone(),
-                                        first_line: first_lines
-                                            .get(&(var.name.clone(), code.clone()))
-                                            .copied()
-                                            .unwrap_or(1),
-                                        first_label: first.label.best().unwrap_or("").to_owned(),
+                                        first_line: var.category_lines[first],
+                                        first_label: categories[first]
+                                            .label
+                                            .best()
+                                            .unwrap_or("")
+                                            .to_owned(),
                                     },
                                 ));
                                 continue;
                             }
-                            first_lines
-                                .insert((var.name.clone(), code.clone()), at.line.unwrap_or(1));
+                            var.category_lines.push(at.line.unwrap_or(1));
                             categories.push(Category {
                                 code,
                                 label,
@@ -273,16 +277,20 @@ pub(crate) fn read(
     order.sort_by_key(|&index| (first_of[vars[index].name.as_str()], vars[index].version));
     let mut variables = Vec::with_capacity(vars.len());
     let mut errors = Vec::new();
+    let mut vars: Vec<Option<VarBuilder>> = vars.into_iter().map(Some).collect();
     for index in order {
-        let var = &vars[index];
+        let Some(mut var) = vars[index].take() else { continue };
         let Ok(key) = variable_key(&registry_id, &var.name, var.location.clone())
             .map_err(|err| errors.push(err))
         else {
             continue;
         };
-        let mut definition = var.definition.clone();
-        definition.data_type = data_type(var);
-        variables.push(IncomingVariable { key, definition, source: source.clone() });
+        var.definition.data_type = data_type(&var);
+        variables.push(IncomingVariable {
+            key,
+            definition: var.definition,
+            source: source.clone(),
+        });
     }
     if let Some(errors) = ImportErrors::from_vec(errors) {
         return Err(errors);

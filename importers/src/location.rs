@@ -1,14 +1,16 @@
 //! Where in an input file something was found: every error and warning carries one.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::Serialize;
 
 /// A place in an input file: the file, and where known the line, column and field.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Location {
-    /// The file as the user named it.
-    pub file: String,
+    /// The file as the user named it; shared, since a reader hands out a location for every
+    /// element or row it reads.
+    pub file: Arc<str>,
     /// The line, from 1.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u64>,
@@ -23,7 +25,12 @@ pub struct Location {
 impl Location {
     /// The whole file.
     pub fn file(file: &str) -> Location {
-        Location { file: file.to_owned(), line: None, column: None, field: None }
+        Location { file: Arc::from(file), line: None, column: None, field: None }
+    }
+
+    /// A line and column of a file whose name the caller shares.
+    pub fn at(file: &Arc<str>, line: u64, column: u64) -> Location {
+        Location { file: Arc::clone(file), line: Some(line), column: Some(column), field: None }
     }
 
     /// A line of a file.

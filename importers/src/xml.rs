@@ -7,6 +7,8 @@
 //! entities and character references, limits nesting depth and the size of one text, and turns
 //! byte offsets into line and column for every element, so that errors can point at them.
 
+use std::sync::Arc;
+
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
@@ -54,7 +56,7 @@ fn is_claml_doctype(content: &str) -> bool {
 pub(crate) struct XmlReader<'a> {
     reader: Reader<&'a [u8]>,
     text: &'a str,
-    file: &'a str,
+    file: Arc<str>,
     depth: usize,
     pending_end: Option<String>,
     /// The last offset turned into a position, and its line and column, so that each position
@@ -66,7 +68,14 @@ impl<'a> XmlReader<'a> {
     pub(crate) fn new(text: &'a str, file: &'a str) -> XmlReader<'a> {
         let mut reader = Reader::from_str(text);
         reader.config_mut().expand_empty_elements = false;
-        XmlReader { reader, text, file, depth: 0, pending_end: None, cursor: (0, 1, 1) }
+        XmlReader {
+            reader,
+            text,
+            file: Arc::from(file),
+            depth: 0,
+            pending_end: None,
+            cursor: (0, 1, 1),
+        }
     }
 
     /// The line and column (in characters) of a byte offset; offsets must not go backwards.
@@ -85,7 +94,7 @@ impl<'a> XmlReader<'a> {
             }
             self.cursor = (offset, line, column);
         }
-        Location { column: Some(column), ..Location::line(self.file, line) }
+        Location::at(&self.file, line, column)
     }
 
     fn error(&mut self, offset: usize, kind: ImportErrorKind) -> ImportError {
