@@ -59,7 +59,7 @@ pub(crate) fn read(text: &str, file: &str) -> Result<ImportBatch, ImportErrors> 
             None => break,
             Some(XmlEvent::Start { name: element, attributes, location }) => {
                 let get = |key: &str| attribute(&attributes, key).map(str::to_owned);
-                match element.as_str() {
+                match element.as_ref() {
                     "ClaML" | "Meta" => {}
                     "Title" => {
                         (name, version, in_title) = (get("name"), get("version"), true);
@@ -79,7 +79,7 @@ pub(crate) fn read(text: &str, file: &str) -> Result<ImportBatch, ImportErrors> 
                             }
                             None => errors.push(ImportError::new(
                                 location.field("code"),
-                                ImportErrorKind::EmptyCode { element },
+                                ImportErrorKind::EmptyCode { element: element.into_owned() },
                             )),
                         }
                     }
@@ -113,7 +113,7 @@ pub(crate) fn read(text: &str, file: &str) -> Result<ImportBatch, ImportErrors> 
                     title.push_str(&piece);
                 }
             }
-            Some(XmlEvent::End { name: element }) => match element.as_str() {
+            Some(XmlEvent::End { name: element }) => match element.as_ref() {
                 "Title" => in_title = false,
                 "Rubric" => preferred_rubric = false,
                 "Label" => {

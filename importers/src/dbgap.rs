@@ -47,7 +47,7 @@ pub(crate) fn read(
         match event {
             XmlEvent::Start { name, attributes, location } => {
                 text_buffer.clear();
-                match name.as_str() {
+                match name.as_ref() {
                     "data_table" => {
                         if attribute(&attributes, "dataset_id").is_some() {
                             return Err(ImportErrors::one(
@@ -92,7 +92,7 @@ pub(crate) fn read(
                 }
                 let Some(variable) = current.as_mut() else { continue };
                 let some = |text: String| Some(text).filter(|t| !t.is_empty());
-                match name.as_str() {
+                match name.as_ref() {
                     "name" => variable.name = some(value),
                     "description" => variable.description = some(value),
                     "type" => variable.data_type = some(value),

@@ -4,6 +4,8 @@
 //! Languages come from `xml:lang`. Several `var`s with one name are versions of one variable,
 //! imported oldest first.
 
+use std::borrow::Cow;
+
 use catalog::{
     Category, CodeSystemBinding, CodeSystemId, DataType, IncomingVariable, LocalizedText,
     NumericRange, Period, Registry, RegistryId, RegistryKind, SourceFile, VariableDefinition,
@@ -24,7 +26,7 @@ pub(crate) fn root_element(text: &str, file: &str) -> Result<Option<String>, Imp
     let mut reader = XmlReader::new(text, file);
     loop {
         match reader.next()? {
-            Some(XmlEvent::Start { name, .. }) => return Ok(Some(name)),
+            Some(XmlEvent::Start { name, .. }) => return Ok(Some(name.into_owned())),
             Some(_) => {}
             None => return Ok(None),
         }
@@ -70,7 +72,7 @@ pub(crate) fn read(
     let mut reader = XmlReader::new(text, file);
     let mut errors: Vec<ImportError> = Vec::new();
     let mut warnings: Vec<Warning> = Vec::new();
-    let mut path: Vec<String> = Vec::new();
+    let mut path: Vec<Cow<'_, str>> = Vec::new();
     // Whether each open element's text is English (`xml:lang` en*, inherited); else Norwegian.
     let mut english: Vec<bool> = Vec::new();
     let mut text_buffer = String::new();
@@ -87,7 +89,7 @@ pub(crate) fn read(
                 let inherited = english.last().copied().unwrap_or(false);
                 english.push(attribute(&attributes, "lang").map_or(inherited, is_english));
                 text_buffer.clear();
-                match (name.as_str(), path.last().map(String::as_str)) {
+                match (name.as_ref(), path.last().map(AsRef::as_ref)) {
                     ("var", _) => {
                         let Some(var_name) =
                             attribute(&attributes, "name").filter(|n| !n.trim().is_empty())
@@ -152,11 +154,11 @@ pub(crate) fn read(
             XmlEvent::End { name } => {
                 let language = english.pop().unwrap_or(false);
                 path.pop();
-                let parent = path.last().map(String::as_str);
+                let parent = path.last().map(AsRef::as_ref);
                 let value = std::mem::take(&mut text_buffer);
                 let value = value.trim();
                 let in_study = path.iter().any(|p| p == "stdyDscr");
-                match (name.as_str(), parent) {
+                match (name.as_ref(), parent) {
                     ("titl", Some("titlStmt")) if in_study => {
                         set(&mut study_title, language, value)
                     }
@@ -168,7 +170,7 @@ pub(crate) fn read(
                     _ => {}
                 }
                 let Some(var) = current.as_mut() else { continue };
-                match (name.as_str(), parent) {
+                match (name.as_ref(), parent) {
                     ("labl", Some("var")) => set(&mut var.definition.label, language, value),
                     ("txt", Some("var")) => set(&mut var.definition.description, language, value),
                     ("qstnLit", Some("qstn")) => set(&mut var.definition.question, language, value),

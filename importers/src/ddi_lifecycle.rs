@@ -51,8 +51,11 @@ impl Tree {
                         .map(str::to_owned)
                         .or_else(|| open.last().and_then(|&parent| nodes[parent].lang.clone()));
                     nodes.push(Node {
-                        name,
-                        attributes,
+                        name: name.into_owned(),
+                        attributes: attributes
+                            .into_iter()
+                            .map(|(key, value)| (key.into_owned(), value.into_owned()))
+                            .collect(),
                         text: String::new(),
                         children: Vec::new(),
                         location,

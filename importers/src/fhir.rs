@@ -5,6 +5,8 @@
 //! sets) as written. A ConceptMap becomes a code map version: for each pair of code systems, each
 //! source code with its target codes and FHIR equivalences.
 
+use std::borrow::Cow;
+
 use catalog::{
     CodeMap, CodeMapElement, CodeMapGroup, CodeMapId, CodeMapTarget, CodeSystem, CodeSystemId,
     CodeSystemVersion, Concept, ConceptContent, LocalizedText, Period, SourceFile, ValueSet,
@@ -186,7 +188,7 @@ fn collect_json(
 pub(crate) fn read_xml(text: &str, file: &str) -> Result<ImportBatch, ImportErrors> {
     let mut reader = XmlReader::new(text, file);
     let mut resource = Resource::default();
-    let mut path: Vec<String> = Vec::new();
+    let mut path: Vec<Cow<'_, str>> = Vec::new();
     // Indexes into `resource.concepts` of the concepts being read, innermost last.
     let mut open_concepts: Vec<usize> = Vec::new();
     let mut designation: (Option<String>, Option<String>) = (None, None);
@@ -204,8 +206,8 @@ pub(crate) fn read_xml(text: &str, file: &str) -> Result<ImportBatch, ImportErro
                     return Err(refuse(&name, location));
                 }
                 let value = attribute(&attributes, "value").map(str::to_owned);
-                let parent = path.last().map(String::as_str);
-                match (name.as_str(), parent) {
+                let parent = path.last().map(AsRef::as_ref);
+                match (name.as_ref(), parent) {
                     ("concept", _) => {
                         let parent_code = open_concepts
                             .last()
@@ -243,7 +245,7 @@ pub(crate) fn read_xml(text: &str, file: &str) -> Result<ImportBatch, ImportErro
             }
             Some(XmlEvent::End { name }) => {
                 path.pop();
-                match name.as_str() {
+                match name.as_ref() {
                     "concept" => {
                         open_concepts.pop();
                     }
@@ -425,7 +427,7 @@ fn value_set_json(value: &Value, file: &str) -> Result<ImportBatch, ImportErrors
 fn value_set_xml(mut reader: XmlReader<'_>, file: &str) -> Result<ImportBatch, ImportErrors> {
     let mut raw = RawValueSet::default();
     // The root is open; `path` holds what is open below it.
-    let mut path: Vec<String> = vec!["ValueSet".to_owned()];
+    let mut path: Vec<Cow<'_, str>> = vec![Cow::Borrowed("ValueSet")];
     let mut filter: (String, String, String) = Default::default();
     let mut designation: (Option<String>, Option<String>) = (None, None);
     loop {
@@ -433,9 +435,9 @@ fn value_set_xml(mut reader: XmlReader<'_>, file: &str) -> Result<ImportBatch, I
             None => break,
             Some(XmlEvent::Start { name, attributes, location }) => {
                 let value = attribute(&attributes, "value").map(str::to_owned);
-                let parent = path.last().map(String::as_str);
+                let parent = path.last().map(AsRef::as_ref);
                 let rule = raw.rules.last_mut();
-                match (name.as_str(), parent, rule) {
+                match (name.as_ref(), parent, rule) {
                     (field, Some("ValueSet"), _) => match field {
                         "id" => raw.id = value,
                         "url" => raw.url = value,
@@ -500,7 +502,7 @@ fn value_set_xml(mut reader: XmlReader<'_>, file: &str) -> Result<ImportBatch, I
             Some(XmlEvent::End { name }) => {
                 path.pop();
                 let rule = raw.rules.last_mut();
-                match (name.as_str(), rule) {
+                match (name.as_ref(), rule) {
                     ("designation", Some(RawRule { designations, .. })) => {
                         if let (Some(list), (Some(language), Some(value))) =
                             (designations.last_mut(), std::mem::take(&mut designation))
@@ -627,15 +629,15 @@ fn concept_map_json(value: &Value, file: &str) -> Result<ImportBatch, ImportErro
 fn concept_map_xml(mut reader: XmlReader<'_>, file: &str) -> Result<ImportBatch, ImportErrors> {
     let mut header = RawMapHeader::default();
     let mut groups: Vec<CodeMapGroup> = Vec::new();
-    let mut path: Vec<String> = vec!["ConceptMap".to_owned()];
+    let mut path: Vec<Cow<'_, str>> = vec![Cow::Borrowed("ConceptMap")];
     loop {
         match reader.next()? {
             None => break,
             Some(XmlEvent::Start { name, attributes, location }) => {
                 let value = attribute(&attributes, "value").map(str::to_owned);
-                let parent = path.last().map(String::as_str);
+                let parent = path.last().map(AsRef::as_ref);
                 let group = groups.last_mut();
-                match (name.as_str(), parent, group) {
+                match (name.as_ref(), parent, group) {
                     (field, Some("ConceptMap"), _) => match field {
                         "id" => header.id = value,
                         "url" => header.url = value,

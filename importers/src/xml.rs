@@ -7,6 +7,7 @@
 //! entities and character references, limits nesting depth and the size of one text, and turns
 //! byte offsets into line and column for every element, so that errors can point at them.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use quick_xml::Reader;
@@ -20,25 +21,29 @@ const MAX_DEPTH: usize = 256;
 /// One text node may hold this many bytes; a codebook's longest note is a few kilobytes.
 const MAX_TEXT_BYTES: usize = 1 << 20;
 
-/// One step through an XML document.
+/// An element's attributes: local name and value, entities resolved.
+pub(crate) type Attributes<'a> = Vec<(Cow<'a, str>, Cow<'a, str>)>;
+
+/// One step through an XML document. Names, attributes and text borrow from the document
+/// where they can, so that a large file is read without a string for every element.
 #[derive(Debug)]
-pub(crate) enum XmlEvent {
+pub(crate) enum XmlEvent<'a> {
     /// An element opens (an empty element gives `Start` and then `End`).
     Start {
         /// Its local name, without a namespace prefix.
-        name: String,
+        name: Cow<'a, str>,
         /// Its attributes by local name, entities resolved.
-        attributes: Vec<(String, String)>,
+        attributes: Attributes<'a>,
         /// Where it starts.
         location: Location,
     },
     /// An element closes.
     End {
         /// Its local name.
-        name: String,
+        name: Cow<'a, str>,
     },
     /// Text, entities resolved; one element's text may come in several pieces.
-    Text(String),
+    Text(Cow<'a, str>),
 }
 
 /// Whether a DOCTYPE's content is ClaML's: the root `ClaML` and a local `ClaML.dtd`, with no
@@ -58,7 +63,7 @@ pub(crate) struct XmlReader<'a> {
     text: &'a str,
     file: Arc<str>,
     depth: usize,
-    pending_end: Option<String>,
+    pending_end: Option<Cow<'a, str>>,
     /// The last offset turned into a position, and its line and column, so that each position
     /// is found by counting only the bytes since the last one (a dbGaP file is often one line).
     cursor: (usize, u64, u64),
@@ -83,18 +88,33 @@ impl<'a> XmlReader<'a> {
         let offset = offset.min(self.text.len());
         let (from, mut line, mut column) = self.cursor;
         if offset >= from {
-            for &byte in &self.text.as_bytes()[from..offset] {
-                if byte == b'\n' {
-                    line += 1;
+            let bytes = &self.text.as_bytes()[from..offset];
+            // Lines by their newlines, then characters (bytes that do not continue a UTF-8
+            // sequence) since the last one: two passes the compiler turns into vector code.
+            let newlines = bytes.iter().filter(|&&byte| byte == b'\n').count();
+            let line_start = match bytes.iter().rposition(|&byte| byte == b'\n') {
+                Some(last) => {
+                    line += newlines as u64;
                     column = 1;
-                } else if byte & 0xC0 != 0x80 {
-                    // Not a UTF-8 continuation byte: a new character.
-                    column += 1;
+                    last + 1
                 }
-            }
+                None => 0,
+            };
+            column +=
+                bytes[line_start..].iter().filter(|&&byte| byte & 0xC0 != 0x80).count() as u64;
             self.cursor = (offset, line, column);
         }
         Location::at(&self.file, line, column)
+    }
+
+    /// `piece` as the slice of the document it is. quick-xml reads a document in memory without
+    /// copying, but ties what it hands out to the event; this gives it the document's lifetime.
+    fn within(&self, piece: &str) -> Cow<'a, str> {
+        let text: &'a str = self.text;
+        (piece.as_ptr() as usize)
+            .checked_sub(text.as_ptr() as usize)
+            .and_then(|from| text.get(from..from + piece.len()))
+            .map_or_else(|| Cow::Owned(piece.to_owned()), Cow::Borrowed)
     }
 
     fn error(&mut self, offset: usize, kind: ImportErrorKind) -> ImportError {
@@ -103,7 +123,7 @@ impl<'a> XmlReader<'a> {
     }
 
     /// The next event, `None` at the end of the document.
-    pub(crate) fn next(&mut self) -> Result<Option<XmlEvent>, ImportError> {
+    pub(crate) fn next(&mut self) -> Result<Option<XmlEvent<'a>>, ImportError> {
         if let Some(name) = self.pending_end.take() {
             self.depth -= 1;
             return Ok(Some(XmlEvent::End { name }));
@@ -127,26 +147,20 @@ impl<'a> XmlReader<'a> {
                 Event::Start(start) => {
                     self.depth += 1;
                     let location = self.location(offset);
-                    return Ok(Some(XmlEvent::Start {
-                        name: local(start.local_name().as_ref()),
-                        attributes: self.attributes(&start, offset)?,
-                        location,
-                    }));
+                    let (name, attributes) = self.tag(&start, offset)?;
+                    return Ok(Some(XmlEvent::Start { name, attributes, location }));
                 }
                 Event::Empty(start) => {
                     self.depth += 1;
                     let location = self.location(offset);
-                    let name = local(start.local_name().as_ref());
+                    let (name, attributes) = self.tag(&start, offset)?;
                     self.pending_end = Some(name.clone());
-                    return Ok(Some(XmlEvent::Start {
-                        name,
-                        attributes: self.attributes(&start, offset)?,
-                        location,
-                    }));
+                    return Ok(Some(XmlEvent::Start { name, attributes, location }));
                 }
                 Event::End(end) => {
                     self.depth = self.depth.saturating_sub(1);
-                    return Ok(Some(XmlEvent::End { name: local(end.local_name().as_ref()) }));
+                    let name = self.within(end.local_name().as_ref());
+                    return Ok(Some(XmlEvent::End { name }));
                 }
                 Event::Text(text) => {
                     let content = text.xml10_content();
@@ -156,10 +170,10 @@ impl<'a> XmlReader<'a> {
                             ImportErrorKind::XmlTextTooLong { limit: MAX_TEXT_BYTES },
                         ));
                     }
-                    return Ok(Some(XmlEvent::Text(content.into_owned())));
+                    return Ok(Some(XmlEvent::Text(content)));
                 }
                 Event::CData(data) => {
-                    return Ok(Some(XmlEvent::Text(data.into_inner().into_owned())));
+                    return Ok(Some(XmlEvent::Text(data.into_inner())));
                 }
                 Event::GeneralRef(reference) => {
                     let name = reference.xml10_content().into_owned();
@@ -169,7 +183,7 @@ impl<'a> XmlReader<'a> {
                         quick_xml::escape::resolve_predefined_entity(&name).map(str::to_owned)
                     };
                     return match resolved {
-                        Some(text) => Ok(Some(XmlEvent::Text(text))),
+                        Some(text) => Ok(Some(XmlEvent::Text(Cow::Owned(text)))),
                         None => Err(self.error(offset, ImportErrorKind::XmlEntity(name))),
                     };
                 }
@@ -183,38 +197,66 @@ impl<'a> XmlReader<'a> {
 
     /// The next event; `None` at the end of the document, or at malformed XML, whose error is
     /// added to `errors` beside those the importer found before it.
-    pub(crate) fn next_or_note(&mut self, errors: &mut Vec<ImportError>) -> Option<XmlEvent> {
+    pub(crate) fn next_or_note(&mut self, errors: &mut Vec<ImportError>) -> Option<XmlEvent<'a>> {
         self.next().unwrap_or_else(|err| {
             errors.push(err);
             None
         })
     }
 
-    fn attributes(
+    /// A start tag's local name and attributes, borrowed from the document.
+    fn tag(
         &mut self,
         start: &quick_xml::events::BytesStart<'_>,
         offset: usize,
-    ) -> Result<Vec<(String, String)>, ImportError> {
+    ) -> Result<(Cow<'a, str>, Attributes<'a>), ImportError> {
+        let name_len = start.name().as_ref().len();
+        let name = self.within(start.local_name().as_ref());
+        let content = self.within(start.as_ref());
+        let content: &'a str = match content {
+            Cow::Borrowed(content) => content,
+            // Never for a document in memory; an owned tag is read through a copy.
+            Cow::Owned(owned) => {
+                let attributes = self.attributes(&owned, name_len, offset)?;
+                let owned_attributes = attributes
+                    .into_iter()
+                    .map(|(key, value)| {
+                        (Cow::Owned(key.into_owned()), Cow::Owned(value.into_owned()))
+                    })
+                    .collect();
+                return Ok((name, owned_attributes));
+            }
+        };
+        Ok((name, self.attributes(content, name_len, offset)?))
+    }
+
+    fn attributes<'t>(
+        &mut self,
+        content: &'t str,
+        name_len: usize,
+        offset: usize,
+    ) -> Result<Attributes<'t>, ImportError> {
         let mut out = Vec::new();
-        for attribute in start.attributes() {
+        for attribute in quick_xml::events::attributes::Attributes::new(content, name_len) {
             let attribute = attribute
                 .map_err(|err| self.error(offset, ImportErrorKind::Xml(err.to_string())))?;
             let value = attribute
                 .normalized_value(quick_xml::XmlVersion::Implicit1_0)
                 .map_err(|err| self.error(offset, ImportErrorKind::Xml(err.to_string())))?;
-            out.push((local(attribute.key.local_name().as_ref()), value.into_owned()));
+            let key = attribute.key.local_name();
+            let key: &'t str = key.into_inner();
+            out.push((Cow::Borrowed(key), value));
         }
         Ok(out)
     }
 }
 
-fn local(name: &str) -> String {
-    name.to_owned()
-}
-
 /// The value of an attribute by local name.
-pub(crate) fn attribute<'a>(attributes: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    attributes.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
+pub(crate) fn attribute<'v, K: AsRef<str>, V: AsRef<str>>(
+    attributes: &'v [(K, V)],
+    name: &str,
+) -> Option<&'v str> {
+    attributes.iter().find(|(key, _)| key.as_ref() == name).map(|(_, value)| value.as_ref())
 }
 
 #[cfg(test)]
@@ -232,7 +274,7 @@ mod tests {
                     location.column.unwrap()
                 )),
                 Ok(Some(XmlEvent::End { name })) => out.push(format!("</{name}>")),
-                Ok(Some(XmlEvent::Text(text))) => out.push(text),
+                Ok(Some(XmlEvent::Text(text))) => out.push(text.into_owned()),
                 Ok(None) => return Ok(out),
                 Err(err) => return Err(err.to_string()),
             }
