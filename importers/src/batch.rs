@@ -51,17 +51,17 @@ pub struct ImportBatch {
 impl ImportBatch {
     /// Adds another file's batch to this one.
     pub fn extend(&mut self, other: ImportBatch) {
-        self.registries.extend(other.registries);
-        self.variables.extend(other.variables);
-        self.warnings.extend(other.warnings);
-        self.files.extend(other.files);
+        append(&mut self.registries, other.registries);
+        append(&mut self.variables, other.variables);
+        append(&mut self.warnings, other.warnings);
+        append(&mut self.files, other.files);
         if other.dump.is_some() {
             self.dump = other.dump;
         }
-        self.code_systems.extend(other.code_systems);
-        self.shared_definitions.extend(other.shared_definitions);
-        self.value_sets.extend(other.value_sets);
-        self.code_maps.extend(other.code_maps);
+        append(&mut self.code_systems, other.code_systems);
+        append(&mut self.shared_definitions, other.shared_definitions);
+        append(&mut self.value_sets, other.value_sets);
+        append(&mut self.code_maps, other.code_maps);
     }
 
     /// A readable rendering of what was read, as the golden fixtures record it.
@@ -283,5 +283,15 @@ impl ImportBatch {
             draft,
             who: who.to_owned(),
         }
+    }
+}
+
+/// `more` after `into`; taken whole when `into` is empty, as it is for the first file of an
+/// import, so that a large file's values are not copied into a second buffer.
+fn append<T>(into: &mut Vec<T>, more: Vec<T>) {
+    if into.is_empty() {
+        *into = more;
+    } else {
+        into.extend(more);
     }
 }

@@ -85,31 +85,34 @@ pub(crate) fn read(
             }
             XmlEvent::Text(piece) => text_buffer.push_str(&piece),
             XmlEvent::End { name } => {
-                let value = std::mem::take(&mut text_buffer).trim().to_owned();
                 if name == "variable" {
                     builders.extend(current.take());
-                    continue;
                 }
-                let Some(variable) = current.as_mut() else { continue };
-                let some = |text: String| Some(text).filter(|t| !t.is_empty());
-                match name.as_ref() {
-                    "name" => variable.name = some(value),
-                    "description" => variable.description = some(value),
-                    "type" => variable.data_type = some(value),
-                    "unit" => variable.unit = some(value),
-                    "logical_min" => variable.min = values::number(&value).ok(),
-                    "logical_max" => variable.max = values::number(&value).ok(),
-                    "value" => match variable.value_code.take() {
-                        Some((code, location)) => variable.values.push((code, value, location)),
-                        None => errors.push(ImportError::new(
-                            variable.location.clone().field("value/@code"),
-                            ImportErrorKind::EmptyCategoryCode {
-                                variable: variable.name.clone().unwrap_or_default(),
-                            },
-                        )),
-                    },
-                    _ => {}
+                if let Some(variable) = current.as_mut() {
+                    let value = text_buffer.trim();
+                    let some = || Some(value.to_owned()).filter(|t| !t.is_empty());
+                    match name.as_ref() {
+                        "name" => variable.name = some(),
+                        "description" => variable.description = some(),
+                        "type" => variable.data_type = some(),
+                        "unit" => variable.unit = some(),
+                        "logical_min" => variable.min = values::number(value).ok(),
+                        "logical_max" => variable.max = values::number(value).ok(),
+                        "value" => match variable.value_code.take() {
+                            Some((code, location)) => {
+                                variable.values.push((code, value.to_owned(), location))
+                            }
+                            None => errors.push(ImportError::new(
+                                variable.location.clone().field("value/@code"),
+                                ImportErrorKind::EmptyCategoryCode {
+                                    variable: variable.name.clone().unwrap_or_default(),
+                                },
+                            )),
+                        },
+                        _ => {}
+                    }
                 }
+                text_buffer.clear();
             }
         }
     }
@@ -134,16 +137,17 @@ pub(crate) fn read(
         }
     };
     let source = SourceFile { path: file.to_owned(), format: FORMAT.to_owned() };
-    let mut variables: Vec<IncomingVariable> = Vec::new();
-    for builder in builders {
-        let Some(name) = builder.name.clone() else {
+    let mut variables: Vec<IncomingVariable> = Vec::with_capacity(builders.len());
+    // Each builder's strings move into its variable: a large dictionary is not held twice.
+    for mut builder in builders {
+        let Some(name) = builder.name.take() else {
             errors.push(ImportError::new(
                 builder.location.clone().field("name"),
                 ImportErrorKind::EmptyName,
             ));
             continue;
         };
-        let type_text = builder.data_type.clone().unwrap_or_default();
+        let type_text = builder.data_type.take().unwrap_or_default();
         let data_type = match type_text.to_lowercase().as_str() {
             "string" | "" => DataType::Text,
             "integer" | "int" => DataType::Integer,
@@ -153,18 +157,18 @@ pub(crate) fn read(
             _ => {
                 errors.push(ImportError::new(
                     builder.location.clone().field("type"),
-                    ImportErrorKind::UnknownDataType { found: type_text.clone(), expected: TYPES },
+                    ImportErrorKind::UnknownDataType { found: type_text, expected: TYPES },
                 ));
                 continue;
             }
         };
         let mut categories: Vec<Category> = Vec::new();
-        for (code, label, location) in &builder.values {
-            if let Some(first) = categories.iter().find(|category| &category.code == code) {
+        for (code, label, location) in std::mem::take(&mut builder.values) {
+            if let Some(first) = categories.iter().find(|category| category.code == code) {
                 errors.push(ImportError::new(
-                    location.clone().field("value/@code"),
+                    location.field("value/@code"),
                     ImportErrorKind::DuplicateCategory {
-                        code: code.clone(),
+                        code,
                         variable: name.clone(),
                         first_line: builder.location.line.unwrap_or(1),
                         first_label: first.label.best().unwrap_or("").to_owned(),
@@ -173,9 +177,9 @@ pub(crate) fn read(
                 continue;
             }
             categories.push(Category {
-                code: code.clone(),
-                missing: values::is_missing_label(label),
-                label: LocalizedText { nb: None, en: Some(label.clone()) },
+                code,
+                missing: values::is_missing_label(&label),
+                label: LocalizedText { nb: None, en: Some(label) },
                 order: categories.len() as u32,
                 period: Period::default(),
             });
@@ -187,8 +191,8 @@ pub(crate) fn read(
             continue;
         };
         let mut definition = VariableDefinition {
-            label: LocalizedText { nb: None, en: builder.description.clone() },
-            unit: builder.unit.clone(),
+            label: LocalizedText { nb: None, en: builder.description.take() },
+            unit: builder.unit.take(),
             ..VariableDefinition::of_type(if categories.iter().any(|c| !c.missing) {
                 DataType::Categorical
             } else {

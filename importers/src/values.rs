@@ -53,9 +53,11 @@ const MISSING_LABELS: &[&str] = &[
 /// True when an answer label means the answer is missing.
 pub(crate) fn is_missing_label(label: &str) -> bool {
     let normalized = label.trim().trim_end_matches(['.', ':']).to_lowercase();
-    MISSING_LABELS
-        .iter()
-        .any(|missing| normalized == *missing || normalized.starts_with(&format!("{missing}/")))
+    MISSING_LABELS.iter().any(|missing| {
+        normalized
+            .strip_prefix(missing)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
 }
 
 #[cfg(test)]
