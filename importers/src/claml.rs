@@ -118,7 +118,7 @@ pub(crate) fn read(text: &str, file: &str) -> Result<ImportBatch, ImportErrors> 
                 "Rubric" => preferred_rubric = false,
                 "Label" => {
                     if let (Some(done), Some(class)) = (label.take(), open.as_mut()) {
-                        let text = done.text.split_whitespace().collect::<Vec<_>>().join(" ");
+                        let text = crate::values::collapse_whitespace(&done.text);
                         // A label without `xml:lang` is taken as English, the language of
                         // WHO's own releases.
                         let slot = match done.language.as_deref() {
@@ -164,7 +164,7 @@ pub(crate) fn read(text: &str, file: &str) -> Result<ImportBatch, ImportErrors> 
         });
         "unversioned".to_owned()
     });
-    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    let title = crate::values::collapse_whitespace(&title);
     let system = CodeSystem {
         id: CodeSystemId(id.clone()),
         name: if title.is_empty() { id.clone() } else { title },

@@ -53,7 +53,7 @@ fn is_english(language: &str) -> bool {
 
 /// Sets the text's slot for the language, once, with its whitespace collapsed.
 fn set(text: &mut LocalizedText, english: bool, value: &str) {
-    let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
+    let value = values::collapse_whitespace(value);
     if value.is_empty() {
         return;
     }
@@ -76,11 +76,13 @@ pub(crate) fn read(
     // Whether each open element's text is English (`xml:lang` en*, inherited); else Norwegian.
     let mut english: Vec<bool> = Vec::new();
     let mut text_buffer = String::new();
+    let mut ended = String::new();
     let mut study_title = LocalizedText::default();
     let mut study_id: Option<String> = None;
     let mut abstract_text = LocalizedText::default();
-    let mut vars: Vec<VarBuilder> = Vec::new();
-    let mut current: Option<VarBuilder> = None;
+    // Boxed: a builder is large, and the list of them grows by copying.
+    let mut vars: Vec<Box<VarBuilder>> = Vec::new();
+    let mut current: Option<Box<VarBuilder>> = None;
     // The `type` of the `notes` element being read: `unit`, `validity`, `code_system`, ...
     let mut note_kind: Option<String> = None;
     while let Some(event) = reader.next_or_note(&mut errors) {
@@ -101,7 +103,7 @@ pub(crate) fn read(
                             path.push(name);
                             continue;
                         };
-                        current = Some(VarBuilder {
+                        current = Some(Box::new(VarBuilder {
                             name: var_name.trim().to_owned(),
                             location: location.clone(),
                             version: 1,
@@ -111,7 +113,7 @@ pub(crate) fn read(
                             category: None,
                             category_lines: Vec::new(),
                             note_location: None,
-                        });
+                        }));
                     }
                     ("catgry", Some("var")) => {
                         if let Some(var) = current.as_mut() {
@@ -155,8 +157,11 @@ pub(crate) fn read(
                 let language = english.pop().unwrap_or(false);
                 path.pop();
                 let parent = path.last().map(AsRef::as_ref);
-                let value = std::mem::take(&mut text_buffer);
-                let value = value.trim();
+                // The element's text moves to `ended` and the buffer starts again empty; both
+                // keep their capacity.
+                std::mem::swap(&mut text_buffer, &mut ended);
+                text_buffer.clear();
+                let value = ended.trim();
                 let in_study = path.iter().any(|p| p == "stdyDscr");
                 match (name.as_ref(), parent) {
                     ("titl", Some("titlStmt")) if in_study => {
@@ -279,7 +284,7 @@ pub(crate) fn read(
     order.sort_by_key(|&index| (first_of[vars[index].name.as_str()], vars[index].version));
     let mut variables = Vec::with_capacity(vars.len());
     let mut errors = Vec::new();
-    let mut vars: Vec<Option<VarBuilder>> = vars.into_iter().map(Some).collect();
+    let mut vars: Vec<Option<Box<VarBuilder>>> = vars.into_iter().map(Some).collect();
     for index in order {
         let Some(mut var) = vars[index].take() else { continue };
         let Ok(key) = variable_key(&registry_id, &var.name, var.location.clone())

@@ -132,7 +132,7 @@ pub(crate) fn read(
             continue;
         };
         let definition = VariableDefinition {
-            label: LocalizedText::nb(&field_label.split_whitespace().collect::<Vec<_>>().join(" ")),
+            label: LocalizedText::nb(&crate::values::collapse_whitespace(field_label)),
             ..VariableDefinition::of_type(data_type_value)
         };
         first_lines.record(variable_name, row.line);

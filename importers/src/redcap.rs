@@ -47,7 +47,7 @@ pub(crate) fn strip_html(text: &str) -> String {
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
         .replace("&amp;", "&");
-    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::values::collapse_whitespace(&decoded)
 }
 
 /// Reads a REDCap data dictionary into variables of `registry`, with labels in `language`.

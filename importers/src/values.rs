@@ -50,6 +50,18 @@ const MISSING_LABELS: &[&str] = &[
     "not stated",
 ];
 
+/// The text with each run of whitespace as one space, and none at either end.
+pub(crate) fn collapse_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
 /// True when an answer label means the answer is missing.
 pub(crate) fn is_missing_label(label: &str) -> bool {
     let normalized = label.trim().trim_end_matches(['.', ':']).to_lowercase();

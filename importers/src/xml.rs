@@ -90,11 +90,10 @@ impl<'a> XmlReader<'a> {
         if offset >= from {
             let bytes = &self.text.as_bytes()[from..offset];
             // Lines by their newlines, then characters (bytes that do not continue a UTF-8
-            // sequence) since the last one: two passes the compiler turns into vector code.
-            let newlines = bytes.iter().filter(|&&byte| byte == b'\n').count();
-            let line_start = match bytes.iter().rposition(|&byte| byte == b'\n') {
+            // sequence) since the last one.
+            let line_start = match memchr::memrchr(b'\n', bytes) {
                 Some(last) => {
-                    line += newlines as u64;
+                    line += memchr::memchr_iter(b'\n', bytes).count() as u64;
                     column = 1;
                     last + 1
                 }
