@@ -1,8 +1,9 @@
 //! XML import throughput against its ceiling: for each XML importer (DDI-Codebook, dbGaP, FHIR
-//! CodeSystem, ClaML) a large generated file is read by the importer, and the same bytes by a
+//! CodeSystem, ClaML) a large generated file is read by the importer loaded whole (as uploads
+//! are), read as it goes from the file (as `varkat import` reads it), and the same bytes by a
 //! bare quick-xml pass that only pulls events (what no importer can beat). Each run is a child
-//! process, so that its peak memory is its own. Prints MB/s, the share of the ceiling, and
-//! peak memory.
+//! process, so that its peak memory is its own. Prints MB/s and peak memory of both reads, and
+//! the loaded read's share of the ceiling.
 //!
 //! Run with `cargo run --release -p bench --bin xml-bench [MEGABYTES]` (default 50 per file).
 
@@ -17,32 +18,44 @@ use importers::{InputFile, ReadOptions};
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let [_, mode, path] = args.as_slice()
-        && (mode == "--import" || mode == "--bare")
+        && ["--import", "--stream", "--bare"].contains(&mode.as_str())
     {
-        child(mode == "--import", Path::new(path));
+        child(mode, Path::new(path));
         return;
     }
     let megabytes: usize = args.get(1).and_then(|mb| mb.parse().ok()).unwrap_or(50);
     let work = tempfile::tempdir().expect("a temporary directory");
     println!("XML import against a bare quick-xml pass, ~{megabytes} MB per file\n");
     println!(
-        "{:<14} {:>8} {:>10} {:>12} {:>11} {:>9} {:>12}",
-        "format", "MB", "items", "import MB/s", "bare MB/s", "of bare", "peak MiB"
+        "{:<14} {:>6} {:>8} {:>12} {:>9} {:>12} {:>9} {:>10} {:>8}",
+        "format",
+        "MB",
+        "items",
+        "loaded MB/s",
+        "peak MiB",
+        "stream MB/s",
+        "peak MiB",
+        "bare MB/s",
+        "of bare"
     );
     for (format, generate) in GENERATORS {
         let path = work.path().join(format!("{format}.xml"));
         std::fs::write(&path, generate(megabytes * 1_000_000)).expect("write the generated file");
         let import = run_child("--import", &path);
+        let stream = run_child("--stream", &path);
         let bare = run_child("--bare", &path);
+        assert_eq!(import.items, stream.items, "{format}: read as it goes, the same items");
         println!(
-            "{:<14} {:>8.1} {:>10} {:>12.1} {:>11.1} {:>8.0}% {:>12}",
+            "{:<14} {:>6.1} {:>8} {:>12.1} {:>9} {:>12.1} {:>9} {:>10.1} {:>7.0}%",
             format,
             import.megabytes,
             import.items,
             import.megabytes / import.seconds,
+            import.peak_mib,
+            stream.megabytes / stream.seconds,
+            stream.peak_mib,
             bare.megabytes / bare.seconds,
             100.0 * bare.seconds / import.seconds,
-            import.peak_mib,
         );
     }
 }
@@ -73,15 +86,28 @@ fn run_child(mode: &str, path: &Path) -> Figures {
 /// One measurement in this process: the importer (variables and codes found) or the bare pass
 /// (events pulled), both from the file's bytes to the end of the document.
 #[expect(clippy::print_stdout, reason = "the child hands its figures to the parent")]
-fn child(import: bool, path: &Path) {
+fn child(mode: &str, path: &Path) {
+    let count = |batch: importers::ImportBatch| {
+        batch.variables.len()
+            + batch.code_systems.iter().map(|(_, version)| version.concepts.len()).sum::<usize>()
+    };
+    if mode == "--stream" {
+        // The file is read as `varkat import` reads it: as it goes, never whole in memory.
+        let megabytes = std::fs::metadata(path).expect("the generated file").len() as f64 / 1e6;
+        let start = Instant::now();
+        let batch = importers::read_paths(&[path.to_path_buf()], &ReadOptions::default())
+            .expect("the file imports");
+        let items = count(batch);
+        let seconds = start.elapsed().as_secs_f64();
+        println!("{megabytes} {items} {seconds} {}", bench::peak_rss_kib() / 1024);
+        return;
+    }
     let bytes = std::fs::read(path).expect("read the generated file");
     let megabytes = bytes.len() as f64 / 1e6;
     let start = Instant::now();
-    let items = if import {
+    let items = if mode == "--import" {
         let input = InputFile { path: path.display().to_string(), bytes };
-        let batch = importers::read(&[input], &ReadOptions::default()).expect("the file imports");
-        batch.variables.len()
-            + batch.code_systems.iter().map(|(_, version)| version.concepts.len()).sum::<usize>()
+        count(importers::read(&[input], &ReadOptions::default()).expect("the file imports"))
     } else {
         bare_pass(&bytes)
     };

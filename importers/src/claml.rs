@@ -44,8 +44,7 @@ struct OpenLabel {
 }
 
 /// Reads a ClaML document as one code system version.
-pub(crate) fn read(text: &str, file: &str) -> Result<ImportBatch, ImportErrors> {
-    let mut reader = XmlReader::new(text, file);
+pub(crate) fn read(mut reader: XmlReader<'_>, file: &str) -> Result<ImportBatch, ImportErrors> {
     let (mut name, mut version, mut title, mut uid) = (None, None, String::new(), None);
     let mut in_title = false;
     let mut classes: Vec<RawClass> = Vec::new();

@@ -33,11 +33,10 @@ struct VariableBuilder {
 
 /// Reads a dbGaP data dictionary.
 pub(crate) fn read(
-    text: &str,
+    mut reader: XmlReader<'_>,
     file: &str,
     registry: Option<&RegistryId>,
 ) -> Result<ImportBatch, ImportErrors> {
-    let mut reader = XmlReader::new(text, file);
     let mut errors = Vec::new();
     let mut study: Option<String> = None;
     let mut builders: Vec<VariableBuilder> = Vec::new();

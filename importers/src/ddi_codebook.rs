@@ -65,11 +65,10 @@ fn set(text: &mut LocalizedText, english: bool, value: &str) {
 
 /// Reads a DDI-Codebook document. `registry` overrides the study's `IDNo`.
 pub(crate) fn read(
-    text: &str,
+    mut reader: XmlReader<'_>,
     file: &str,
     registry: Option<&RegistryId>,
 ) -> Result<ImportBatch, ImportErrors> {
-    let mut reader = XmlReader::new(text, file);
     let mut errors: Vec<ImportError> = Vec::new();
     let mut warnings: Vec<Warning> = Vec::new();
     let mut path: Vec<Cow<'_, str>> = Vec::new();

@@ -28,6 +28,9 @@ impl ImportError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[serde(tag = "error", rename_all = "snake_case")]
 pub enum ImportErrorKind {
+    /// The file could not be opened or read.
+    #[error("cannot read the file: {0}")]
+    Unreadable(String),
     /// Bytes that the chosen encoding cannot decode.
     #[error("byte {byte} is not valid {encoding}{hint}")]
     InvalidEncoding {

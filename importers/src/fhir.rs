@@ -185,8 +185,7 @@ fn collect_json(
 }
 
 /// Reads a FHIR resource in XML.
-pub(crate) fn read_xml(text: &str, file: &str) -> Result<ImportBatch, ImportErrors> {
-    let mut reader = XmlReader::new(text, file);
+pub(crate) fn read_xml(mut reader: XmlReader<'_>, file: &str) -> Result<ImportBatch, ImportErrors> {
     let mut resource = Resource::default();
     let mut path: Vec<Cow<'_, str>> = Vec::new();
     // Indexes into `resource.concepts` of the concepts being read, innermost last.

@@ -36,6 +36,7 @@ use std::str::FromStr;
 use catalog::RegistryId;
 
 use crate::table::Table;
+use crate::xml::XmlReader;
 
 pub use batch::{ImportBatch, Warning};
 pub use encoding::{Encoding, decode};
@@ -354,6 +355,121 @@ impl Detected {
 enum Content<'a> {
     Text(std::borrow::Cow<'a, str>),
     Table(Table),
+    /// A file in an XML format read in one pass, read as it goes (`read_paths`).
+    Stream(std::path::PathBuf),
+}
+
+/// An input of `read_inputs`: a file in memory, or one to read as it goes, its format known.
+enum Input<'a> {
+    Loaded(&'a InputFile),
+    Streamed { path: String, file: std::path::PathBuf, kind: Detected },
+}
+
+/// How much of a file is looked at to tell whether it can be read as it goes.
+const SNIFF_BYTES: u64 = 64 << 10;
+
+/// Reads the files at `paths` as one import, as `read` does, except that a file in an XML format
+/// read in one pass (DDI-Codebook, dbGaP, FHIR, ClaML) and in UTF-8 is read as it goes: however
+/// large, its text is never whole in memory.
+pub fn read_paths(
+    paths: &[std::path::PathBuf],
+    options: &ReadOptions,
+) -> Result<ImportBatch, ImportErrors> {
+    let mut loaded: Vec<InputFile> = Vec::new();
+    let mut order: Vec<Result<usize, (String, std::path::PathBuf, Detected)>> = Vec::new();
+    let mut errors = Vec::new();
+    for file in paths {
+        let path = file.display().to_string();
+        let unreadable = |err: std::io::Error| {
+            ImportError::new(Location::file(&path), ImportErrorKind::Unreadable(err.to_string()))
+        };
+        match streamable(file, &path, options) {
+            Ok(Some(kind)) => order.push(Err((path, file.clone(), kind))),
+            Ok(None) => match std::fs::read(file) {
+                Ok(bytes) => {
+                    order.push(Ok(loaded.len()));
+                    loaded.push(InputFile { path, bytes });
+                }
+                Err(err) => errors.push(unreadable(err)),
+            },
+            Err(err) => errors.push(unreadable(err)),
+        }
+    }
+    if let Some(errors) = ImportErrors::from_vec(errors) {
+        return Err(errors);
+    }
+    let inputs = order
+        .into_iter()
+        .map(|input| match input {
+            Ok(index) => Input::Loaded(&loaded[index]),
+            Err((path, file, kind)) => Input::Streamed { path, file, kind },
+        })
+        .collect();
+    read_inputs(inputs, options)
+}
+
+/// The format of a file that can be read as it goes, from its first bytes; `None` when it must
+/// be loaded: another format, another encoding, or a start that does not say.
+fn streamable(
+    file: &std::path::Path,
+    path: &str,
+    options: &ReadOptions,
+) -> std::io::Result<Option<Detected>> {
+    use std::io::Read as _;
+    if options.encoding == Encoding::Latin1 {
+        return Ok(None);
+    }
+    let mut prefix = Vec::new();
+    std::fs::File::open(file)?.take(SNIFF_BYTES).read_to_end(&mut prefix)?;
+    if spreadsheet::is_spreadsheet(&prefix)
+        || prefix.starts_with(&[0xFF, 0xFE])
+        || prefix.starts_with(&[0xFE, 0xFF])
+    {
+        return Ok(None);
+    }
+    // Only a character cut off at the end of the sample is forgiven; any other invalid byte is
+    // left to the loaded path, whose message suggests --encoding latin1.
+    let text = match std::str::from_utf8(&prefix) {
+        Ok(text) => text,
+        Err(err) if err.error_len().is_none() => {
+            std::str::from_utf8(&prefix[..err.valid_up_to()]).unwrap_or_default()
+        }
+        Err(_) => return Ok(None),
+    };
+    let text = text.trim_start_matches('\u{feff}');
+    let kind = match (options.format, detect(text, path)) {
+        (Some(format), found) => forced(format, found.ok()),
+        (None, Ok(kind)) => kind,
+        (None, Err(_)) => return Ok(None),
+    };
+    Ok(matches!(
+        kind,
+        Detected::DdiCodebook | Detected::Dbgap | Detected::FhirXml | Detected::Claml
+    )
+    .then_some(kind))
+}
+
+/// An XML reader over a file's text, or over the file itself when it is read as it goes.
+fn xml_reader<'a>(content: &'a Content<'_>, path: &str) -> Result<XmlReader<'a>, ImportErrors> {
+    match content {
+        Content::Stream(file) => {
+            let opened = std::fs::File::open(file).map_err(|err| {
+                ImportErrors::one(
+                    Location::file(path),
+                    ImportErrorKind::Unreadable(err.to_string()),
+                )
+            })?;
+            Ok(XmlReader::streaming(
+                Box::new(std::io::BufReader::with_capacity(1 << 16, opened)),
+                path,
+            ))
+        }
+        Content::Text(text) => Ok(XmlReader::new(text, path)),
+        Content::Table(_) => Err(ImportErrors::one(
+            Location::file(path),
+            ImportErrorKind::NotATableFormat { format: "xml" },
+        )),
+    }
 }
 
 /// The sheets of a workbook to read, and what each is: those whose columns are a table format
@@ -430,10 +546,21 @@ fn workbook_sheets(
 /// The categories table of an Opal dictionary goes with the variables table named before it
 /// (or, if it comes first, the first one).
 pub fn read(files: &[InputFile], options: &ReadOptions) -> Result<ImportBatch, ImportErrors> {
+    read_inputs(files.iter().map(Input::Loaded).collect(), options)
+}
+
+fn read_inputs(inputs: Vec<Input<'_>>, options: &ReadOptions) -> Result<ImportBatch, ImportErrors> {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let mut detected: Vec<(String, Detected, Content<'_>)> = Vec::new();
-    for file in files {
+    for input in inputs {
+        let file = match input {
+            Input::Loaded(file) => file,
+            Input::Streamed { path, file, kind } => {
+                detected.push((path, kind, Content::Stream(file)));
+                continue;
+            }
+        };
         let path = file.path.as_str();
         if spreadsheet::is_spreadsheet(&file.bytes) {
             let sheets = spreadsheet::sheets(&file.bytes, path).and_then(|(sheets, cells)| {
@@ -493,16 +620,22 @@ pub fn read(files: &[InputFile], options: &ReadOptions) -> Result<ImportBatch, I
     for (index, (path, kind, content)) in detected.iter().enumerate() {
         let result = match (kind, content) {
             (Detected::VarkatJson, Content::Text(text)) => varkat_json::read(text, path),
-            (Detected::DdiCodebook, Content::Text(text)) => {
-                ddi_codebook::read(text, path, registry)
+            (Detected::DdiCodebook, content @ (Content::Text(_) | Content::Stream(_))) => {
+                xml_reader(content, path).and_then(|xml| ddi_codebook::read(xml, path, registry))
             }
-            (Detected::Dbgap, Content::Text(text)) => dbgap::read(text, path, registry),
+            (Detected::Dbgap, content @ (Content::Text(_) | Content::Stream(_))) => {
+                xml_reader(content, path).and_then(|xml| dbgap::read(xml, path, registry))
+            }
             (Detected::DdiLifecycle, Content::Text(text)) => {
                 ddi_lifecycle::read(text, path, registry)
             }
             (Detected::FhirJson, Content::Text(text)) => fhir::read_json(text, path),
-            (Detected::FhirXml, Content::Text(text)) => fhir::read_xml(text, path),
-            (Detected::Claml, Content::Text(text)) => claml::read(text, path),
+            (Detected::FhirXml, content @ (Content::Text(_) | Content::Stream(_))) => {
+                xml_reader(content, path).and_then(|xml| fhir::read_xml(xml, path))
+            }
+            (Detected::Claml, content @ (Content::Text(_) | Content::Stream(_))) => {
+                xml_reader(content, path).and_then(|xml| claml::read(xml, path))
+            }
             (Detected::SharedDefinitions, Content::Text(text)) => {
                 shared_definitions::read(text, path).map(|shared_definitions| ImportBatch {
                     files: vec![catalog::SourceFile {
@@ -544,7 +677,7 @@ pub fn read(files: &[InputFile], options: &ReadOptions) -> Result<ImportBatch, I
                     })
                     .find_map(|(_, (_, _, content))| match content {
                         Content::Table(categories) => Some(categories),
-                        Content::Text(_) => None,
+                        Content::Text(_) | Content::Stream(_) => None,
                     });
                 opal::read(table, categories, registry)
             }
@@ -563,7 +696,7 @@ pub fn read(files: &[InputFile], options: &ReadOptions) -> Result<ImportBatch, I
                     })
                     .find_map(|(_, (_, _, content))| match content {
                         Content::Table(codebook) => Some(codebook),
-                        Content::Text(_) => None,
+                        Content::Text(_) | Content::Stream(_) => None,
                     });
                 hhear::read(table, codebook, registry)
             }

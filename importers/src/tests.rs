@@ -273,3 +273,53 @@ fn a_variable_in_two_files_is_kept_once_or_refused() {
         "b.csv: variable `hunt/sex` is also defined, differently, in `a.csv`\n1 error found; nothing was imported"
     );
 }
+
+/// What `read` or `read_paths` gave, as a steward would see it.
+fn outcome(result: Result<ImportBatch, ImportErrors>) -> String {
+    match result {
+        Ok(batch) => batch.render(),
+        Err(errors) => errors.to_string(),
+    }
+}
+
+/// Every XML fixture, accepted or refused, reads the same as it goes (as `varkat import` reads
+/// files) as loaded whole (as uploads are read): the same catalog, the same located errors.
+#[test]
+fn xml_read_as_it_goes_is_xml_read_whole() {
+    let mut compared = 0;
+    for format in ["ddi-codebook", "dbgap", "fhir", "claml"] {
+        for outcome_dir in ["ok", "err"] {
+            let dir = fixtures().join(format).join(outcome_dir);
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.extension().is_none_or(|e| e != "xml") {
+                    continue;
+                }
+                let options = ReadOptions::default();
+                let whole = InputFile {
+                    path: path.display().to_string(),
+                    bytes: std::fs::read(&path).unwrap(),
+                };
+                assert_eq!(
+                    outcome(read_paths(std::slice::from_ref(&path), &options)),
+                    outcome(read(&[whole], &options)),
+                    "{}",
+                    path.display()
+                );
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared >= 10, "only {compared} XML fixtures found");
+}
+
+/// A file that cannot be opened is an error that names it, and nothing is read.
+#[test]
+fn a_missing_file_is_a_located_error() {
+    let missing = fixtures().join("ddi-codebook/ok/no-such-file.xml");
+    let errors = read_paths(std::slice::from_ref(&missing), &ReadOptions::default()).unwrap_err();
+    assert!(
+        errors.to_string().starts_with(&format!("{}: cannot read the file: ", missing.display())),
+        "{errors}"
+    );
+}

@@ -8,6 +8,7 @@
 //! byte offsets into line and column for every element, so that errors can point at them.
 
 use std::borrow::Cow;
+use std::io::{BufRead, Read};
 use std::sync::Arc;
 
 use quick_xml::Reader;
@@ -57,63 +58,156 @@ fn is_claml_doctype(content: &str) -> bool {
     )
 }
 
-/// Reads events from a whole document held in memory.
+/// Reads events from a document, held in memory (events borrow from it) or read as it goes
+/// (events are copies, and the document is never whole in memory).
 pub(crate) struct XmlReader<'a> {
-    reader: Reader<&'a [u8]>,
-    text: &'a str,
+    source: Source<'a>,
     file: Arc<str>,
     depth: usize,
     pending_end: Option<Cow<'a, str>>,
-    /// The last offset turned into a position, and its line and column, so that each position
-    /// is found by counting only the bytes since the last one (a dbGaP file is often one line).
-    cursor: (usize, u64, u64),
+}
+
+enum Source<'a> {
+    Memory {
+        reader: Reader<&'a [u8]>,
+        text: &'a str,
+        /// The last offset turned into a position, and its line and column, so that each
+        /// position is found by counting only the bytes since the last one (a dbGaP file is
+        /// often one line).
+        cursor: (usize, u64, u64),
+    },
+    Stream {
+        reader: Reader<Counted<Box<dyn BufRead + 'a>>>,
+        buffer: Vec<u8>,
+        /// The line and column where the event being read starts.
+        event_start: (u64, u64),
+    },
+}
+
+/// A source that counts the lines and characters quick-xml consumes, so that a document read
+/// as it goes has positions without being kept.
+struct Counted<R> {
+    inner: R,
+    line: u64,
+    column: u64,
+}
+
+/// The line and column after `bytes`, from those before them: lines by their newlines, then
+/// characters (bytes that do not continue a UTF-8 sequence) since the last one.
+fn advance((mut line, mut column): (u64, u64), bytes: &[u8]) -> (u64, u64) {
+    let line_start = match memchr::memrchr(b'\n', bytes) {
+        Some(last) => {
+            line += memchr::memchr_iter(b'\n', bytes).count() as u64;
+            column = 1;
+            last + 1
+        }
+        None => 0,
+    };
+    column += bytes[line_start..].iter().filter(|&&byte| byte & 0xC0 != 0x80).count() as u64;
+    (line, column)
+}
+
+impl<R: BufRead> Read for Counted<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(out)?;
+        (self.line, self.column) = advance((self.line, self.column), &out[..n]);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Counted<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amount: usize) {
+        // The bytes consumed are the front of what the last `fill_buf` gave, still buffered.
+        if let Ok(bytes) = self.inner.fill_buf() {
+            let consumed = &bytes[..amount.min(bytes.len())];
+            (self.line, self.column) = advance((self.line, self.column), consumed);
+        }
+        self.inner.consume(amount);
+    }
 }
 
 impl<'a> XmlReader<'a> {
-    pub(crate) fn new(text: &'a str, file: &'a str) -> XmlReader<'a> {
+    pub(crate) fn new(text: &'a str, file: &str) -> XmlReader<'a> {
         let mut reader = Reader::from_str(text);
         reader.config_mut().expand_empty_elements = false;
         XmlReader {
-            reader,
-            text,
+            source: Source::Memory { reader, text, cursor: (0, 1, 1) },
             file: Arc::from(file),
             depth: 0,
             pending_end: None,
-            cursor: (0, 1, 1),
+        }
+    }
+
+    /// Reads a UTF-8 document as it goes, from `source`.
+    pub(crate) fn streaming(source: Box<dyn BufRead + 'a>, file: &str) -> XmlReader<'a> {
+        let mut reader = Reader::from_reader(Counted { inner: source, line: 1, column: 1 });
+        reader.config_mut().expand_empty_elements = false;
+        XmlReader {
+            source: Source::Stream { reader, buffer: Vec::new(), event_start: (1, 1) },
+            file: Arc::from(file),
+            depth: 0,
+            pending_end: None,
         }
     }
 
     /// The line and column (in characters) of a byte offset; offsets must not go backwards.
+    /// A document read as it goes knows only where the current event starts.
     pub(crate) fn location(&mut self, offset: usize) -> Location {
-        let offset = offset.min(self.text.len());
-        let (from, mut line, mut column) = self.cursor;
-        if offset >= from {
-            let bytes = &self.text.as_bytes()[from..offset];
-            // Lines by their newlines, then characters (bytes that do not continue a UTF-8
-            // sequence) since the last one.
-            let line_start = match memchr::memrchr(b'\n', bytes) {
-                Some(last) => {
-                    line += memchr::memchr_iter(b'\n', bytes).count() as u64;
-                    column = 1;
-                    last + 1
+        let (line, column) = match &mut self.source {
+            Source::Stream { event_start, .. } => *event_start,
+            Source::Memory { text, cursor, .. } => {
+                let offset = offset.min(text.len());
+                let (from, line, column) = *cursor;
+                if offset >= from {
+                    let (line, column) = advance((line, column), &text.as_bytes()[from..offset]);
+                    *cursor = (offset, line, column);
                 }
-                None => 0,
-            };
-            column +=
-                bytes[line_start..].iter().filter(|&&byte| byte & 0xC0 != 0x80).count() as u64;
-            self.cursor = (offset, line, column);
-        }
+                (cursor.1, cursor.2)
+            }
+        };
         Location::at(&self.file, line, column)
     }
 
     /// `piece` as the slice of the document it is. quick-xml reads a document in memory without
     /// copying, but ties what it hands out to the event; this gives it the document's lifetime.
+    /// A document read as it goes has no slices to give: `piece` is copied.
     fn within(&self, piece: &str) -> Cow<'a, str> {
-        let text: &'a str = self.text;
+        let Source::Memory { text, .. } = &self.source else {
+            return Cow::Owned(piece.to_owned());
+        };
+        let text: &'a str = text;
         (piece.as_ptr() as usize)
             .checked_sub(text.as_ptr() as usize)
             .and_then(|from| text.get(from..from + piece.len()))
             .map_or_else(|| Cow::Owned(piece.to_owned()), Cow::Borrowed)
+    }
+
+    /// Where the reader is, and the next event: borrowed from a document in memory, owned when
+    /// read as it goes.
+    fn read_event(&mut self) -> (usize, quick_xml::Result<Event<'a>>) {
+        match &mut self.source {
+            Source::Memory { reader, .. } => {
+                (reader.buffer_position() as usize, reader.read_event())
+            }
+            Source::Stream { reader, buffer, event_start } => {
+                let counted = reader.get_ref();
+                *event_start = (counted.line, counted.column);
+                buffer.clear();
+                let offset = reader.buffer_position() as usize;
+                (offset, reader.read_event_into(buffer).map(Event::into_owned))
+            }
+        }
+    }
+
+    fn error_position(&self) -> usize {
+        match &self.source {
+            Source::Memory { reader, .. } => reader.error_position() as usize,
+            Source::Stream { reader, .. } => reader.error_position() as usize,
+        }
     }
 
     fn error(&mut self, offset: usize, kind: ImportErrorKind) -> ImportError {
@@ -128,11 +222,11 @@ impl<'a> XmlReader<'a> {
             return Ok(Some(XmlEvent::End { name }));
         }
         loop {
-            let offset = self.reader.buffer_position() as usize;
-            let event = match self.reader.read_event() {
+            let (offset, event) = self.read_event();
+            let event = match event {
                 Ok(event) => event,
                 Err(err) => {
-                    let at = self.reader.error_position() as usize;
+                    let at = self.error_position();
                     return Err(self.error(at, ImportErrorKind::Xml(err.to_string())));
                 }
             };
@@ -263,7 +357,16 @@ mod tests {
     use super::*;
 
     fn all(text: &str) -> Result<Vec<String>, String> {
-        let mut reader = XmlReader::new(text, "t.xml");
+        events(XmlReader::new(text, "t.xml"))
+    }
+
+    /// The events of `text` read as it goes, a few bytes at a time.
+    fn streamed(text: &str) -> Result<Vec<String>, String> {
+        let source = std::io::BufReader::with_capacity(3, text.as_bytes());
+        events(XmlReader::streaming(Box::new(source), "t.xml"))
+    }
+
+    fn events(mut reader: XmlReader<'_>) -> Result<Vec<String>, String> {
         let mut out = Vec::new();
         loop {
             match reader.next() {
@@ -280,6 +383,17 @@ mod tests {
         }
     }
 
+    #[test]
+    fn read_as_it_goes_is_read_in_memory() {
+        for text in [
+            "<?xml version=\"1.0\"?>\n<a x=\"1\"\n   y='ø'>Fødsels&amp;år <![CDATA[<b>]]>\n  <b/>\n  <c>æ</c></a>",
+            "<a>\n <b>ok</c></a>",
+            "<a>\n  &nbsp;</a>",
+            "<!-- før -->\n<!DOCTYPE a [<!ENTITY x \"y\">]>\n<a/>",
+        ] {
+            assert_eq!(streamed(text), all(text), "{text}");
+        }
+    }
     #[test]
     fn predefined_entities_are_resolved() {
         assert_eq!(

@@ -2,9 +2,8 @@
 
 use std::fmt::Write;
 
-use anyhow::Context as _;
 use catalog::{ImportPlan, PlannedVersion, RegistryId};
-use importers::{Encoding, Format, InputFile, Language, ReadOptions};
+use importers::{Encoding, Format, Language, ReadOptions};
 use serde::Serialize;
 
 use crate::Context;
@@ -40,14 +39,9 @@ pub(crate) fn run(context: &Context, args: &ImportArgs) -> anyhow::Result<()> {
     };
     let store = context.open_store()?;
     let progress = Progress::start(!context.output.quiet && !context.output.json, "reading");
-    let mut inputs = Vec::with_capacity(args.files.len());
-    for path in &args.files {
-        let bytes =
-            std::fs::read(path).with_context(|| format!("failed to read `{}`", path.display()))?;
-        inputs.push(InputFile { path: path.display().to_string(), bytes });
-    }
     progress.set_message("parsing");
-    let batch = importers::read(&inputs, &options);
+    // XML codebooks and code systems are read as they go: a large file is never whole in memory.
+    let batch = importers::read_paths(&args.files, &options);
     let batch = match batch {
         Ok(batch) => batch,
         Err(errors) => {
