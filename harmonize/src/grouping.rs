@@ -39,7 +39,13 @@ pub(crate) fn group(
     taken: &HashSet<String>,
     min_confidence: f64,
 ) -> (Vec<ProposedGroup>, usize) {
-    let seeds: Vec<SharedDefinition> = variables.iter().map(|variable| seed(variable)).collect();
+    // Each variable stands in for a definition: its wording, kind of value, unit and options.
+    let seeds: Vec<SharedDefinition> = variables
+        .iter()
+        .map(|variable| {
+            crate::definition_from(variable, SharedDefinitionId(variable.key.to_string()))
+        })
+        .collect();
     let scorer = Scorer::new(&seeds, variables);
     let mut scores = PairScores { scorer: &scorer, variables, known: HashMap::new() };
     let mut edges: Vec<(f64, usize, usize)> = candidate_pairs(&scorer, variables)
@@ -153,31 +159,6 @@ fn medoid(
         }
     }
     best.map(|(index, _)| index)
-}
-
-/// A variable standing in for a definition: its wording, kind of value, unit and options.
-fn seed(variable: &VariableVersion) -> SharedDefinition {
-    let wording = &variable.definition;
-    SharedDefinition {
-        id: SharedDefinitionId(variable.key.to_string()),
-        version: VersionNo::FIRST,
-        label: wording.label.clone(),
-        description: wording.description.clone(),
-        data_type: wording.data_type,
-        unit: wording.unit.clone(),
-        value_set: wording
-            .value_domain
-            .categories
-            .iter()
-            .map(|category| StandardValue {
-                code: category.code.clone(),
-                label: category.label.clone(),
-                missing: category.missing,
-                external: Vec::new(),
-            })
-            .collect(),
-        external: Vec::new(),
-    }
 }
 
 /// Words that say what kind of value a variable holds, not what it is about: two variables that

@@ -26,7 +26,7 @@ use std::collections::{HashMap, HashSet};
 
 use catalog::{
     DataType, LocalizedText, MappingRelation, RegistryId, SharedDefinition, SharedDefinitionId,
-    ValueMapping, VariableKey, VariableVersion, VersionNo,
+    StandardValue, ValueMapping, VariableKey, VariableVersion, VersionNo,
 };
 use serde::Serialize;
 
@@ -224,6 +224,32 @@ pub fn map_onto(
             (relation(variable, definition, &values), values)
         })
         .collect()
+}
+
+/// A shared definition that says what `variable` says: its wording, kind of value, unit and
+/// answer options as the value set. Where a reviewer or varkat starts a new definition from.
+pub fn definition_from(variable: &VariableVersion, id: SharedDefinitionId) -> SharedDefinition {
+    let wording = &variable.definition;
+    SharedDefinition {
+        id,
+        version: VersionNo::FIRST,
+        label: wording.label.clone(),
+        description: wording.description.clone(),
+        data_type: wording.data_type,
+        unit: wording.unit.clone(),
+        value_set: wording
+            .value_domain
+            .categories
+            .iter()
+            .map(|category| StandardValue {
+                code: category.code.clone(),
+                label: category.label.clone(),
+                missing: category.missing,
+                external: Vec::new(),
+            })
+            .collect(),
+        external: Vec::new(),
+    }
 }
 
 /// A variable whose best definition scores at least this share of the floor gets a tentative

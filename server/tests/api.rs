@@ -82,6 +82,16 @@ fn server_with(limits: Limits, with_definitions: bool) -> TestServer {
     }
 }
 
+/// The variables of a definition's members, as `/api/definitions/{id}` lists them.
+fn member_variables(definition: &Value) -> Vec<&str> {
+    definition["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["variable"].as_str().unwrap())
+        .collect()
+}
+
 fn server() -> TestServer {
     server_with(Limits::default(), true)
 }
@@ -212,12 +222,7 @@ async fn registries_definitions_and_coverage_describe_the_catalog() {
     let hunt = app.get("/api/registries/hunt").await.json();
     assert!(hunt["variables"].as_array().unwrap().iter().any(|v| v["key"] == "hunt/RoykStatus"));
     let smoking = app.get("/api/definitions/smoking_status").await.json();
-    let members: Vec<&str> = smoking["members"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["variable"].as_str().unwrap())
-        .collect();
+    let members = member_variables(&smoking);
     assert!(members.contains(&"hunt/RoykStatus") && members.contains(&"tromso/SMOKE_STATUS"));
     assert!(!members.contains(&"mfr/ROYK_BEGYNNELSE"), "pregnancy smoking is its own concept");
     let coverage = app.get("/api/harmonization/coverage").await.json();
@@ -235,12 +240,7 @@ async fn proposed_definitions_show_before_they_are_recorded_and_are_stored_with_
     assert_eq!(proposed.status, StatusCode::OK, "{}", proposed.text);
     let proposed = proposed.json();
     assert_eq!(proposed["versions"], 0);
-    let members: Vec<&str> = proposed["members"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["variable"].as_str().unwrap())
-        .collect();
+    let members = member_variables(&proposed);
     assert!(members.contains(&"hunt/RoykStatus") && members.contains(&"tromso/SMOKE_STATUS"));
     let page = app.get("/definitions/proposed_smoking_status?lang=en").await;
     assert_eq!(page.status, StatusCode::OK);

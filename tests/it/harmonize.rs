@@ -16,18 +16,12 @@ fn smoking_variants_group_and_the_lookalikes_stay_apart() {
     let proposal = ws.json(&["harmonize", "--definitions", "fixtures/harmonize/definitions.json"]);
     let groups = proposal["groups"].as_array().unwrap();
     let members = |id: &str| -> Vec<String> {
-        let group = groups
-            .iter()
-            .find(|g| g["definition"] == id)
-            .unwrap_or_else(|| panic!("no group {id}"));
-        let mut keys: Vec<String> = group["members"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|m| m["key"].as_str().unwrap().to_owned())
-            .collect();
-        keys.sort();
-        keys
+        member_keys(
+            groups
+                .iter()
+                .find(|g| g["definition"] == id)
+                .unwrap_or_else(|| panic!("no group {id}")),
+        )
     };
     assert_eq!(
         members("smoking_status"),
@@ -166,6 +160,18 @@ fn report_shows_the_decision_basis() {
     );
 }
 
+/// The keys of a proposed group's members, sorted.
+fn member_keys(group: &serde_json::Value) -> Vec<String> {
+    let mut keys: Vec<String> = group["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["key"].as_str().unwrap().to_owned())
+        .collect();
+    keys.sort();
+    keys
+}
+
 /// The members of the group that has `key`, sorted, and the group.
 fn group_with<'a>(
     proposal: &'a serde_json::Value,
@@ -177,14 +183,7 @@ fn group_with<'a>(
         .iter()
         .find(|g| g["members"].as_array().unwrap().iter().any(|m| m["key"] == key))
         .unwrap_or_else(|| panic!("no group has {key}"));
-    let mut keys: Vec<String> = group["members"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["key"].as_str().unwrap().to_owned())
-        .collect();
-    keys.sort();
-    (keys, group)
+    (member_keys(group), group)
 }
 
 /// A catalog with no shared definitions still gets its groups: varkat proposes a definition

@@ -5,8 +5,8 @@ use std::fmt::Write;
 
 use anyhow::Context as _;
 use catalog::{
-    LocalizedText, Mapping, ReviewStatus, SharedDefinition, SharedDefinitionId, StandardValue,
-    VariableKey, VariableVersion, VersionNo,
+    Mapping, ReviewStatus, SharedDefinition, SharedDefinitionId, VariableKey, VariableVersion,
+    VersionNo,
 };
 
 use crate::Context;
@@ -339,30 +339,10 @@ fn split(context: &Context, args: &SplitArgs) -> anyhow::Result<()> {
         );
     }
     let versions = published(&store, &args.variables)?;
-    let first = &versions[0].definition;
-    let definition = SharedDefinition {
-        id,
-        version: VersionNo::FIRST,
-        label: LocalizedText {
-            nb: args.label_nb.clone().or_else(|| first.label.nb.clone()),
-            en: args.label_en.clone().or_else(|| first.label.en.clone()),
-        },
-        description: first.description.clone(),
-        data_type: first.data_type,
-        unit: first.unit.clone(),
-        value_set: first
-            .value_domain
-            .categories
-            .iter()
-            .map(|category| StandardValue {
-                code: category.code.clone(),
-                label: category.label.clone(),
-                missing: category.missing,
-                external: Vec::new(),
-            })
-            .collect(),
-        external: Vec::new(),
-    };
+    let mut definition = harmonize::definition_from(&versions[0], id);
+    let label = &mut definition.label;
+    label.nb = args.label_nb.clone().or_else(|| label.nb.take());
+    label.en = args.label_en.clone().or_else(|| label.en.take());
     let stored = store_definition(context, &store, definition, "split")?;
     let definitions = store.shared_definitions()?;
     map_onto(context, &store, &versions, &stored, &definitions, args.comment.as_deref())
