@@ -119,7 +119,10 @@ pub(crate) fn group(
             variables[founder],
             &definition,
             founder_confidence,
-            vec!["the proposed definition takes its wording".to_owned()],
+            vec![
+                "the most central member, whose type and description the proposed definition takes"
+                    .to_owned(),
+            ],
         )];
         for (index, confidence) in others {
             let found = scorer.score(index, variables[index], founder);
