@@ -9,7 +9,7 @@ use catalog::{
 };
 
 use crate::batch::ImportBatch;
-use crate::error::{ImportError, ImportErrorKind, ImportErrors, variable_key};
+use crate::error::{ImportError, ImportErrorKind, ImportErrors};
 use crate::location::Location;
 use crate::table::{FirstLines, Table};
 use crate::values;
@@ -122,11 +122,8 @@ pub(crate) fn read(
                 continue;
             }
         };
-        if let Some(duplicate) = first_lines.duplicate(variable_name, table.at(row, name)) {
-            errors.push(duplicate);
-            continue;
-        }
-        let Ok(key) = variable_key(registry, variable_name, table.at(row, name))
+        let Ok(key) = first_lines
+            .key(registry, variable_name, table.at(row, name))
             .map_err(|err| errors.push(err))
         else {
             continue;

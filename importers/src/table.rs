@@ -2,9 +2,9 @@
 //! Rows keep their line numbers, and columns are found by name, case-insensitively, so that
 //! every importer can say "line 12, field `type`".
 
-use catalog::Period;
+use catalog::{Period, RegistryId, VariableKey};
 
-use crate::error::{ImportError, ImportErrorKind};
+use crate::error::{ImportError, ImportErrorKind, variable_key};
 use crate::location::Location;
 use crate::values;
 
@@ -156,14 +156,21 @@ impl Row {
 pub(crate) struct FirstLines(std::collections::HashMap<String, u64>);
 
 impl FirstLines {
-    /// The error for `name` at `location` if it was defined before.
-    pub(crate) fn duplicate(&self, name: &str, location: Location) -> Option<ImportError> {
-        self.0.get(name).map(|&first_line| {
-            ImportError::new(
+    /// The key of the variable `name` of `registry`, defined at `location`; an error when `name`
+    /// was defined before, or is no valid variable name.
+    pub(crate) fn key(
+        &self,
+        registry: &RegistryId,
+        name: &str,
+        location: Location,
+    ) -> Result<VariableKey, ImportError> {
+        if let Some(&first_line) = self.0.get(name) {
+            return Err(ImportError::new(
                 location,
                 ImportErrorKind::DuplicateVariable { name: name.to_owned(), first_line },
-            )
-        })
+            ));
+        }
+        variable_key(registry, name, location)
     }
 
     /// Notes that `name` is defined on `line`.
