@@ -362,7 +362,7 @@ enum Content<'a> {
 /// An input of `read_inputs`: a file in memory, or one to read as it goes, its format known.
 enum Input<'a> {
     Loaded(&'a InputFile),
-    Streamed { path: String, file: std::path::PathBuf, kind: Detected },
+    Streamed { file: &'a std::path::Path, kind: Detected },
 }
 
 /// How much of a file is looked at to tell whether it can be read as it goes.
@@ -375,34 +375,43 @@ pub fn read_paths(
     paths: &[std::path::PathBuf],
     options: &ReadOptions,
 ) -> Result<ImportBatch, ImportErrors> {
-    let mut loaded: Vec<InputFile> = Vec::new();
-    let mut order: Vec<Result<usize, (String, std::path::PathBuf, Detected)>> = Vec::new();
+    use std::io::Read as _;
+    /// A file opened: its format when it is read as it goes, else its bytes.
+    enum Opened {
+        Streamed(Detected),
+        Loaded(InputFile),
+    }
+    let open = |file: &std::path::Path, path: String| -> std::io::Result<Opened> {
+        let mut handle = std::fs::File::open(file)?;
+        let mut bytes = Vec::new();
+        (&mut handle).take(SNIFF_BYTES).read_to_end(&mut bytes)?;
+        if let Some(kind) = streamable(&bytes, &path, options) {
+            return Ok(Opened::Streamed(kind));
+        }
+        handle.read_to_end(&mut bytes)?;
+        Ok(Opened::Loaded(InputFile { path, bytes }))
+    };
+    let mut opened = Vec::with_capacity(paths.len());
     let mut errors = Vec::new();
     for file in paths {
         let path = file.display().to_string();
-        let unreadable = |err: std::io::Error| {
-            ImportError::new(Location::file(&path), ImportErrorKind::Unreadable(err.to_string()))
-        };
-        match streamable(file, &path, options) {
-            Ok(Some(kind)) => order.push(Err((path, file.clone(), kind))),
-            Ok(None) => match std::fs::read(file) {
-                Ok(bytes) => {
-                    order.push(Ok(loaded.len()));
-                    loaded.push(InputFile { path, bytes });
-                }
-                Err(err) => errors.push(unreadable(err)),
-            },
-            Err(err) => errors.push(unreadable(err)),
+        match open(file, path.clone()) {
+            Ok(found) => opened.push(found),
+            Err(err) => errors.push(ImportError::new(
+                Location::file(&path),
+                ImportErrorKind::Unreadable(err.to_string()),
+            )),
         }
     }
     if let Some(errors) = ImportErrors::from_vec(errors) {
         return Err(errors);
     }
-    let inputs = order
-        .into_iter()
-        .map(|input| match input {
-            Ok(index) => Input::Loaded(&loaded[index]),
-            Err((path, file, kind)) => Input::Streamed { path, file, kind },
+    let inputs = paths
+        .iter()
+        .zip(&opened)
+        .map(|(file, opened)| match opened {
+            Opened::Streamed(kind) => Input::Streamed { file, kind: *kind },
+            Opened::Loaded(input) => Input::Loaded(input),
         })
         .collect();
     read_inputs(inputs, options)
@@ -410,65 +419,54 @@ pub fn read_paths(
 
 /// The format of a file that can be read as it goes, from its first bytes; `None` when it must
 /// be loaded: another format, another encoding, or a start that does not say.
-fn streamable(
-    file: &std::path::Path,
-    path: &str,
-    options: &ReadOptions,
-) -> std::io::Result<Option<Detected>> {
-    use std::io::Read as _;
-    if options.encoding == Encoding::Latin1 {
-        return Ok(None);
-    }
-    let mut prefix = Vec::new();
-    std::fs::File::open(file)?.take(SNIFF_BYTES).read_to_end(&mut prefix)?;
-    if spreadsheet::is_spreadsheet(&prefix)
-        || prefix.starts_with(&[0xFF, 0xFE])
-        || prefix.starts_with(&[0xFE, 0xFF])
+fn streamable(start: &[u8], path: &str, options: &ReadOptions) -> Option<Detected> {
+    if options.encoding == Encoding::Latin1
+        || spreadsheet::is_spreadsheet(start)
+        || start.starts_with(&[0xFF, 0xFE])
+        || start.starts_with(&[0xFE, 0xFF])
     {
-        return Ok(None);
+        return None;
     }
     // Only a character cut off at the end of the sample is forgiven; any other invalid byte is
     // left to the loaded path, whose message suggests --encoding latin1.
-    let text = match std::str::from_utf8(&prefix) {
+    let text = match std::str::from_utf8(start) {
         Ok(text) => text,
         Err(err) if err.error_len().is_none() => {
-            std::str::from_utf8(&prefix[..err.valid_up_to()]).unwrap_or_default()
+            std::str::from_utf8(&start[..err.valid_up_to()]).unwrap_or_default()
         }
-        Err(_) => return Ok(None),
+        Err(_) => return None,
     };
     let text = text.trim_start_matches('\u{feff}');
     let kind = match (options.format, detect(text, path)) {
         (Some(format), found) => forced(format, found.ok()),
         (None, Ok(kind)) => kind,
-        (None, Err(_)) => return Ok(None),
+        (None, Err(_)) => return None,
     };
-    Ok(matches!(
-        kind,
-        Detected::DdiCodebook | Detected::Dbgap | Detected::FhirXml | Detected::Claml
-    )
-    .then_some(kind))
+    matches!(kind, Detected::DdiCodebook | Detected::Dbgap | Detected::FhirXml | Detected::Claml)
+        .then_some(kind)
 }
 
-/// An XML reader over a file's text, or over the file itself when it is read as it goes.
-fn xml_reader<'a>(content: &'a Content<'_>, path: &str) -> Result<XmlReader<'a>, ImportErrors> {
+/// An XML reader over a file's text, or over the file itself when it is read as it goes; a
+/// table (a sheet read with `--format` of an XML format) is no XML.
+fn xml_reader<'a>(
+    content: &'a Content<'_>,
+    path: &str,
+    kind: Detected,
+) -> Result<XmlReader<'a>, ImportErrors> {
+    let fail = |kind: ImportErrorKind| ImportErrors::one(Location::file(path), kind);
     match content {
+        Content::Text(text) => Ok(XmlReader::new(text, path)),
         Content::Stream(file) => {
-            let opened = std::fs::File::open(file).map_err(|err| {
-                ImportErrors::one(
-                    Location::file(path),
-                    ImportErrorKind::Unreadable(err.to_string()),
-                )
-            })?;
+            let opened = std::fs::File::open(file)
+                .map_err(|err| fail(ImportErrorKind::Unreadable(err.to_string())))?;
             Ok(XmlReader::streaming(
                 Box::new(std::io::BufReader::with_capacity(1 << 16, opened)),
                 path,
             ))
         }
-        Content::Text(text) => Ok(XmlReader::new(text, path)),
-        Content::Table(_) => Err(ImportErrors::one(
-            Location::file(path),
-            ImportErrorKind::NotATableFormat { format: "xml" },
-        )),
+        Content::Table(_) => {
+            Err(fail(ImportErrorKind::NotATableFormat { format: kind.format().name() }))
+        }
     }
 }
 
@@ -556,8 +554,8 @@ fn read_inputs(inputs: Vec<Input<'_>>, options: &ReadOptions) -> Result<ImportBa
     for input in inputs {
         let file = match input {
             Input::Loaded(file) => file,
-            Input::Streamed { path, file, kind } => {
-                detected.push((path, kind, Content::Stream(file)));
+            Input::Streamed { file, kind } => {
+                detected.push((file.display().to_string(), kind, Content::Stream(file.to_owned())));
                 continue;
             }
         };
@@ -620,21 +618,20 @@ fn read_inputs(inputs: Vec<Input<'_>>, options: &ReadOptions) -> Result<ImportBa
     for (index, (path, kind, content)) in detected.iter().enumerate() {
         let result = match (kind, content) {
             (Detected::VarkatJson, Content::Text(text)) => varkat_json::read(text, path),
-            (Detected::DdiCodebook, content @ (Content::Text(_) | Content::Stream(_))) => {
-                xml_reader(content, path).and_then(|xml| ddi_codebook::read(xml, path, registry))
-            }
-            (Detected::Dbgap, content @ (Content::Text(_) | Content::Stream(_))) => {
-                xml_reader(content, path).and_then(|xml| dbgap::read(xml, path, registry))
+            (Detected::DdiCodebook, content) => xml_reader(content, path, *kind)
+                .and_then(|xml| ddi_codebook::read(xml, path, registry)),
+            (Detected::Dbgap, content) => {
+                xml_reader(content, path, *kind).and_then(|xml| dbgap::read(xml, path, registry))
             }
             (Detected::DdiLifecycle, Content::Text(text)) => {
                 ddi_lifecycle::read(text, path, registry)
             }
             (Detected::FhirJson, Content::Text(text)) => fhir::read_json(text, path),
-            (Detected::FhirXml, content @ (Content::Text(_) | Content::Stream(_))) => {
-                xml_reader(content, path).and_then(|xml| fhir::read_xml(xml, path))
+            (Detected::FhirXml, content) => {
+                xml_reader(content, path, *kind).and_then(|xml| fhir::read_xml(xml, path))
             }
-            (Detected::Claml, content @ (Content::Text(_) | Content::Stream(_))) => {
-                xml_reader(content, path).and_then(|xml| claml::read(xml, path))
+            (Detected::Claml, content) => {
+                xml_reader(content, path, *kind).and_then(|xml| claml::read(xml, path))
             }
             (Detected::SharedDefinitions, Content::Text(text)) => {
                 shared_definitions::read(text, path).map(|shared_definitions| ImportBatch {
@@ -668,17 +665,8 @@ fn read_inputs(inputs: Vec<Input<'_>>, options: &ReadOptions) -> Result<ImportBa
                 csv_code_list::read(table, options.code_system.as_deref())
             }
             (Detected::OpalVariables, Content::Table(table)) => {
-                let categories = detected
-                    .iter()
-                    .enumerate()
-                    .filter(|(other, (_, kind, _))| {
-                        *kind == Detected::OpalCategories
-                            && owner_of(*other, &variables_tables) == Some(index)
-                    })
-                    .find_map(|(_, (_, _, content))| match content {
-                        Content::Table(categories) => Some(categories),
-                        Content::Text(_) | Content::Stream(_) => None,
-                    });
+                let categories =
+                    companion(&detected, index, Detected::OpalCategories, &variables_tables);
                 opal::read(table, categories, registry)
             }
             (Detected::OpalCategories, _) if variables_tables.is_empty() => Err(ImportErrors::one(
@@ -687,17 +675,8 @@ fn read_inputs(inputs: Vec<Input<'_>>, options: &ReadOptions) -> Result<ImportBa
             )),
             (Detected::OpalCategories, _) => continue,
             (Detected::HhearDictionary, Content::Table(table)) => {
-                let codebook = detected
-                    .iter()
-                    .enumerate()
-                    .filter(|(other, (_, kind, _))| {
-                        *kind == Detected::HhearCodebook
-                            && owner_of(*other, &dictionary_tables) == Some(index)
-                    })
-                    .find_map(|(_, (_, _, content))| match content {
-                        Content::Table(codebook) => Some(codebook),
-                        Content::Text(_) | Content::Stream(_) => None,
-                    });
+                let codebook =
+                    companion(&detected, index, Detected::HhearCodebook, &dictionary_tables);
                 hhear::read(table, codebook, registry)
             }
             (Detected::HhearCodebook, _) if dictionary_tables.is_empty() => Err(ImportErrors::one(
@@ -719,14 +698,28 @@ fn read_inputs(inputs: Vec<Input<'_>>, options: &ReadOptions) -> Result<ImportBa
     }
 }
 
-/// The variables table that the categories table at `index` belongs to.
-fn owner_of(index: usize, variables_tables: &[usize]) -> Option<usize> {
-    variables_tables
-        .iter()
-        .rev()
-        .find(|&&table| table < index)
-        .or(variables_tables.first())
-        .copied()
+/// The main table (an Opal variables table, a CHEAR/HHEAR dictionary) that the companion table
+/// at `index` belongs to: the one named before it, or, if it comes first, the first one.
+fn owner_of(index: usize, main_tables: &[usize]) -> Option<usize> {
+    main_tables.iter().rev().find(|&&table| table < index).or(main_tables.first()).copied()
+}
+
+/// The `kind` table (Opal categories, a CHEAR/HHEAR codebook) that goes with the main table at
+/// `index`, one of `main_tables`.
+fn companion<'d>(
+    detected: &'d [(String, Detected, Content<'_>)],
+    index: usize,
+    kind: Detected,
+    main_tables: &[usize],
+) -> Option<&'d Table> {
+    detected.iter().enumerate().find_map(|(other, (_, other_kind, content))| match content {
+        Content::Table(table)
+            if *other_kind == kind && owner_of(other, main_tables) == Some(index) =>
+        {
+            Some(table)
+        }
+        _ => None,
+    })
 }
 
 fn check_unique_across_files(batch: &mut ImportBatch, errors: &mut Vec<ImportError>) {

@@ -4,8 +4,8 @@
 //! how entity bombs and external fetches arrive), except the `<!DOCTYPE ClaML SYSTEM
 //! "ClaML.dtd">` that every ClaML file carries, which defines nothing and whose DTD is never
 //! read. It resolves only XML's five predefined
-//! entities and character references, limits nesting depth and the size of one text, and turns
-//! byte offsets into line and column for every element, so that errors can point at them.
+//! entities and character references, limits nesting depth and the size of one text, and gives
+//! the line and column of every element, so that errors can point at them.
 
 use std::borrow::Cow;
 use std::io::{BufRead, Read};
@@ -297,7 +297,8 @@ impl<'a> XmlReader<'a> {
         })
     }
 
-    /// A start tag's local name and attributes, borrowed from the document.
+    /// A start tag's local name and attributes, borrowed from a document in memory, copied from
+    /// one read as it goes.
     fn tag(
         &mut self,
         start: &quick_xml::events::BytesStart<'_>,
