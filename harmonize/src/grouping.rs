@@ -36,7 +36,7 @@ const NEIGHBOURS: usize = 12;
 /// were scored. `taken` are the ids already in use; new ids avoid them.
 pub(crate) fn group(
     variables: &[&VariableVersion],
-    taken: &HashSet<String>,
+    mut taken: HashSet<String>,
     min_confidence: f64,
 ) -> (Vec<ProposedGroup>, usize) {
     // Each variable stands in for a definition: its wording, kind of value, unit and options.
@@ -88,7 +88,6 @@ pub(crate) fn group(
         clusters[keep].extend(moved);
     }
 
-    let mut taken = taken.clone();
     let mut groups = Vec::new();
     for cluster in clusters.into_iter().filter(|cluster| cluster.len() >= 2) {
         let founder = medoid(&cluster, &mut scores, |_| true).unwrap_or(cluster[0]);
@@ -429,7 +428,7 @@ mod tests {
 
     fn proposed(variables: &[VariableVersion]) -> Vec<ProposedGroup> {
         let refs: Vec<&VariableVersion> = variables.iter().collect();
-        group(&refs, &HashSet::new(), NEW_GROUP_MIN_CONFIDENCE).0
+        group(&refs, HashSet::new(), NEW_GROUP_MIN_CONFIDENCE).0
     }
 
     fn keys(group: &ProposedGroup) -> Vec<String> {

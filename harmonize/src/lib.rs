@@ -176,7 +176,7 @@ pub fn propose(
     let taken: HashSet<String> = definitions.iter().map(|d| d.id.0.clone()).collect();
     let (new_groups, new_pairs) = grouping::group(
         &leftover,
-        &taken,
+        taken,
         options.min_confidence.max(if definitions.is_empty() {
             grouping::NEW_GROUP_MIN_CONFIDENCE
         } else {

@@ -1,10 +1,10 @@
 //! Mapping a variable's answer options onto a shared definition's value set.
 
+use std::rc::Rc;
+
 use catalog::{
     Category, SharedDefinition, StandardValue, ValueMapping, ValueRelation, VariableVersion,
 };
-
-use std::rc::Rc;
 
 use crate::score::Scorer;
 use crate::text::{AnswerOptions, Concepts, normalize};
@@ -17,6 +17,20 @@ pub(crate) fn map_values(
     definition: &SharedDefinition,
 ) -> Vec<ValueMapping> {
     let missing_value = definition.value_set.iter().find(|value| value.missing);
+    // Each value's labels, and its code, which an option's label may name: prepared once for
+    // all the options.
+    let value_labels: Vec<Vec<Rc<PreparedLabel>>> = definition
+        .value_set
+        .iter()
+        .map(|value| {
+            [value.label.nb.as_deref(), value.label.en.as_deref(), Some(value.code.as_str())]
+                .into_iter()
+                .flatten()
+                .map(|label| scorer.prepared(label))
+                .collect()
+        })
+        .collect();
+    let best = |category| best_value(scorer, category, definition, &value_labels);
     variable
         .definition
         .value_domain
@@ -26,9 +40,9 @@ pub(crate) fn map_values(
             let target = if category.missing {
                 missing_value
                     .map(|value| (value.code.clone(), ValueRelation::Equivalent))
-                    .or_else(|| best_value(scorer, category, definition))
+                    .or_else(|| best(category))
             } else {
-                best_value(scorer, category, definition)
+                best(category)
             };
             let (target_code, relation) = match target {
                 Some((code, relation)) => (Some(code), relation),
@@ -47,10 +61,12 @@ const NEGATIONS: &[&str] = &["ikke", "non", "not", "no", "never", "aldri"];
 /// The value whose label is the option's: the same words, the same answer group ("Nei, aldri"
 /// and "Never smoked"), or the same code where the labels share words. A plain yes or no against
 /// a value set without one goes to its concept's unspecified yes or no, where the set has them.
+/// `value_labels` are the prepared labels of each value of the definition, in order.
 fn best_value(
     scorer: &Scorer<'_>,
     category: &Category,
     definition: &SharedDefinition,
+    value_labels: &[Vec<Rc<PreparedLabel>>],
 ) -> Option<(String, ValueRelation)> {
     if let Some(found) = ordinal_class(category, definition)
         .or_else(|| subdivision(category, definition))
@@ -64,17 +80,7 @@ fn best_value(
         .map(|label| scorer.prepared(label))
         .collect();
     let answer = labels.iter().find_map(|label| label.yes_or_no);
-    let value_labels = |value: &StandardValue| -> Vec<Rc<PreparedLabel>> {
-        [value.label.nb.as_deref(), value.label.en.as_deref(), Some(value.code.as_str())]
-            .into_iter()
-            .flatten()
-            .map(|label| scorer.prepared(label))
-            .collect()
-    };
-    let has_yes_no = definition
-        .value_set
-        .iter()
-        .any(|value| value_labels(value).iter().any(|label| label.yes_or_no.is_some()));
+    let has_yes_no = value_labels.iter().flatten().any(|label| label.yes_or_no.is_some());
     if let (Some(yes), false) = (answer, has_yes_no) {
         return definition
             .value_set
@@ -96,11 +102,11 @@ fn best_value(
     // elektiv"), and would make opposite answers alike.
     for with_synonyms in [false, true] {
         let mut best: Option<(f64, &StandardValue)> = None;
-        for value in &definition.value_set {
+        for (value, others) in definition.value_set.iter().zip(value_labels) {
             let mut score: f64 = 0.0;
             for label in &labels {
-                for other in value_labels(value) {
-                    score = score.max(label.likeness(&other, with_synonyms));
+                for other in others {
+                    score = score.max(label.likeness(other, with_synonyms));
                 }
             }
             if score >= 0.5 && best.is_none_or(|(best_score, _)| score > best_score) {

@@ -205,17 +205,26 @@ impl AnswerOptions {
         // Every run of whole words of the label is a candidate phrase; the longest listed wins.
         let words: Vec<&str> = label.split(' ').collect();
         let mut best: Option<(usize, usize)> = None;
-        for start in 0..words.len() {
-            for end in start + 1..=words.len().min(start + self.longest_phrase) {
-                let phrase = words[start..end].join(" ");
-                if let Some(&group) = self.group_of.get(&phrase)
-                    && best.is_none_or(|(len, _)| phrase.len() > len)
-                {
-                    best = Some((phrase.len(), group));
-                }
+        for (start, end, group) in self.phrases(&words) {
+            let length = words[start..end].iter().map(|word| word.len() + 1).sum::<usize>() - 1;
+            if best.is_none_or(|(longest, _)| length > longest) {
+                best = Some((length, group));
             }
         }
         best.map(|(_, group)| group)
+    }
+
+    /// Every run of `words` that is a listed phrase, as (first word, end, group), in order.
+    fn phrases(&self, words: &[&str]) -> Vec<(usize, usize, usize)> {
+        let mut found = Vec::new();
+        for start in 0..words.len() {
+            for end in start + 1..=words.len().min(start + self.longest_phrase) {
+                if let Some(&group) = self.group_of.get(&words[start..end].join(" ")) {
+                    found.push((start, end, group));
+                }
+            }
+        }
+        found
     }
 
     /// Every option group a label names, yes and no left out (they qualify nothing: "Ja,
@@ -224,14 +233,7 @@ impl AnswerOptions {
     pub(crate) fn groups(&self, label: &str) -> Vec<usize> {
         let label = normalize(label);
         let words: Vec<&str> = label.split(' ').collect();
-        let mut found: Vec<(usize, usize, usize)> = Vec::new();
-        for start in 0..words.len() {
-            for end in start + 1..=words.len().min(start + self.longest_phrase) {
-                if let Some(&group) = self.group_of.get(&words[start..end].join(" ")) {
-                    found.push((start, end, group));
-                }
-            }
-        }
+        let mut found = self.phrases(&words);
         found.sort_by_key(|&(start, end, _)| (std::cmp::Reverse(end - start), start));
         let mut taken = vec![false; words.len()];
         let mut groups = Vec::new();

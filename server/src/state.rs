@@ -54,14 +54,9 @@ pub(crate) struct Harmonization {
 }
 
 impl Harmonization {
-    /// The definition the proposal adds under `id`, which the store does not have yet.
-    pub(crate) fn proposed_definition(&self, id: &SharedDefinitionId) -> Option<SharedDefinition> {
-        self.proposal
-            .groups
-            .iter()
-            .filter_map(|group| group.proposed.as_ref())
-            .find(|definition| &definition.id == id)
-            .cloned()
+    /// The definition under `id`, the catalog's or one the proposal adds.
+    pub(crate) fn definition(&self, id: &SharedDefinitionId) -> Option<SharedDefinition> {
+        self.definitions.iter().find(|definition| &definition.id == id).cloned()
     }
 }
 

@@ -262,8 +262,7 @@ pub(crate) fn harmonization_of(
         (None, None) => return Ok(None),
     };
     let stored = shared.store.shared_definition_history(&definition_id)?.pop();
-    let Some(definition) = stored.or_else(|| harmonization.proposed_definition(&definition_id))
-    else {
+    let Some(definition) = stored.or_else(|| harmonization.definition(&definition_id)) else {
         return Ok(None);
     };
     let mut group: Vec<VariableKey> = shared
@@ -341,7 +340,7 @@ pub(crate) fn definition(
     let definition = history
         .last()
         .cloned()
-        .or_else(|| harmonization.proposed_definition(id))
+        .or_else(|| harmonization.definition(id))
         .ok_or_else(|| catalog::Error::DefinitionNotFound(id.clone()))?;
     let mut members: Vec<DefinitionMember> = Vec::new();
     let label_of = |key: &VariableKey| {
