@@ -10,7 +10,7 @@ use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, EnableScoring, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, DocSet, Score, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, DocSet, Score, Searcher, TERMINATED, TantivyDocument, Term};
 
 use crate::SearchIndex;
 use crate::document::day_number;
@@ -209,6 +209,12 @@ pub struct SearchResult {
 /// costs a pass over every one of them.
 const EXACT_COUNT_POSTINGS: u64 = 50_000;
 
+/// Past a query's exact count, the documents of its most common term that the filters accept
+/// are counted up to this many, as search engines stop counting (Elasticsearch's default
+/// `track_total_hits`): "at least 10,000" tells a user as much as the full count would, and
+/// costs a fraction of it on the common words of a million variables.
+const COUNTED_AT_MOST: usize = 10_000;
+
 /// Block-max WAND pays, on every document it looks at, for each word it keeps in step; past
 /// this many alternatives (a word with many synonyms, in every field), one pass over all the
 /// matching documents is cheaper than pruning.
@@ -288,6 +294,28 @@ fn top_hits(
         })?;
     }
     Ok(best.into_iter().skip(request.offset).collect())
+}
+
+/// How many live documents `query` matches, counting no further than `most`.
+pub(crate) fn count_up_to(
+    searcher: &Searcher,
+    query: &dyn Query,
+    most: usize,
+) -> tantivy::Result<usize> {
+    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let mut counted = 0;
+    for reader in searcher.segment_readers() {
+        let mut matches = weight.scorer(reader, 1.0)?;
+        let alive = reader.alive_bitset();
+        let mut doc = matches.doc();
+        while doc != TERMINATED && counted < most {
+            if alive.is_none_or(|alive| alive.is_alive(doc)) {
+                counted += 1;
+            }
+            doc = matches.advance();
+        }
+    }
+    Ok(counted)
 }
 
 impl SearchIndex {
@@ -452,7 +480,7 @@ impl SearchIndex {
 
     /// The number of documents a query matches, among those `filter` accepts: counted exactly
     /// when its terms' postings are few, otherwise a lower bound, the documents of its most
-    /// common term (that the filter accepts).
+    /// common term (that the filter accepts, counted up to `COUNTED_AT_MOST`).
     fn total(
         &self,
         searcher: &Searcher,
@@ -482,8 +510,17 @@ impl SearchIndex {
         };
         match largest {
             Some((_, term)) if postings > EXACT_COUNT_POSTINGS => match filter {
-                Some(_) => {
-                    Ok((count(&TermQuery::new(term.clone(), IndexRecordOption::Basic))?, false))
+                Some(filter) => {
+                    let accepted = BooleanQuery::new(vec![
+                        (Occur::Must, Box::new(filter.clone())),
+                        (
+                            Occur::Must,
+                            Box::new(TermQuery::new(term.clone(), IndexRecordOption::Basic)),
+                        ),
+                    ]);
+                    let counted = count_up_to(searcher, &accepted, COUNTED_AT_MOST)
+                        .map_err(|err| self.failure(&err))?;
+                    Ok((counted, false))
                 }
                 None => Ok((largest.map_or(0, |(n, _)| n as usize), false)),
             },

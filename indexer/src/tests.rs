@@ -319,6 +319,15 @@ fn a_filtered_search_ranks_as_the_unfiltered_one_does() {
     let got: Vec<String> = filtered.hits.into_iter().map(|hit| hit.key).collect();
     assert_eq!(got, expected[3..8]);
     assert_eq!((filtered.total, filtered.total_exact), (80, true));
+
+    // Past the exact count, a registry's share of a common word is counted up to a limit.
+    let searcher = index.reader.searcher();
+    let mfr = tantivy::query::TermQuery::new(
+        tantivy::Term::from_field_text(index.fields.registry, "mfr"),
+        tantivy::schema::IndexRecordOption::Basic,
+    );
+    assert_eq!(crate::search::count_up_to(&searcher, &mfr, 1000).unwrap(), 80);
+    assert_eq!(crate::search::count_up_to(&searcher, &mfr, 30).unwrap(), 30);
 }
 
 /// Synonyms are expanded when documents are indexed: when the user's `synonyms.txt` changes,
