@@ -14,9 +14,9 @@ use catalog::Store;
 use importers::{InputFile, ReadOptions};
 
 /// Pairwise F1 this build reaches on the dev corpus, rounded down.
-const PAIRWISE_F1_FLOOR: f64 = 0.81;
+const PAIRWISE_F1_FLOOR: f64 = 0.82;
 /// Value-mapping accuracy this build reaches on the dev corpus, rounded down.
-const VALUE_MAPPING_FLOOR: f64 = 0.88;
+const VALUE_MAPPING_FLOOR: f64 = 0.90;
 /// The same two figures, rounded down, with no shared definitions at all: every group and its
 /// value set is varkat's own proposal, and a mapping counts only where the proposed value's
 /// label is the gold value's, which a value set made from registries' own wordings seldom is.

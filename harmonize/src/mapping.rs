@@ -30,7 +30,8 @@ pub(crate) fn map_values(
                 .collect()
         })
         .collect();
-    let best = |category| best_value(scorer, category, definition, &value_labels);
+    let named = named_value(scorer, variable, definition, &value_labels);
+    let best = |category| best_value(scorer, category, definition, &value_labels, named);
     variable
         .definition
         .value_domain
@@ -53,6 +54,42 @@ pub(crate) fn map_values(
         .collect()
 }
 
+/// How alike a yes/no question and a value's label must be for the question to ask whether
+/// the answer is that value: the same words, the same answer group, or every word of one in
+/// the other ("Død under oppholdet" asks whether the patient is "Død").
+const NAMED_VALUE: f64 = 0.6;
+
+/// The value a yes/no question asks about: "Bor alene?" asks whether the answer to "lives
+/// alone or with others" is "Bor alene". The index of a value that is not missing, if any.
+fn named_value(
+    scorer: &Scorer<'_>,
+    variable: &VariableVersion,
+    definition: &SharedDefinition,
+    value_labels: &[Vec<Rc<PreparedLabel>>],
+) -> Option<usize> {
+    let question: Vec<Rc<PreparedLabel>> =
+        [&variable.definition.label.nb, &variable.definition.label.en]
+            .into_iter()
+            .flatten()
+            .map(|label| scorer.prepared(label))
+            .collect();
+    let mut best: Option<(f64, usize)> = None;
+    for (index, (value, labels)) in definition.value_set.iter().zip(value_labels).enumerate() {
+        if value.missing {
+            continue;
+        }
+        for label in labels {
+            for asked in &question {
+                let score = asked.likeness(label, false);
+                if score >= NAMED_VALUE && best.is_none_or(|(most, _)| score > most) {
+                    best = Some((score, index));
+                }
+            }
+        }
+    }
+    best.map(|(_, index)| index)
+}
+
 /// Words that mark a standard value as the unspecified yes or no of its concept
 /// ("Røyker, hyppighet uspesifisert", "Non-smoker, unspecified").
 const UNSPECIFIED: &[&str] = &["uspesifisert", "unspecified"];
@@ -60,13 +97,16 @@ const NEGATIONS: &[&str] = &["ikke", "non", "not", "no", "never", "aldri"];
 
 /// The value whose label is the option's: the same words, the same answer group ("Nei, aldri"
 /// and "Never smoked"), or the same code where the labels share words. A plain yes or no against
-/// a value set without one goes to its concept's unspecified yes or no, where the set has them.
-/// `value_labels` are the prepared labels of each value of the definition, in order.
+/// a value set without one goes to its concept's unspecified yes or no, where the set has them;
+/// else, when the question names a value (`named`, see `named_value`), yes goes to that value
+/// and no to the only other one. `value_labels` are the prepared labels of each value of the
+/// definition, in order.
 fn best_value(
     scorer: &Scorer<'_>,
     category: &Category,
     definition: &SharedDefinition,
     value_labels: &[Vec<Rc<PreparedLabel>>],
+    named: Option<usize>,
 ) -> Option<(String, ValueRelation)> {
     if let Some(found) = ordinal_class(category, definition)
         .or_else(|| subdivision(category, definition))
@@ -94,6 +134,21 @@ fn best_value(
                 let unspecified = words.iter().any(|w| UNSPECIFIED.contains(&w.as_str()));
                 let negated = words.iter().any(|w| NEGATIONS.contains(&w.as_str()));
                 unspecified && negated != yes
+            })
+            .or_else(|| {
+                let named = named?;
+                if yes {
+                    return definition.value_set.get(named);
+                }
+                let mut others = definition
+                    .value_set
+                    .iter()
+                    .enumerate()
+                    .filter(|(index, value)| *index != named && !value.missing);
+                match (others.next(), others.next()) {
+                    (Some((_, other)), None) => Some(other),
+                    _ => None,
+                }
             })
             .map(|value| (value.code.clone(), ValueRelation::Equivalent));
     }
@@ -481,6 +536,42 @@ mod tests {
             .into_iter()
             .map(|m| (m.source_code, m.target_code, m.relation))
             .collect()
+    }
+
+    /// A yes/no question that names one of a definition's values ("Bor alene?") answers yes
+    /// with that value and no with the other one; where there are more, no says nothing.
+    #[test]
+    fn a_yes_no_question_naming_a_value_maps_yes_to_it_and_no_to_the_other() {
+        let asked = |question: &str, definition: SharedDefinition| -> Vec<Option<String>> {
+            let definitions = [definition];
+            let mut variables = [variable(&[("1", "Ja", false), ("2", "Nei", false)])];
+            variables[0].definition.label = LocalizedText::nb(question);
+            let scorer = Scorer::new(&definitions, &variables);
+            map_values(&scorer, &variables[0], &definitions[0])
+                .into_iter()
+                .map(|m| m.target_code)
+                .collect()
+        };
+        let some = |code: &str| Some(code.to_owned());
+        let living = definition(
+            "living_alone",
+            &[
+                ("lives_alone", "Bor alene"),
+                ("with_others", "Bor sammen med andre"),
+                ("unknown", "Ukjent"),
+            ],
+        );
+        assert_eq!(asked("Bor alene", living), [some("lives_alone"), some("with_others")]);
+        let vital = definition(
+            "vital_status",
+            &[("alive", "Levende"), ("dead", "Død"), ("unknown", "Ukjent")],
+        );
+        assert_eq!(asked("Død under oppholdet", vital), [some("dead"), some("alive")]);
+        let residence = definition(
+            "residence",
+            &[("home", "Eget hjem"), ("sheltered", "Omsorgsbolig"), ("nursing_home", "Sykehjem")],
+        );
+        assert_eq!(asked("Bor på sykehjem", residence), [some("nursing_home"), None]);
     }
 
     /// A survey's narrow income brackets map onto the standard's wider ones that hold them.
