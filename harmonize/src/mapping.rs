@@ -412,7 +412,7 @@ fn subdivision(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use catalog::{
         Category, DataType, ImportId, LocalizedText, Period, Provenance, RegistryId,
         SharedDefinition, SharedDefinitionId, StandardValue, Status, VariableDefinition,
@@ -421,7 +421,7 @@ mod tests {
 
     use super::*;
 
-    fn variable(options: &[(&str, &str, bool)]) -> VariableVersion {
+    pub(crate) fn variable(options: &[(&str, &str, bool)]) -> VariableVersion {
         let mut definition = VariableDefinition::of_type(DataType::Categorical);
         definition.value_domain.categories = options
             .iter()
@@ -454,7 +454,7 @@ mod tests {
         chrono::DateTime::from_timestamp(0, 0).unwrap()
     }
 
-    fn smoking_status() -> SharedDefinition {
+    pub(crate) fn smoking_status() -> SharedDefinition {
         let value = |code: &str, nb: &str, missing| StandardValue {
             code: code.into(),
             label: LocalizedText::nb(nb),

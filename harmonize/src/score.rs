@@ -35,6 +35,10 @@ pub(crate) struct Scorer<'a> {
     definition_texts: Vec<Vec<String>>,
     variable_labels: Vec<Vec<String>>,
     variable_texts: Vec<Vec<String>>,
+    /// What each definition's scope note excludes ("Ikke fødselsvekt").
+    definition_exclusions: Vec<Vec<Exclusion>>,
+    /// Each variable's label as stems, to hold against the exclusions.
+    variable_label_stems: Vec<Vec<String>>,
     /// The persons (father, mother) each definition and variable names, by group.
     definition_subjects: Vec<Vec<usize>>,
     variable_subjects: Vec<Vec<usize>>,
@@ -80,6 +84,22 @@ impl<'a> Scorer<'a> {
             .collect();
         let variable_texts: Vec<Vec<String>> =
             variables.iter().map(|v| localized(&v.borrow().definition.description)).collect();
+        let definition_exclusions =
+            definitions.iter().map(|d| exclusions(&concepts, &d.description)).collect();
+        let variable_label_stems = variables
+            .iter()
+            .map(|v| {
+                let label = &v.borrow().definition.label;
+                let mut stems: Vec<String> = [&label.nb, &label.en]
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|text| concepts.stems(text))
+                    .collect();
+                stems.sort();
+                stems.dedup();
+                stems
+            })
+            .collect();
         let subject_groups = vocabulary::groups(vocabulary::SUBJECTS);
         let subjects_of = |texts: &[&catalog::LocalizedText]| -> Vec<usize> {
             let words: Vec<String> = texts
@@ -130,6 +150,8 @@ impl<'a> Scorer<'a> {
             definition_texts,
             variable_labels,
             variable_texts,
+            definition_exclusions,
+            variable_label_stems,
             definition_subjects,
             variable_subjects,
             idf,
@@ -195,6 +217,16 @@ impl<'a> Scorer<'a> {
         definition_index: usize,
     ) -> Match {
         let definition = &self.definitions[definition_index];
+        let label_stems = &self.variable_label_stems[variable_index];
+        if let Some(excluded) = self.definition_exclusions[definition_index]
+            .iter()
+            .find(|exclusion| exclusion.stems.iter().all(|stem| label_stems.contains(stem)))
+        {
+            return Match {
+                confidence: 0.0,
+                reasons: vec![format!("the definition leaves out \"{}\"", excluded.wording)],
+            };
+        }
         let mut reasons = Vec::new();
         let variable_label = &self.variable_labels[variable_index];
         let mut label = self.overlap(variable_label, &self.definition_labels[definition_index]);
@@ -266,6 +298,48 @@ impl<'a> Scorer<'a> {
     }
 }
 
+/// A wording a definition's scope note leaves out, and its stems.
+struct Exclusion {
+    wording: String,
+    stems: Vec<String>,
+}
+
+/// Words that open an exclusion in a scope note.
+const EXCLUDING: &[&str] = &["ikke", "not"];
+/// Words that join alternatives within one exclusion.
+const ALTERNATIVES: &[&str] = &["og", "eller", "and", "or"];
+
+/// What a definition's description leaves out, as national catalogs write scope notes: "Ikke
+/// fødselsvekt og ikke vekttap", "(ikke fra intensivavdeling)", "Ikke 'bor alene'". Each is the
+/// words after "ikke" or "not" up to the end of the clause, one per alternative joined by
+/// "og"/"eller"; a variable whose label has every word of one is not what the definition means.
+/// Wordings of stop words only ("er ikke med") leave nothing out.
+fn exclusions(concepts: &Concepts, description: &catalog::LocalizedText) -> Vec<Exclusion> {
+    let mut out = Vec::new();
+    for text in [&description.nb, &description.en].into_iter().flatten() {
+        let lowered = text.to_lowercase();
+        for clause in lowered.split(|c: char| ".,;:()!?".contains(c)) {
+            let words: Vec<&str> = clause
+                .split(|c: char| c.is_whitespace() || "'\"‘’“”«»".contains(c))
+                .filter(|word| !word.is_empty())
+                .collect();
+            let Some(start) = words.iter().position(|word| EXCLUDING.contains(word)) else {
+                continue;
+            };
+            for alternative in words[start + 1..]
+                .split(|word| EXCLUDING.contains(word) || ALTERNATIVES.contains(word))
+            {
+                let wording = alternative.join(" ");
+                let stems = concepts.stems(&wording);
+                if !stems.is_empty() {
+                    out.push(Exclusion { wording, stems });
+                }
+            }
+        }
+    }
+    out
+}
+
 /// How well the variable's kind of value fits the definition's, 0 to 1, with the reason.
 fn type_fit(variable: &VariableVersion, definition: &SharedDefinition) -> (f64, String) {
     use DataType::*;
@@ -288,4 +362,53 @@ fn type_fit(variable: &VariableVersion, definition: &SharedDefinition) -> (f64, 
             format!("{have} against {want}")
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use catalog::LocalizedText;
+
+    use super::*;
+    use crate::mapping::tests::{smoking_status, variable};
+
+    #[test]
+    fn a_scope_note_names_what_it_leaves_out() {
+        let concepts = Concepts::new();
+        let wordings = |note: &str| -> Vec<String> {
+            exclusions(&concepts, &LocalizedText::nb(note))
+                .into_iter()
+                .map(|exclusion| exclusion.wording)
+                .collect()
+        };
+        assert_eq!(
+            wordings("Personens kroppsvekt i kg. Ikke fødselsvekt og ikke vekttap."),
+            ["fødselsvekt", "vekttap"]
+        );
+        assert_eq!(
+            wordings("Hovedtilstand, kodet i ICD-10. Ikke underliggende dødsårsak, ikke ICPC-2."),
+            ["underliggende dødsårsak", "icpc-2"]
+        );
+        assert_eq!(wordings("Boform før hendelsen. Ikke 'bor alene'."), ["bor alene"]);
+        assert!(wordings("Svangerskapsspesifikke snusvariabler er ikke med.").is_empty());
+    }
+
+    /// A variable whose label is what the definition's scope note leaves out does not match
+    /// it, however alike the words, and the reason says why.
+    #[test]
+    fn a_variable_the_scope_note_leaves_out_does_not_match() {
+        let mut definition = smoking_status();
+        definition.description =
+            LocalizedText::nb("Nåværende røykestatus. Ikke røyking i svangerskapet.");
+        let definitions = [definition];
+        let mut pregnancy = variable(&[("1", "Nei", false), ("2", "Ja, daglig", false)]);
+        pregnancy.definition.label = LocalizedText::nb("Røyking i svangerskapet");
+        let mut plain = pregnancy.clone();
+        plain.definition.label = LocalizedText::nb("Røyking");
+        let variables = [pregnancy, plain];
+        let scorer = Scorer::new(&definitions, &variables);
+        let left_out = scorer.score(0, &variables[0], 0);
+        assert_eq!(left_out.confidence, 0.0);
+        assert_eq!(left_out.reasons, ["the definition leaves out \"røyking i svangerskapet\""]);
+        assert!(scorer.score(1, &variables[1], 0).confidence > 0.0);
+    }
 }
