@@ -14,7 +14,7 @@ use catalog::Store;
 use importers::{InputFile, ReadOptions};
 
 /// Pairwise F1 this build reaches on the dev corpus, rounded down.
-const PAIRWISE_F1_FLOOR: f64 = 0.83;
+const PAIRWISE_F1_FLOOR: f64 = 0.85;
 /// Value-mapping accuracy this build reaches on the dev corpus, rounded down.
 const VALUE_MAPPING_FLOOR: f64 = 0.90;
 /// The same two figures, rounded down, with no shared definitions at all: every group and its

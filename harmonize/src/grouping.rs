@@ -163,24 +163,14 @@ fn medoid(
     best.map(|(index, _)| index)
 }
 
-/// Words that say what kind of value a variable holds, not what it is about: two variables that
-/// share only these ("Innleggelsesdato", "Diagnosedato") are not compared.
-const VALUE_KINDS: &[&str] =
-    &["dato", "date", "tidspunkt", "kode", "code", "nummer", "number", "antall", "count", "type"];
-
 /// Pairs worth scoring, each once with the lower index first, never two of one registry.
 fn candidate_pairs(scorer: &Scorer<'_>, variables: &[&VariableVersion]) -> Vec<(usize, usize)> {
-    let value_kinds: HashSet<String> = VALUE_KINDS
-        .iter()
-        .flat_map(|word| [scorer.concepts.of(word, false), scorer.concepts.of(word, true)])
-        .flatten()
-        .collect();
     let mut postings: HashMap<&str, Vec<usize>> = HashMap::new();
     for index in 0..variables.len() {
         let mut concepts: Vec<&String> = scorer
             .label_concepts(index)
             .iter()
-            .filter(|concept| !value_kinds.contains(*concept))
+            .filter(|concept| !scorer.is_value_kind(concept))
             .collect();
         concepts.sort_by(|a, b| scorer.weight(b).total_cmp(&scorer.weight(a)).then(a.cmp(b)));
         for concept in concepts.into_iter().take(BLOCKING_CONCEPTS) {

@@ -2,7 +2,7 @@
 
 use std::borrow::Borrow;
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use catalog::{DataType, SharedDefinition, VariableVersion};
@@ -18,6 +18,11 @@ const LABEL_WEIGHT: f64 = 0.6;
 const DESCRIPTION_WEIGHT: f64 = 0.1;
 const VALUES_WEIGHT: f64 = 0.2;
 const TYPE_WEIGHT: f64 = 0.1;
+
+/// Words that say what kind of value a variable holds, not what it is about: two labels that
+/// share only these ("Sluttdato for ventetid", "Operasjonsdato") do not ask the same thing.
+const VALUE_KINDS: &[&str] =
+    &["dato", "date", "tidspunkt", "kode", "code", "nummer", "number", "antall", "count", "type"];
 
 /// A scored match and its reasons.
 pub(crate) struct Match {
@@ -44,6 +49,8 @@ pub(crate) struct Scorer<'a> {
     variable_subjects: Vec<Vec<usize>>,
     idf: HashMap<String, f64>,
     index: HashMap<String, Vec<usize>>,
+    /// The concepts of `VALUE_KINDS`.
+    value_kinds: HashSet<String>,
     /// Answer labels prepared for comparing, by label.
     prepared: RefCell<HashMap<String, Rc<PreparedLabel>>>,
 }
@@ -142,7 +149,13 @@ impl<'a> Scorer<'a> {
                 index.entry(token.clone()).or_default().push(definition_index);
             }
         }
+        let value_kinds = VALUE_KINDS
+            .iter()
+            .flat_map(|word| [concepts.of(word, false), concepts.of(word, true)])
+            .flatten()
+            .collect();
         Scorer {
+            value_kinds,
             options: AnswerOptions::new(),
             concepts,
             definitions,
@@ -186,6 +199,11 @@ impl<'a> Scorer<'a> {
     /// A variable's label concepts: its label's, question's and name's.
     pub(crate) fn label_concepts(&self, variable_index: usize) -> &[String] {
         &self.variable_labels[variable_index]
+    }
+
+    /// Whether a concept only says what kind of value a variable holds (a date, a code).
+    pub(crate) fn is_value_kind(&self, concept: &str) -> bool {
+        self.value_kinds.contains(concept)
     }
 
     /// How rare a concept is among the variables and definitions: rarer says more.
@@ -237,6 +255,10 @@ impl<'a> Scorer<'a> {
             .cloned()
             .collect();
         label = label.max(0.6 * self.coverage(variable_label, &described));
+        let mut shared = variable_label.iter().filter(|concept| described.contains(concept));
+        if shared.all(|concept| self.is_value_kind(concept)) {
+            label = 0.0;
+        }
         reasons.push(format!("labels {label:.2} after stemming and synonyms"));
         let description = self.overlap(
             &self.variable_texts[variable_index],
@@ -390,6 +412,28 @@ mod tests {
         );
         assert_eq!(wordings("Boform før hendelsen. Ikke 'bor alene'."), ["bor alene"]);
         assert!(wordings("Svangerskapsspesifikke snusvariabler er ikke med.").is_empty());
+    }
+
+    /// Two dates that share only the word "dato" are not the same date.
+    #[test]
+    fn labels_that_share_only_the_kind_of_value_do_not_match() {
+        let mut definition = smoking_status();
+        definition.label = LocalizedText::nb("Operasjonsdato");
+        definition.description = LocalizedText::default();
+        definition.data_type = catalog::DataType::Date;
+        definition.value_set.clear();
+        let definitions = [definition];
+        let mut waiting = variable(&[]);
+        waiting.definition.data_type = catalog::DataType::Date;
+        waiting.definition.label = LocalizedText::nb("Sluttdato for ventetid");
+        let mut surgery = waiting.clone();
+        surgery.definition.label = LocalizedText::nb("Dato for operasjon");
+        let variables = [waiting, surgery];
+        let scorer = Scorer::new(&definitions, &variables);
+        let waiting = scorer.score(0, &variables[0], 0);
+        assert_eq!(waiting.reasons[0], "labels 0.00 after stemming and synonyms");
+        assert!(waiting.confidence < DEFAULT_MIN_CONFIDENCE);
+        assert!(scorer.score(1, &variables[1], 0).confidence >= DEFAULT_MIN_CONFIDENCE);
     }
 
     /// A variable whose label is what the definition's scope note leaves out does not match
