@@ -47,6 +47,22 @@ struct VarBuilder {
     note_location: Option<Location>,
 }
 
+/// A `var` read to its end: what the catalog keeps of it, without the builder's scratch.
+struct ReadVar {
+    name: String,
+    location: Location,
+    version: u32,
+    definition: VariableDefinition,
+}
+
+impl From<Box<VarBuilder>> for ReadVar {
+    fn from(mut var: Box<VarBuilder>) -> ReadVar {
+        var.definition.data_type = data_type(&var);
+        let VarBuilder { name, location, version, definition, .. } = *var;
+        ReadVar { name, location, version, definition }
+    }
+}
+
 fn is_english(language: &str) -> bool {
     language.starts_with("en")
 }
@@ -79,8 +95,9 @@ pub(crate) fn read(
     let mut study_title = LocalizedText::default();
     let mut study_id: Option<String> = None;
     let mut abstract_text = LocalizedText::default();
-    // Boxed: a builder is large, and the list of them grows by copying.
-    let mut vars: Vec<Box<VarBuilder>> = Vec::new();
+    // A builder is boxed, being large, and dropped when its `var` ends, so that the next one
+    // reuses its memory; the variables read so far keep only what the catalog keeps.
+    let mut vars: Vec<ReadVar> = Vec::new();
     let mut current: Option<Box<VarBuilder>> = None;
     // The `type` of the `notes` element being read: `unit`, `validity`, `code_system`, ...
     let mut note_kind: Option<String> = None;
@@ -170,7 +187,7 @@ pub(crate) fn read(
                         study_id = Some(value.to_owned())
                     }
                     ("abstract", _) if in_study => set(&mut abstract_text, language, value),
-                    ("var", _) => vars.extend(current.take()),
+                    ("var", _) => vars.extend(current.take().map(ReadVar::from)),
                     _ => {}
                 }
                 let Some(var) = current.as_mut() else { continue };
@@ -283,15 +300,14 @@ pub(crate) fn read(
     order.sort_by_key(|&index| (first_of[vars[index].name.as_str()], vars[index].version));
     let mut variables = Vec::with_capacity(vars.len());
     let mut errors = Vec::new();
-    let mut vars: Vec<Option<Box<VarBuilder>>> = vars.into_iter().map(Some).collect();
+    let mut vars: Vec<Option<ReadVar>> = vars.into_iter().map(Some).collect();
     for index in order {
-        let Some(mut var) = vars[index].take() else { continue };
+        let Some(var) = vars[index].take() else { continue };
         let Ok(key) = variable_key(&registry_id, &var.name, var.location.clone())
             .map_err(|err| errors.push(err))
         else {
             continue;
         };
-        var.definition.data_type = data_type(&var);
         variables.push(IncomingVariable {
             key,
             definition: var.definition,
