@@ -1,5 +1,6 @@
 //! Mapping a variable's answer options onto a shared definition's value set.
 
+use std::cell::OnceCell;
 use std::rc::Rc;
 
 use catalog::{
@@ -30,8 +31,10 @@ pub(crate) fn map_values(
                 .collect()
         })
         .collect();
-    let named = named_value(scorer, variable, definition, &value_labels);
-    let best = |category| best_value(scorer, category, definition, &value_labels, named);
+    // Only a plain yes or no needs the value its question names, and most options are neither.
+    let named = OnceCell::new();
+    let named = || *named.get_or_init(|| named_value(scorer, variable, definition, &value_labels));
+    let best = |category| best_value(scorer, category, definition, &value_labels, &named);
     variable
         .definition
         .value_domain
@@ -98,15 +101,15 @@ const NEGATIONS: &[&str] = &["ikke", "non", "not", "no", "never", "aldri"];
 /// The value whose label is the option's: the same words, the same answer group ("Nei, aldri"
 /// and "Never smoked"), or the same code where the labels share words. A plain yes or no against
 /// a value set without one goes to its concept's unspecified yes or no, where the set has them;
-/// else, when the question names a value (`named`, see `named_value`), yes goes to that value
-/// and no to the only other one. `value_labels` are the prepared labels of each value of the
+/// else, when the question names a value (`named` finds it, see `named_value`), yes goes to that
+/// value and no to the only other one. `value_labels` are the prepared labels of each value of the
 /// definition, in order.
 fn best_value(
     scorer: &Scorer<'_>,
     category: &Category,
     definition: &SharedDefinition,
     value_labels: &[Vec<Rc<PreparedLabel>>],
-    named: Option<usize>,
+    named: &dyn Fn() -> Option<usize>,
 ) -> Option<(String, ValueRelation)> {
     if let Some(found) = ordinal_class(category, definition)
         .or_else(|| subdivision(category, definition))
@@ -136,7 +139,7 @@ fn best_value(
                 unspecified && negated != yes
             })
             .or_else(|| {
-                let named = named?;
+                let named = named()?;
                 if yes {
                     return definition.value_set.get(named);
                 }
