@@ -7,9 +7,9 @@ use chrono::{DateTime, Utc};
 use crate::Proposal;
 
 /// The proposal's members as `Proposed` mappings (onto `definitions`, or onto the definition a
-/// group proposes, which `proposed_definitions` stores first), leaving out every variable whose latest
-/// mapping already concerns the same variable version and definition: a reviewer's decision
-/// is not reopened by proposing the same thing again.
+/// group proposes, which `proposed_definitions` stores first), leaving out every variable whose
+/// latest mapping already concerns the same variable version and definition: a reviewer's
+/// decision is not reopened by proposing the same thing again.
 pub fn proposed_mappings(
     proposal: &Proposal,
     definitions: &[SharedDefinition],

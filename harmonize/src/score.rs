@@ -255,8 +255,11 @@ impl<'a> Scorer<'a> {
             .cloned()
             .collect();
         label = label.max(0.6 * self.coverage(variable_label, &described));
-        let mut shared = variable_label.iter().filter(|concept| described.contains(concept));
-        if shared.all(|concept| self.is_value_kind(concept)) {
+        if variable_label
+            .iter()
+            .filter(|concept| described.contains(concept))
+            .all(|concept| self.is_value_kind(concept))
+        {
             label = 0.0;
         }
         reasons.push(format!("labels {label:.2} after stemming and synonyms"));
