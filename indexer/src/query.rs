@@ -249,6 +249,7 @@ pub(crate) fn text_query(
                 }
             }
         }
+        merge_folded_into_stems(&mut terms, fields);
         let mut alternatives: Vec<(Occur, Box<dyn Query>)> = terms
             .into_iter()
             .map(|(field, text, weight)| term_clause(field, &text, weight))
@@ -387,6 +388,32 @@ fn add_concept(terms: &mut Vec<(Field, String, f32)>, fields: &Fields, group: us
     {
         add_term(terms, fields.concepts, crate::build::concept_term(place, group), boost * weight);
     }
+}
+
+/// Looks for a folded word that is also its own stem (`vekt`, `status`) only as the stem, at
+/// both weights. Every document that has the folded word has it as its stem too, so this finds
+/// the same documents with one term fewer in each place (label, texts, answer options): each
+/// term of a query is a posting list that pruning keeps in step on every document it looks at.
+fn merge_folded_into_stems(terms: &mut Vec<(Field, String, f32)>, fields: &Fields) {
+    let places = [
+        (fields.label_folded, [fields.label_nb, fields.label_en]),
+        (fields.text_folded, [fields.text_nb, fields.text_en]),
+        (fields.categories_folded, [fields.categories_nb, fields.categories_en]),
+    ];
+    let mut merged: Vec<(Field, String, f32)> = Vec::with_capacity(terms.len());
+    for (field, text, weight) in terms.drain(..) {
+        let stems = places.iter().find(|(folded, _)| *folded == field).map(|(_, stems)| stems);
+        let stem = stems.and_then(|stems| {
+            merged
+                .iter_mut()
+                .find(|(other, other_text, _)| stems.contains(other) && *other_text == text)
+        });
+        match stem {
+            Some(stem) => stem.2 += weight,
+            None => merged.push((field, text, weight)),
+        }
+    }
+    *terms = merged;
 }
 
 /// One term of `field`, boosted by `weight`, as an alternative of the query.
