@@ -51,6 +51,9 @@ pub struct SearchIndex {
     fields: Fields,
     vocabulary: Vocabulary,
     writer: Mutex<Option<IndexWriter>>,
+    /// How many of a filtered query's matches are scored one by one before pruning takes over:
+    /// `search::SCORED_ONE_BY_ONE`, lowered by tests to search both ways.
+    scored_one_by_one: usize,
 }
 
 impl SearchIndex {
@@ -117,6 +120,7 @@ impl SearchIndex {
             fields,
             vocabulary,
             writer: Mutex::new(None),
+            scored_one_by_one: search::SCORED_ONE_BY_ONE,
         })
     }
 

@@ -295,7 +295,7 @@ fn a_filtered_search_ranks_as_the_unfiltered_one_does() {
         })
         .collect();
     import(&store, variables);
-    let index = SearchIndex::in_memory().unwrap();
+    let mut index = SearchIndex::in_memory().unwrap();
     index.catch_up(&store).unwrap();
 
     let everything =
@@ -308,17 +308,21 @@ fn a_filtered_search_ranks_as_the_unfiltered_one_does() {
         .filter(|key| key.starts_with("mfr/"))
         .collect();
     assert_eq!(expected.len(), 80);
-    let filtered = index
-        .search(&SearchRequest {
-            registries: vec!["mfr".into()],
-            limit: 5,
-            offset: 3,
-            ..SearchRequest::new("reoperasjon")
-        })
-        .unwrap();
-    let got: Vec<String> = filtered.hits.into_iter().map(|hit| hit.key).collect();
-    assert_eq!(got, expected[3..8]);
-    assert_eq!((filtered.total, filtered.total_exact), (80, true));
+    // The registry's 80 matches scored one by one, and, past a lower limit, found by pruning.
+    for scored_one_by_one in [crate::search::SCORED_ONE_BY_ONE, 10] {
+        index.scored_one_by_one = scored_one_by_one;
+        let filtered = index
+            .search(&SearchRequest {
+                registries: vec!["mfr".into()],
+                limit: 5,
+                offset: 3,
+                ..SearchRequest::new("reoperasjon")
+            })
+            .unwrap();
+        let got: Vec<String> = filtered.hits.into_iter().map(|hit| hit.key).collect();
+        assert_eq!(got, expected[3..8], "scoring one by one up to {scored_one_by_one}");
+        assert_eq!((filtered.total, filtered.total_exact), (80, true));
+    }
 
     // Past the exact count, a registry's share of a common word is counted up to a limit.
     let searcher = index.reader.searcher();
