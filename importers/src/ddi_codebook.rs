@@ -298,11 +298,17 @@ pub(crate) fn read(
     }
     let mut order: Vec<usize> = (0..vars.len()).collect();
     order.sort_by_key(|&index| (first_of[vars[index].name.as_str()], vars[index].version));
+    drop(first_of);
+    // Variables are large: they are moved into their order only when the file's is another.
+    let vars: Vec<ReadVar> = if order.is_sorted() {
+        vars
+    } else {
+        let mut vars: Vec<Option<ReadVar>> = vars.into_iter().map(Some).collect();
+        order.into_iter().filter_map(|index| vars[index].take()).collect()
+    };
     let mut variables = Vec::with_capacity(vars.len());
     let mut errors = Vec::new();
-    let mut vars: Vec<Option<ReadVar>> = vars.into_iter().map(Some).collect();
-    for index in order {
-        let Some(var) = vars[index].take() else { continue };
+    for var in vars {
         let Ok(key) = variable_key(&registry_id, &var.name, var.location.clone())
             .map_err(|err| errors.push(err))
         else {
