@@ -30,11 +30,13 @@ mod values;
 pub mod varkat_json;
 mod xml;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
 use catalog::RegistryId;
 
+use crate::encoding::StreamEncoding;
 use crate::table::Table;
 use crate::xml::XmlReader;
 
@@ -356,21 +358,22 @@ enum Content<'a> {
     Text(std::borrow::Cow<'a, str>),
     Table(Table),
     /// A file in an XML format read in one pass, read as it goes (`read_paths`).
-    Stream(std::path::PathBuf),
+    Stream(std::path::PathBuf, StreamEncoding),
 }
 
 /// An input of `read_inputs`: a file in memory, or one to read as it goes, its format known.
 enum Input<'a> {
     Loaded(&'a InputFile),
-    Streamed { file: &'a std::path::Path, kind: Detected },
+    Streamed { file: &'a std::path::Path, kind: Detected, encoding: StreamEncoding },
 }
 
 /// How much of a file is looked at to tell whether it can be read as it goes.
 const SNIFF_BYTES: u64 = 64 << 10;
 
 /// Reads the files at `paths` as one import, as `read` does, except that a file in an XML format
-/// read in one pass (DDI-Codebook, dbGaP, FHIR, ClaML) and in UTF-8 is read as it goes: however
-/// large, its text is never whole in memory.
+/// read in one pass (DDI-Codebook, dbGaP, FHIR, ClaML) is read as it goes, in any encoding
+/// varkat reads (UTF-16 and Latin-1 decoded on the way): however large, its text is never whole
+/// in memory.
 pub fn read_paths(
     paths: &[std::path::PathBuf],
     options: &ReadOptions,
@@ -378,15 +381,15 @@ pub fn read_paths(
     use std::io::Read as _;
     /// A file opened: its format when it is read as it goes, else its bytes.
     enum Opened {
-        Streamed(Detected),
+        Streamed(Detected, StreamEncoding),
         Loaded(InputFile),
     }
     let open = |file: &std::path::Path, path: String| -> std::io::Result<Opened> {
         let mut handle = std::fs::File::open(file)?;
         let mut bytes = Vec::new();
         (&mut handle).take(SNIFF_BYTES).read_to_end(&mut bytes)?;
-        if let Some(kind) = streamable(&bytes, &path, options) {
-            return Ok(Opened::Streamed(kind));
+        if let Some((kind, encoding)) = streamable(&bytes, &path, options) {
+            return Ok(Opened::Streamed(kind, encoding));
         }
         handle.read_to_end(&mut bytes)?;
         Ok(Opened::Loaded(InputFile { path, bytes }))
@@ -410,31 +413,49 @@ pub fn read_paths(
         .iter()
         .zip(&opened)
         .map(|(file, opened)| match opened {
-            Opened::Streamed(kind) => Input::Streamed { file, kind: *kind },
+            Opened::Streamed(kind, encoding) => {
+                Input::Streamed { file, kind: *kind, encoding: *encoding }
+            }
             Opened::Loaded(input) => Input::Loaded(input),
         })
         .collect();
     read_inputs(inputs, options)
 }
 
-/// The format of a file that can be read as it goes, from its first bytes; `None` when it must
-/// be loaded: another format, another encoding, or a start that does not say.
-fn streamable(start: &[u8], path: &str, options: &ReadOptions) -> Option<Detected> {
-    if options.encoding == Encoding::Latin1
-        || spreadsheet::is_spreadsheet(start)
-        || start.starts_with(&[0xFF, 0xFE])
-        || start.starts_with(&[0xFE, 0xFF])
-    {
+/// The format and encoding of a file that can be read as it goes, from its first bytes; `None`
+/// when it must be loaded: another format, or a start that does not say.
+fn streamable(
+    start: &[u8],
+    path: &str,
+    options: &ReadOptions,
+) -> Option<(Detected, StreamEncoding)> {
+    if spreadsheet::is_spreadsheet(start) {
         return None;
     }
-    // Only a character cut off at the end of the sample is forgiven; any other invalid byte is
-    // left to the loaded path, whose message suggests --encoding latin1.
-    let text = match std::str::from_utf8(start) {
-        Ok(text) => text,
-        Err(err) if err.error_len().is_none() => {
-            std::str::from_utf8(&start[..err.valid_up_to()]).unwrap_or_default()
+    let encoding = StreamEncoding::of(start, options.encoding);
+    // Only a character cut off at the end of the sample is forgiven; any other bad byte is left
+    // to the loaded path, whose message names it (and suggests --encoding latin1).
+    let text: Cow<'_, str> = match encoding {
+        StreamEncoding::Utf8 => match std::str::from_utf8(start) {
+            Ok(text) => Cow::Borrowed(text),
+            Err(err) if err.error_len().is_none() => {
+                Cow::Borrowed(std::str::from_utf8(&start[..err.valid_up_to()]).unwrap_or_default())
+            }
+            Err(_) => return None,
+        },
+        StreamEncoding::Transcoded(_) => {
+            let whole_units = &start[..start.len() / 2 * 2];
+            decode(start, options.encoding, path)
+                .or_else(|_| decode(whole_units, options.encoding, path))
+                .or_else(|_| {
+                    decode(
+                        &whole_units[..whole_units.len().saturating_sub(2)],
+                        options.encoding,
+                        path,
+                    )
+                })
+                .ok()?
         }
-        Err(_) => return None,
     };
     let text = text.trim_start_matches('\u{feff}');
     let kind = match (options.format, detect(text, path)) {
@@ -443,7 +464,7 @@ fn streamable(start: &[u8], path: &str, options: &ReadOptions) -> Option<Detecte
         (None, Err(_)) => return None,
     };
     matches!(kind, Detected::DdiCodebook | Detected::Dbgap | Detected::FhirXml | Detected::Claml)
-        .then_some(kind)
+        .then_some((kind, encoding))
 }
 
 /// An XML reader over a file's text, or over the file itself when it is read as it goes; a
@@ -456,13 +477,19 @@ fn xml_reader<'a>(
     let fail = |kind: ImportErrorKind| ImportErrors::one(Location::file(path), kind);
     match content {
         Content::Text(text) => Ok(XmlReader::new(text, path)),
-        Content::Stream(file) => {
+        Content::Stream(file, encoding) => {
             let opened = std::fs::File::open(file)
                 .map_err(|err| fail(ImportErrorKind::Unreadable(err.to_string())))?;
-            Ok(XmlReader::streaming(
-                Box::new(std::io::BufReader::with_capacity(1 << 16, opened)),
-                path,
-            ))
+            let source: Box<dyn std::io::BufRead> = match *encoding {
+                StreamEncoding::Utf8 => {
+                    Box::new(std::io::BufReader::with_capacity(1 << 16, opened))
+                }
+                StreamEncoding::Transcoded(from) => Box::new(std::io::BufReader::with_capacity(
+                    1 << 16,
+                    encoding::Utf8Reader::new(opened, from),
+                )),
+            };
+            Ok(XmlReader::streaming(source, path))
         }
         Content::Table(_) => {
             Err(fail(ImportErrorKind::NotATableFormat { format: kind.format().name() }))
@@ -554,8 +581,9 @@ fn read_inputs(inputs: Vec<Input<'_>>, options: &ReadOptions) -> Result<ImportBa
     for input in inputs {
         let file = match input {
             Input::Loaded(file) => file,
-            Input::Streamed { file, kind } => {
-                detected.push((file.display().to_string(), kind, Content::Stream(file.to_owned())));
+            Input::Streamed { file, kind, encoding } => {
+                let content = Content::Stream(file.to_owned(), encoding);
+                detected.push((file.display().to_string(), kind, content));
                 continue;
             }
         };

@@ -45,6 +45,21 @@ impl Location {
     }
 }
 
+/// The line and column after `bytes`, from those before them: lines by their newlines, then
+/// characters (bytes that do not continue a UTF-8 sequence) since the last one.
+pub(crate) fn advance((mut line, mut column): (u64, u64), bytes: &[u8]) -> (u64, u64) {
+    let line_start = match memchr::memrchr(b'\n', bytes) {
+        Some(last) => {
+            line += memchr::memchr_iter(b'\n', bytes).count() as u64;
+            column = 1;
+            last + 1
+        }
+        None => 0,
+    };
+    column += bytes[line_start..].iter().filter(|&&byte| byte & 0xC0 != 0x80).count() as u64;
+    (line, column)
+}
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.file)?;

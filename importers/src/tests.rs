@@ -313,6 +313,82 @@ fn xml_read_as_it_goes_is_xml_read_whole() {
     assert!(compared >= 10, "only {compared} XML fixtures found");
 }
 
+/// The UTF-16 form of `text`, with its byte order mark, in the byte order `unit` gives. When
+/// `broken`, a lone high surrogate stands in the middle of the root element's content, after a
+/// comment long enough to put it past what is looked at to tell the format.
+fn utf16(text: &str, unit: fn(u16) -> [u8; 2], broken: bool) -> Vec<u8> {
+    let mut units: Vec<u16> = text.encode_utf16().collect();
+    if broken {
+        let root = text
+            .match_indices('<')
+            .find(|(at, _)| !text[at + 1..].starts_with(['?', '!']))
+            .and_then(|(at, _)| text[at..].find('>').map(|end| at + end + 1))
+            .unwrap();
+        let padded = format!("{}<!--{}-->", &text[..root], " ".repeat(SNIFF_BYTES as usize));
+        units = padded.encode_utf16().collect();
+        let mut rest: Vec<u16> = text[root..].encode_utf16().collect();
+        let mut middle = rest.len() / 2;
+        while rest.get(middle).is_some_and(|unit| (0xDC00..0xE000).contains(unit)) {
+            middle += 1;
+        }
+        rest.insert(middle, 0xD800);
+        units.extend(rest);
+    }
+    std::iter::once(0xFEFF).chain(units).flat_map(unit).collect()
+}
+
+/// Every accepted XML fixture in UTF-16 (either byte order) or Latin-1 is read as it goes, and
+/// reads as it does loaded whole; in UTF-16 with an unpaired surrogate, both refuse it at the
+/// same line and column.
+#[test]
+fn xml_in_utf16_or_latin1_is_read_as_it_goes_too() {
+    let work = tempfile::tempdir().unwrap();
+    let mut compared = 0;
+    for format in ["ddi-codebook", "dbgap", "fhir", "claml"] {
+        let dir = fixtures().join(format).join("ok");
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "xml") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let latin1: Option<Vec<u8>> =
+                text.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect();
+            let auto = ReadOptions::default();
+            let as_latin1 = ReadOptions { encoding: Encoding::Latin1, ..ReadOptions::default() };
+            let mut cases = vec![
+                ("utf16le", utf16(&text, u16::to_le_bytes, false), &auto, true),
+                ("utf16be", utf16(&text, u16::to_be_bytes, false), &auto, true),
+                ("broken", utf16(&text, u16::to_le_bytes, true), &auto, false),
+            ];
+            cases.extend(latin1.map(|bytes| ("latin1", bytes, &as_latin1, true)));
+            for (encoding, bytes, options, accepted) in cases {
+                let stem = path.file_stem().unwrap().to_string_lossy();
+                let copy = work.path().join(format!("{format}-{stem}-{encoding}.xml"));
+                std::fs::write(&copy, &bytes).unwrap();
+                let name = copy.display().to_string();
+                assert!(
+                    matches!(
+                        streamable(&bytes[..bytes.len().min(SNIFF_BYTES as usize)], &name, options),
+                        Some((_, StreamEncoding::Transcoded(_)))
+                    ),
+                    "{name} is read as it goes"
+                );
+                let streamed = outcome(read_paths(std::slice::from_ref(&copy), options));
+                let loaded = outcome(read(&[InputFile { path: name.clone(), bytes }], options));
+                assert_eq!(streamed, loaded, "{name}");
+                assert_eq!(
+                    streamed.contains("is not valid UTF-16 (an unpaired surrogate)"),
+                    !accepted,
+                    "{name}: {streamed}"
+                );
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared >= 20, "only {compared} encoded XML fixtures compared");
+}
+
 /// A file that cannot be opened is an error that names it, and nothing is read.
 #[test]
 fn a_missing_file_is_a_located_error() {

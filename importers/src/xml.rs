@@ -14,8 +14,9 @@ use std::sync::Arc;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
+use crate::encoding::Undecodable;
 use crate::error::{ImportError, ImportErrorKind};
-use crate::location::Location;
+use crate::location::{Location, advance};
 
 /// Elements may nest this deep; real codebooks use about ten levels.
 const MAX_DEPTH: usize = 256;
@@ -90,21 +91,6 @@ struct Counted<R> {
     inner: R,
     line: u64,
     column: u64,
-}
-
-/// The line and column after `bytes`, from those before them: lines by their newlines, then
-/// characters (bytes that do not continue a UTF-8 sequence) since the last one.
-fn advance((mut line, mut column): (u64, u64), bytes: &[u8]) -> (u64, u64) {
-    let line_start = match memchr::memrchr(b'\n', bytes) {
-        Some(last) => {
-            line += memchr::memchr_iter(b'\n', bytes).count() as u64;
-            column = 1;
-            last + 1
-        }
-        None => 0,
-    };
-    column += bytes[line_start..].iter().filter(|&&byte| byte & 0xC0 != 0x80).count() as u64;
-    (line, column)
 }
 
 impl<R: BufRead> Read for Counted<R> {
@@ -210,6 +196,18 @@ impl<'a> XmlReader<'a> {
         }
     }
 
+    /// What quick-xml failed on: malformed XML where it stopped, or a file read as it goes
+    /// whose encoding broke, where the bad unit stands (as decoding it whole would say).
+    fn failure(&mut self, err: &quick_xml::Error) -> ImportError {
+        if let quick_xml::Error::Io(io) = err
+            && let Some(bad) = io.get_ref().and_then(|inner| inner.downcast_ref::<Undecodable>())
+        {
+            return bad.error(&self.file);
+        }
+        let at = self.error_position();
+        self.error(at, ImportErrorKind::Xml(err.to_string()))
+    }
+
     fn error(&mut self, offset: usize, kind: ImportErrorKind) -> ImportError {
         let location = self.location(offset);
         ImportError::new(location, kind)
@@ -225,10 +223,7 @@ impl<'a> XmlReader<'a> {
             let (offset, event) = self.read_event();
             let event = match event {
                 Ok(event) => event,
-                Err(err) => {
-                    let at = self.error_position();
-                    return Err(self.error(at, ImportErrorKind::Xml(err.to_string())));
-                }
+                Err(err) => return Err(self.failure(&err)),
             };
             match event {
                 Event::Start(start) | Event::Empty(start) if self.depth >= MAX_DEPTH => {
