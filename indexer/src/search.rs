@@ -349,7 +349,7 @@ fn few_filtered_hits(
         .iter()
         .map(|(_, query)| query.weight(EnableScoring::enabled_from_searcher(searcher)))
         .collect::<tantivy::Result<Vec<_>>>()?;
-    let mut scored: Vec<(Score, DocAddress)> = Vec::with_capacity(total);
+    let mut scored: Ranked = Vec::with_capacity(total);
     for (ord, (reader, docs)) in searcher.segment_readers().iter().zip(&found).enumerate() {
         if docs.is_empty() {
             continue;
@@ -487,9 +487,8 @@ impl SearchIndex {
 
         let top =
             TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset).order_by_score();
-        let prune =
-            !text_clauses.is_empty() && !request.facets && text_clauses.len() <= PRUNED_CLAUSES;
         let has_text = !text_clauses.is_empty();
+        let prune = has_text && !request.facets && text_clauses.len() <= PRUNED_CLAUSES;
         let text = BooleanQuery::new(text_clauses);
         let filter = (!filters.is_empty()).then(|| BooleanQuery::new(filters));
         let few = match &filter {
