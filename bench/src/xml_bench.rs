@@ -41,9 +41,9 @@ fn main() {
     for (format, generate) in GENERATORS {
         let path = work.path().join(format!("{format}.xml"));
         std::fs::write(&path, generate(megabytes * 1_000_000)).expect("write the generated file");
-        let import = fastest_of(RUNS, "--import", &path);
-        let stream = fastest_of(RUNS, "--stream", &path);
-        let bare = fastest_of(RUNS, "--bare", &path);
+        let import = fastest_of("--import", &path);
+        let stream = fastest_of("--stream", &path);
+        let bare = fastest_of("--bare", &path);
         assert_eq!(import.items, stream.items, "{format}: read as it goes, the same items");
         println!(
             "{:<14} {:>6.1} {:>8} {:>12.1} {:>9} {:>12.1} {:>9} {:>10.1} {:>7.0}%",
@@ -72,8 +72,8 @@ struct Figures {
 /// third, and the fastest is the one least disturbed.
 const RUNS: usize = 3;
 
-fn fastest_of(runs: usize, mode: &str, path: &Path) -> Figures {
-    (0..runs)
+fn fastest_of(mode: &str, path: &Path) -> Figures {
+    (0..RUNS)
         .map(|_| run_child(mode, path))
         .min_by(|a, b| a.seconds.total_cmp(&b.seconds))
         .expect("at least one run")

@@ -200,14 +200,15 @@ impl<R: Read> Utf8Reader<R> {
         self.handed = 0;
         let kept = self.raw.len();
         self.raw.resize(kept + PIECE, 0);
-        let n = loop {
+        let read = loop {
             match self.inner.read(&mut self.raw[kept..]) {
                 Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
                 read => break read,
             }
         };
-        self.raw.truncate(kept + n.as_ref().map_or(0, |n| *n));
-        let at_end = n? == 0;
+        let n = read.inspect_err(|_| self.raw.truncate(kept))?;
+        self.raw.truncate(kept + n);
+        let at_end = n == 0;
         let mut buffer = [0; 4];
         let unit: fn([u8; 2]) -> u16 = match self.from {
             Transcoding::Latin1 => {

@@ -444,17 +444,11 @@ fn streamable(
             Err(_) => return None,
         },
         StreamEncoding::Transcoded(_) => {
-            let whole_units = &start[..start.len() / 2 * 2];
-            decode(start, options.encoding, path)
-                .or_else(|_| decode(whole_units, options.encoding, path))
-                .or_else(|_| {
-                    decode(
-                        &whole_units[..whole_units.len().saturating_sub(2)],
-                        options.encoding,
-                        path,
-                    )
-                })
-                .ok()?
+            // A UTF-16 sample may end in half a unit, or in the first half of a surrogate pair.
+            let whole_units = start.len() / 2 * 2;
+            [start.len(), whole_units, whole_units.saturating_sub(2)]
+                .into_iter()
+                .find_map(|end| decode(&start[..end], options.encoding, path).ok())?
         }
     };
     let text = text.trim_start_matches('\u{feff}');

@@ -65,6 +65,9 @@ pub(crate) struct Fields {
 impl Fields {
     pub(crate) fn schema() -> (Schema, Fields) {
         let mut builder = Schema::builder();
+        // Every searched field keeps its field norms: for a field without them tantivy 0.27
+        // records a block maximum score of 0, and block-max WAND then skips blocks that hold
+        // real hits (measured: a filtered page lost its best matches).
         let text = |analyzer: &str, stored: bool| {
             let indexing = TextFieldIndexing::default()
                 .set_tokenizer(analyzer)
@@ -72,9 +75,6 @@ impl Fields {
             let options = TextOptions::default().set_indexing_options(indexing);
             if stored { options.set_stored() } else { options }
         };
-        // Every searched field keeps its field norms: for a field without them tantivy 0.27
-        // records a block maximum score of 0, and block-max WAND then skips blocks that hold
-        // real hits (measured: a filtered page lost its best matches).
         // Terms made before indexing, one per whitespace-separated token.
         let listed = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
