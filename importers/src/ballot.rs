@@ -24,7 +24,8 @@ pub(crate) const COLUMNS: [&str; 8] = [
 /// Reads a filled-in ballot. Every row names a variable and a definition; a decision is
 /// `accept` or `reject` (also `ja`/`nei`, `godkjent`/`avvist`), or empty for undecided.
 pub fn read(text: &str, file: &str) -> Result<Vec<Ballot>, ImportErrors> {
-    let table = Table::read(text, file).map_err(|err| ImportErrors::one(err.location, err.kind))?;
+    let mut table = Table::read(text.as_bytes(), file)
+        .map_err(|err| ImportErrors::one(err.location, err.kind))?;
     let required = |name| table.require(name);
     let columns = (required("variable"), required("definition"), required("decision"));
     let (variable, definition, decision) = match columns {
@@ -37,7 +38,8 @@ pub fn read(text: &str, file: &str) -> Result<Vec<Ballot>, ImportErrors> {
     let comment = table.column("comment");
     let mut errors = Vec::new();
     let mut ballots = Vec::new();
-    for row in table.rows() {
+    while let Some(row) = table.next_row(&mut errors) {
+        let row = &row;
         let Some(key) = row.get(Some(variable)) else {
             errors.push(ImportError::new(
                 table.at(row, variable),

@@ -26,8 +26,11 @@ pub(crate) fn is_code_list(headers: &[String]) -> bool {
 }
 
 /// Reads a code list as version `version` of code system `system`.
-pub(crate) fn read(table: &Table, system: Option<&str>) -> Result<ImportBatch, ImportErrors> {
-    let file = table.file();
+pub(crate) fn read(
+    table: &mut Table<'_>,
+    system: Option<&str>,
+) -> Result<ImportBatch, ImportErrors> {
+    let file = &table.file().to_owned();
     let Some((id, version)) = system
         .and_then(|s| s.split_once('@'))
         .filter(|(id, version)| !id.is_empty() && !version.is_empty())
@@ -48,7 +51,8 @@ pub(crate) fn read(table: &Table, system: Option<&str>) -> Result<ImportBatch, I
     let (from, to) = (first(&["valid_from", "gyldig_fra"]), first(&["valid_to", "gyldig_til"]));
     let mut errors = Vec::new();
     let mut concepts: Vec<(Concept, u64)> = Vec::new();
-    for row in table.rows() {
+    while let Some(row) = table.next_row(&mut errors) {
+        let row = &row;
         let Some(code_text) = row.get(Some(code)) else {
             errors.push(ImportError::new(
                 table.at(row, code),

@@ -60,15 +60,24 @@ fn decode_utf8<'a>(bytes: &'a [u8], file: &str) -> Result<Cow<'a, str>, ImportEr
         Err(err) => {
             let good = &bytes[..err.valid_up_to()];
             let valid = std::str::from_utf8(good).unwrap_or_default();
-            Err(ImportError::new(
-                position(file, valid),
-                ImportErrorKind::InvalidEncoding {
-                    byte: format!("0x{:02X}", bytes[err.valid_up_to()]),
-                    encoding: "UTF-8",
-                    hint: "; if the file is Latin-1 (ISO-8859-1), import it with --encoding latin1",
-                },
-            ))
+            Err(ImportError::new(position(file, valid), not_utf8(bytes[err.valid_up_to()])))
         }
+    }
+}
+
+fn not_utf8(byte: u8) -> ImportErrorKind {
+    ImportErrorKind::InvalidEncoding {
+        byte: format!("0x{byte:02X}"),
+        encoding: "UTF-8",
+        hint: "; if the file is Latin-1 (ISO-8859-1), import it with --encoding latin1",
+    }
+}
+
+fn not_utf16(unit: u16) -> ImportErrorKind {
+    ImportErrorKind::InvalidEncoding {
+        byte: format!("0x{unit:04X}"),
+        encoding: "UTF-16",
+        hint: " (an unpaired surrogate)",
     }
 }
 
@@ -83,28 +92,21 @@ fn decode_utf16(bytes: &[u8], file: &str, unit: fn([u8; 2]) -> u16) -> Result<St
         match decoded {
             Ok(c) => text.push(c),
             Err(err) => {
-                let (line, column) = advance((1, 1), text.as_bytes());
-                return Err(
-                    Undecodable { unit: err.unpaired_surrogate(), line, column }.error(file)
-                );
+                return Err(ImportError::new(
+                    position(file, &text),
+                    not_utf16(err.unpaired_surrogate()),
+                ));
             }
         }
     }
     Ok(text)
 }
 
-/// What a file read as it goes is decoded from, told as `decode` tells it.
+/// The encoding of a file read as it goes, told as `decode` tells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum StreamEncoding {
-    /// UTF-8, read as it is.
+    /// UTF-8, checked as it goes.
     Utf8,
-    /// Another encoding, read through a `Utf8Reader`.
-    Transcoded(Transcoding),
-}
-
-/// An encoding a `Utf8Reader` turns into UTF-8.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Transcoding {
     /// UTF-16, little-endian.
     Utf16Le,
     /// UTF-16, big-endian.
@@ -117,25 +119,26 @@ impl StreamEncoding {
     /// The encoding of a file that starts with `start`, read with `encoding`.
     pub(crate) fn of(start: &[u8], encoding: Encoding) -> StreamEncoding {
         match (encoding, start) {
-            (Encoding::Latin1, _) => StreamEncoding::Transcoded(Transcoding::Latin1),
-            (Encoding::Auto, [0xFF, 0xFE, ..]) => StreamEncoding::Transcoded(Transcoding::Utf16Le),
-            (Encoding::Auto, [0xFE, 0xFF, ..]) => StreamEncoding::Transcoded(Transcoding::Utf16Be),
+            (Encoding::Latin1, _) => StreamEncoding::Latin1,
+            (Encoding::Auto, [0xFF, 0xFE, ..]) => StreamEncoding::Utf16Le,
+            (Encoding::Auto, [0xFE, 0xFF, ..]) => StreamEncoding::Utf16Be,
             (Encoding::Auto, _) => StreamEncoding::Utf8,
         }
     }
 }
 
-/// A UTF-16 unit that is no character, and the line and column where it stands.
+/// Text that is not in the file's encoding, and the line and column where it stands: the
+/// error `decode` gives, found as the file is read.
 #[derive(Debug)]
 pub(crate) struct Undecodable {
-    pub(crate) unit: u16,
-    pub(crate) line: u64,
-    pub(crate) column: u64,
+    kind: ImportErrorKind,
+    line: u64,
+    column: u64,
 }
 
 impl std::fmt::Display for Undecodable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}: 0x{:04X} is not valid UTF-16", self.line, self.column, self.unit)
+        write!(f, "{}:{}: {}", self.line, self.column, self.kind)
     }
 }
 
@@ -146,23 +149,25 @@ impl Undecodable {
     pub(crate) fn error(&self, file: &str) -> ImportError {
         ImportError::new(
             Location { column: Some(self.column), ..Location::line(file, self.line) },
-            ImportErrorKind::InvalidEncoding {
-                byte: format!("0x{:04X}", self.unit),
-                encoding: "UTF-16",
-                hint: " (an unpaired surrogate)",
-            },
+            self.kind.clone(),
         )
+    }
+
+    /// The `Undecodable` an I/O error holds, if any.
+    pub(crate) fn within(err: &std::io::Error) -> Option<&Undecodable> {
+        err.get_ref().and_then(|inner| inner.downcast_ref::<Undecodable>())
     }
 }
 
-/// A file in UTF-16 or Latin-1 read as UTF-8, as it goes, so that an XML file in either is read
-/// as one in UTF-8 is: never whole in memory. Decoded by the standard library, as `decode` does,
-/// so that both name the same bad unit at the same place; an unpaired surrogate (or an odd
-/// last byte) is an `io::Error` holding an `Undecodable`.
+/// A file read as UTF-8, as it goes, so that a file is never whole in memory: UTF-8 checked,
+/// UTF-16 and Latin-1 decoded. Checked and decoded by the standard library, as `decode` does,
+/// so that both name the same bad byte or unit at the same place; it is an `io::Error` holding
+/// an `Undecodable`. A byte order mark is skipped.
 pub(crate) struct Utf8Reader<R> {
     inner: R,
-    from: Transcoding,
-    /// Bytes read and not yet decoded: an odd byte, or a high surrogate waiting for its pair.
+    from: StreamEncoding,
+    /// Bytes read and not yet decoded: a character cut between reads, or a high surrogate
+    /// waiting for its pair.
     raw: Vec<u8>,
     /// Decoded text not yet handed out, from `handed` on.
     decoded: Vec<u8>,
@@ -174,8 +179,8 @@ pub(crate) struct Utf8Reader<R> {
 }
 
 impl<R: Read> Utf8Reader<R> {
-    /// Reads `inner`, which is in `from`; a UTF-16 byte order mark is skipped.
-    pub(crate) fn new(inner: R, from: Transcoding) -> Utf8Reader<R> {
+    /// Reads `inner`, which is in `from`.
+    pub(crate) fn new(inner: R, from: StreamEncoding) -> Utf8Reader<R> {
         Utf8Reader {
             inner,
             from,
@@ -188,9 +193,9 @@ impl<R: Read> Utf8Reader<R> {
         }
     }
 
-    fn undecodable(&self, unit: u16) -> std::io::Error {
+    fn undecodable(&self, kind: ImportErrorKind) -> std::io::Error {
         let (line, column) = advance(self.position, &self.decoded);
-        std::io::Error::new(std::io::ErrorKind::InvalidData, Undecodable { unit, line, column })
+        std::io::Error::new(std::io::ErrorKind::InvalidData, Undecodable { kind, line, column })
     }
 
     /// Decodes the next piece of the file into `decoded`.
@@ -211,7 +216,8 @@ impl<R: Read> Utf8Reader<R> {
         let at_end = n == 0;
         let mut buffer = [0; 4];
         let unit: fn([u8; 2]) -> u16 = match self.from {
-            Transcoding::Latin1 => {
+            StreamEncoding::Utf8 => return self.check_utf8(at_end),
+            StreamEncoding::Latin1 => {
                 for &byte in &self.raw {
                     let text = char::from(byte).encode_utf8(&mut buffer);
                     self.decoded.extend_from_slice(text.as_bytes());
@@ -221,8 +227,8 @@ impl<R: Read> Utf8Reader<R> {
                 self.ended = at_end;
                 return Ok(());
             }
-            Transcoding::Utf16Le => u16::from_le_bytes,
-            Transcoding::Utf16Be => u16::from_be_bytes,
+            StreamEncoding::Utf16Le => u16::from_le_bytes,
+            StreamEncoding::Utf16Be => u16::from_be_bytes,
         };
         let mut units: Vec<u16> =
             self.raw.chunks_exact(2).map(|pair| unit([pair[0], pair[1]])).collect();
@@ -234,15 +240,44 @@ impl<R: Read> Utf8Reader<R> {
             match decoded {
                 Ok('\u{feff}') if !self.started => {}
                 Ok(c) => self.decoded.extend_from_slice(c.encode_utf8(&mut buffer).as_bytes()),
-                Err(err) => return Err(self.undecodable(err.unpaired_surrogate())),
+                Err(err) => return Err(self.undecodable(not_utf16(err.unpaired_surrogate()))),
             }
             self.started = true;
         }
         self.raw.drain(..used);
         if at_end && !self.raw.is_empty() {
             // An odd last byte cannot be UTF-16; `decode` names it as an unpaired surrogate.
-            return Err(self.undecodable(0xD800));
+            return Err(self.undecodable(not_utf16(0xD800)));
         }
+        self.position = advance(self.position, &self.decoded);
+        self.ended = at_end;
+        Ok(())
+    }
+
+    /// Hands on the UTF-8 read so far, up to a character cut off at the end of the piece.
+    fn check_utf8(&mut self, at_end: bool) -> std::io::Result<()> {
+        const BOM: &[u8] = b"\xEF\xBB\xBF";
+        if !self.started {
+            if !at_end && self.raw.len() < BOM.len() && BOM.starts_with(&self.raw) {
+                return Ok(());
+            }
+            // `decode` drops the byte order mark before it counts lines and columns.
+            if self.raw.starts_with(BOM) {
+                self.raw.drain(..BOM.len());
+            }
+            self.started = true;
+        }
+        let valid = match std::str::from_utf8(&self.raw) {
+            Ok(_) => self.raw.len(),
+            Err(err) if err.error_len().is_none() && !at_end => err.valid_up_to(),
+            Err(err) => {
+                let bad = self.raw[err.valid_up_to()];
+                self.decoded.extend_from_slice(&self.raw[..err.valid_up_to()]);
+                return Err(self.undecodable(not_utf8(bad)));
+            }
+        };
+        self.decoded.extend_from_slice(&self.raw[..valid]);
+        self.raw.drain(..valid);
         self.position = advance(self.position, &self.decoded);
         self.ended = at_end;
         Ok(())
@@ -272,6 +307,8 @@ fn position(file: &str, decoded: &str) -> Location {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     #[track_caller]
@@ -307,25 +344,32 @@ mod tests {
             "f.csv:2:2: byte 0xF8 is not valid UTF-8; if the file is Latin-1 (ISO-8859-1), import it with --encoding latin1",
         );
     }
-    /// A source that gives at most three bytes a read, so that characters and surrogate
+    /// A source that gives at most `step` bytes a read, so that characters and surrogate
     /// pairs are cut between reads.
-    struct Trickle<'a>(&'a [u8]);
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        step: usize,
+    }
 
     impl Read for Trickle<'_> {
         fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-            let n = out.len().min(self.0.len()).min(3);
-            out[..n].copy_from_slice(&self.0[..n]);
-            self.0 = &self.0[n..];
+            let n = out.len().min(self.bytes.len()).min(self.step);
+            out[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
             Ok(n)
         }
     }
 
-    /// What `Utf8Reader` makes of `bytes`, as `check` shows `decode`'s.
-    fn transcoded(bytes: &[u8], from: Transcoding) -> String {
+    /// What `Utf8Reader` makes of `bytes` given three bytes a read, as `check` shows `decode`'s.
+    fn transcoded(bytes: &[u8], from: StreamEncoding) -> String {
+        transcoded_in_steps(bytes, from, 3)
+    }
+
+    fn transcoded_in_steps(bytes: &[u8], from: StreamEncoding, step: usize) -> String {
         let mut text = String::new();
-        match Utf8Reader::new(Trickle(bytes), from).read_to_string(&mut text) {
+        match Utf8Reader::new(Trickle { bytes, step }, from).read_to_string(&mut text) {
             Ok(_) => text,
-            Err(err) => match err.get_ref().and_then(|inner| inner.downcast_ref::<Undecodable>()) {
+            Err(err) => match Undecodable::within(&err) {
                 Some(bad) => bad.error("f.csv").to_string(),
                 None => err.to_string(),
             },
@@ -334,23 +378,32 @@ mod tests {
 
     #[test]
     fn read_as_it_goes_decodes_as_decode_does() {
-        let cases: [(&[u8], Transcoding); 5] = [
-            (b"\xFF\xFEr\x00\xF8\x00\n\x00=\xD8\x00\xDEx\x00", Transcoding::Utf16Le),
-            (b"\xFE\xFF\x00r\x00\xF8\x00\n\xD8=\xDE\x00\x00x", Transcoding::Utf16Be),
-            (b"\xFF\xFEa\x00\n\x00\x00\xD8b\x00", Transcoding::Utf16Le),
-            (b"\xFF\xFEa\x00b", Transcoding::Utf16Le),
-            (b"r\xF8yk\n\xE6", Transcoding::Latin1),
+        let cases: [(&[u8], StreamEncoding); 11] = [
+            (b"\xFF\xFEr\x00\xF8\x00\n\x00=\xD8\x00\xDEx\x00", StreamEncoding::Utf16Le),
+            (b"\xFE\xFF\x00r\x00\xF8\x00\n\xD8=\xDE\x00\x00x", StreamEncoding::Utf16Be),
+            (b"\xFF\xFEa\x00\n\x00\x00\xD8b\x00", StreamEncoding::Utf16Le),
+            (b"\xFF\xFEa\x00b", StreamEncoding::Utf16Le),
+            (b"r\xF8yk\n\xE6", StreamEncoding::Latin1),
+            (b"\xEF\xBB\xBFr\xC3\xB8yk\nx\xF0\x9F\x98\x80", StreamEncoding::Utf8),
+            (b"a;b\nr\xC3\xB8\xF8yk;1\n", StreamEncoding::Utf8),
+            (b"r\xC3\xB8yk\n\xC3", StreamEncoding::Utf8),
+            (b"\xEF\xBB", StreamEncoding::Utf8),
+            (b"a\xEF\xBB\xBFb", StreamEncoding::Utf8),
+            (b"\xEF\xBB\xBF\xEF\xBB\xBF", StreamEncoding::Utf8),
         ];
         for (bytes, from) in cases {
             let encoding =
-                if from == Transcoding::Latin1 { Encoding::Latin1 } else { Encoding::Auto };
+                if from == StreamEncoding::Latin1 { Encoding::Latin1 } else { Encoding::Auto };
             let whole = match decode(bytes, encoding, "f.csv") {
                 Ok(text) => text.into_owned(),
                 Err(err) => err.to_string(),
             };
             assert_eq!(transcoded(bytes, from), whole, "{bytes:?}");
         }
-        assert_eq!(transcoded(b"\xFF\xFEr\x00\xF8\x00=\xD8\x00\xDE", Transcoding::Utf16Le), "rø😀");
+        assert_eq!(
+            transcoded(b"\xFF\xFEr\x00\xF8\x00=\xD8\x00\xDE", StreamEncoding::Utf16Le),
+            "rø😀"
+        );
     }
 
     #[test]
@@ -360,5 +413,32 @@ mod tests {
             Encoding::Auto,
             "f.csv:2:1: byte 0xD800 is not valid UTF-16 (an unpaired surrogate)",
         );
+    }
+
+    proptest! {
+        /// Any bytes, text with stray bytes in it, read in any steps, in any encoding a file's
+        /// start and `--encoding` choose: as it goes as `decode` reads them whole.
+        #[test]
+        fn read_as_it_goes_decodes_any_bytes_as_decode_does(
+            bom in prop::sample::select(vec![&b""[..], b"\xEF\xBB\xBF", b"\xFF\xFE", b"\xFE\xFF"]),
+            pieces in prop::collection::vec(
+                prop_oneof![
+                    any::<String>().prop_map(String::into_bytes),
+                    prop::collection::vec(any::<u8>(), 0..3),
+                ],
+                0..6,
+            ),
+            latin1 in any::<bool>(),
+            step in 1_usize..9,
+        ) {
+            let bytes: Vec<u8> = bom.iter().copied().chain(pieces.into_iter().flatten()).collect();
+            let encoding = if latin1 { Encoding::Latin1 } else { Encoding::Auto };
+            let whole = match decode(&bytes, encoding, "f.csv") {
+                Ok(text) => text.into_owned(),
+                Err(err) => err.to_string(),
+            };
+            let from = StreamEncoding::of(&bytes, encoding);
+            prop_assert_eq!(transcoded_in_steps(&bytes, from, step), whole);
+        }
     }
 }

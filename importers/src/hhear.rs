@@ -40,7 +40,7 @@ pub(crate) fn is_codebook(headers: &[String]) -> bool {
 /// True for a sheet of the workbooks that map one study's variables onto another's (a
 /// `MappedMatrix`, or an `Overview` that says it holds mappings): a harmonization, not a
 /// dictionary.
-pub(crate) fn is_mapping_sheet(sheet: &Table) -> bool {
+pub(crate) fn is_mapping_sheet(sheet: &Table<'_>) -> bool {
     let headers = sheet.headers();
     sheet.file().ends_with("[MappedMatrix]")
         || (headers.first().is_some_and(|first| first.eq_ignore_ascii_case("Overview"))
@@ -50,11 +50,11 @@ pub(crate) fn is_mapping_sheet(sheet: &Table) -> bool {
 /// Reads a dictionary sheet, with the codes of its workbook's codebook sheet when there is one,
 /// into variables of `registry`.
 pub(crate) fn read(
-    dictionary: &Table,
-    codebook: Option<&Table>,
+    dictionary: &mut Table<'_>,
+    codebook: Option<&mut Table<'_>>,
     registry: Option<&RegistryId>,
 ) -> Result<ImportBatch, ImportErrors> {
-    let file = dictionary.file();
+    let file = &dictionary.file().to_owned();
     let Some(registry) = registry else {
         return Err(ImportErrors::one(
             Location::file(file),
@@ -82,6 +82,7 @@ pub(crate) fn read(
             message: format!("columns not read: {}", ignored.join(", ")),
         });
     }
+    let codebook_file = codebook.as_ref().map(|codebook| codebook.file().to_owned());
     let mut codes = match codebook {
         Some(codebook) => read_codebook(codebook, &mut errors, &mut warnings),
         None => Vec::new(),
@@ -89,7 +90,8 @@ pub(crate) fn read(
     let source = SourceFile { path: file.to_owned(), format: FORMAT.to_owned() };
     let mut variables: Vec<IncomingVariable> = Vec::new();
     let mut first_lines = FirstLines::default();
-    for row in dictionary.rows() {
+    while let Some(row) = dictionary.next_row(&mut errors) {
+        let row = &row;
         let Some(variable_name) = row.get(Some(name)) else {
             // Exports from REDCap keep a form's "Complete?" status row without a name.
             warnings.push(Warning {
@@ -160,7 +162,7 @@ pub(crate) fn read(
     }
     for (variable, _) in codes {
         warnings.push(Warning {
-            location: Location::file(codebook.map_or(file, Table::file)),
+            location: Location::file(codebook_file.as_deref().unwrap_or(file)),
             message: format!(
                 "the codebook lists `{variable}`, which the dictionary does not: skipped"
             ),
@@ -191,7 +193,7 @@ struct CodeRow {
 /// `black`, on rows of their own). A lone code without a definition (`range 0-5`, `cm`)
 /// describes the values and is no answer option.
 fn read_codebook(
-    codebook: &Table,
+    codebook: &mut Table<'_>,
     errors: &mut Vec<ImportError>,
     warnings: &mut Vec<Warning>,
 ) -> Vec<(String, Vec<Category>)> {
@@ -201,7 +203,8 @@ fn read_codebook(
         return Vec::new();
     };
     let mut rows_of: Vec<(String, Vec<CodeRow>)> = Vec::new();
-    for row in codebook.rows() {
+    while let Some(row) = codebook.next_row(errors) {
+        let row = &row;
         if let Some(variable) = row.get(Some(name)) {
             rows_of.push((variable.to_owned(), Vec::new()));
         }

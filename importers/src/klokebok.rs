@@ -89,10 +89,10 @@ struct Pending {
 
 /// Reads a klokebok table into variables of `registry`.
 pub(crate) fn read(
-    table: &Table,
+    table: &mut Table<'_>,
     registry: Option<&RegistryId>,
 ) -> Result<ImportBatch, ImportErrors> {
-    let file = table.file();
+    let file = &table.file().to_owned();
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let name_column = match (table.column("variabel_id"), table.column("navn_i_rapporteket")) {
@@ -148,7 +148,8 @@ pub(crate) fn read(
 
     let mut order: Vec<String> = Vec::new();
     let mut pending: HashMap<String, Pending> = HashMap::new();
-    for row in table.rows() {
+    while let Some(row) = table.next_row(&mut errors) {
+        let row = &row;
         let Some(name) = row.get(Some(columns.name)) else {
             errors.push(ImportError::new(table.at(row, columns.name), ImportErrorKind::EmptyName));
             continue;
@@ -267,7 +268,7 @@ fn data_type_of(text: &str, decimals: Option<&str>) -> Option<DataType> {
 /// and adds its answer option. A klokebok extract may repeat a variable on a second form with
 /// the same options; that is noted, not refused. A code that means two things is refused.
 fn add_row(
-    table: &Table,
+    table: &Table<'_>,
     row: &Row,
     columns: &Columns,
     variable: &mut Pending,
@@ -332,7 +333,7 @@ fn add_row(
 }
 
 fn repeated_or_duplicate(
-    table: &Table,
+    table: &Table<'_>,
     row: &Row,
     columns: &Columns,
     variable: &mut Pending,

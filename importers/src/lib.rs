@@ -31,6 +31,7 @@ pub mod varkat_json;
 mod xml;
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -244,7 +245,7 @@ fn detect(text: &str, file: &str) -> Result<Detected, ImportError> {
         if start.contains("\"definitions\"") {
             return Ok(Detected::SharedDefinitions);
         }
-    } else if let Ok(table) = Table::read(start.lines().next().unwrap_or(""), file)
+    } else if let Ok(table) = Table::read(start.lines().next().unwrap_or("").as_bytes(), file)
         && let Some(detected) = detect_table(table.headers())
     {
         return Ok(detected);
@@ -352,12 +353,12 @@ impl Detected {
     }
 }
 
-/// An input once decoded: text (borrowed from the input when it was UTF-8), or a table already
-/// split into cells.
+/// An input once decoded: text (borrowed from the input when it was UTF-8), or a table whose
+/// rows are read as the importer asks.
 enum Content<'a> {
     Text(std::borrow::Cow<'a, str>),
-    Table(Table),
-    /// A file in an XML format read in one pass, read as it goes (`read_paths`).
+    Table(Table<'a>),
+    /// A file in an XML format read in one pass, to be read as it goes (`read_paths`).
     Stream(std::path::PathBuf, StreamEncoding),
 }
 
@@ -370,10 +371,10 @@ enum Input<'a> {
 /// How much of a file is looked at to tell whether it can be read as it goes.
 const SNIFF_BYTES: u64 = 64 << 10;
 
-/// Reads the files at `paths` as one import, as `read` does, except that a file in an XML format
-/// read in one pass (DDI-Codebook, dbGaP, FHIR, ClaML) is read as it goes, in any encoding
-/// varkat reads (UTF-16 and Latin-1 decoded on the way): however large, its text is never whole
-/// in memory.
+/// Reads the files at `paths` as one import, as `read` does, except that a CSV or TSV table, or
+/// a file in an XML format read in one pass (DDI-Codebook, dbGaP, FHIR, ClaML), is read as it
+/// goes, in any encoding varkat reads (UTF-16 and Latin-1 decoded on the way): however large,
+/// its text is never whole in memory.
 pub fn read_paths(
     paths: &[std::path::PathBuf],
     options: &ReadOptions,
@@ -443,7 +444,7 @@ fn streamable(
             }
             Err(_) => return None,
         },
-        StreamEncoding::Transcoded(_) => {
+        StreamEncoding::Utf16Le | StreamEncoding::Utf16Be | StreamEncoding::Latin1 => {
             // A UTF-16 sample may end in half a unit, or in the first half of a surrogate pair.
             let whole_units = start.len() / 2 * 2;
             [start.len(), whole_units, whole_units.saturating_sub(2)]
@@ -457,8 +458,12 @@ fn streamable(
         (None, Ok(kind)) => kind,
         (None, Err(_)) => return None,
     };
-    matches!(kind, Detected::DdiCodebook | Detected::Dbgap | Detected::FhirXml | Detected::Claml)
-        .then_some((kind, encoding))
+    let read_in_one_pass = kind.is_table()
+        || matches!(
+            kind,
+            Detected::DdiCodebook | Detected::Dbgap | Detected::FhirXml | Detected::Claml
+        );
+    read_in_one_pass.then_some((kind, encoding))
 }
 
 /// An XML reader over a file's text, or over the file itself when it is read as it goes; a
@@ -474,16 +479,11 @@ fn xml_reader<'a>(
         Content::Stream(file, encoding) => {
             let opened = std::fs::File::open(file)
                 .map_err(|err| fail(ImportErrorKind::Unreadable(err.to_string())))?;
-            let source: Box<dyn std::io::BufRead> = match *encoding {
-                StreamEncoding::Utf8 => {
-                    Box::new(std::io::BufReader::with_capacity(1 << 16, opened))
-                }
-                StreamEncoding::Transcoded(from) => Box::new(std::io::BufReader::with_capacity(
-                    1 << 16,
-                    encoding::Utf8Reader::new(opened, from),
-                )),
-            };
-            Ok(XmlReader::streaming(source, path))
+            let source = std::io::BufReader::with_capacity(
+                1 << 16,
+                encoding::Utf8Reader::new(opened, *encoding),
+            );
+            Ok(XmlReader::streaming(Box::new(source), path))
         }
         Content::Table(_) => {
             Err(fail(ImportErrorKind::NotATableFormat { format: kind.format().name() }))
@@ -491,15 +491,29 @@ fn xml_reader<'a>(
     }
 }
 
+/// A delimited table in a file, its rows read as the importer asks for them.
+fn open_table(
+    file: &std::path::Path,
+    path: &str,
+    encoding: StreamEncoding,
+) -> Result<Table<'static>, ImportError> {
+    let opened = std::fs::File::open(file).map_err(|err| {
+        ImportError::new(Location::file(path), ImportErrorKind::Unreadable(err.to_string()))
+    })?;
+    let source =
+        std::io::BufReader::with_capacity(1 << 16, encoding::Utf8Reader::new(opened, encoding));
+    Table::read(source, path)
+}
+
 /// The sheets of a workbook to read, and what each is: those whose columns are a table format
 /// (the `--format` one, when given). The others are skipped with a warning; when no sheet
 /// qualifies, `--format` reads them all as that format, so that the reader names what they lack.
 fn workbook_sheets(
-    sheets: Vec<Table>,
+    sheets: Vec<Table<'static>>,
     file: &str,
     format: Option<Format>,
     warnings: &mut Vec<Warning>,
-) -> Result<Vec<(Table, Detected)>, ImportError> {
+) -> Result<Vec<(Table<'static>, Detected)>, ImportError> {
     let mut read = Vec::new();
     let mut skipped = Vec::new();
     for sheet in sheets {
@@ -510,7 +524,7 @@ fn workbook_sheets(
             None => skipped.push(sheet),
         }
     }
-    let describe = |sheet: &Table| {
+    let describe = |sheet: &Table<'_>| {
         let first: Vec<&str> = sheet.headers().iter().take(3).map(String::as_str).collect();
         let name = sheet.file().strip_prefix(file).unwrap_or(sheet.file());
         format!("sheet {name} starts with columns {}", first.join(", "))
@@ -576,8 +590,19 @@ fn read_inputs(inputs: Vec<Input<'_>>, options: &ReadOptions) -> Result<ImportBa
         let file = match input {
             Input::Loaded(file) => file,
             Input::Streamed { file, kind, encoding } => {
-                let content = Content::Stream(file.to_owned(), encoding);
-                detected.push((file.display().to_string(), kind, content));
+                let path = file.display().to_string();
+                let content = if kind.is_table() {
+                    match open_table(file, &path, encoding) {
+                        Ok(table) => Content::Table(table),
+                        Err(err) => {
+                            errors.push(err);
+                            continue;
+                        }
+                    }
+                } else {
+                    Content::Stream(file.to_owned(), encoding)
+                };
+                detected.push((path, kind, content));
                 continue;
             }
         };
@@ -613,7 +638,11 @@ fn read_inputs(inputs: Vec<Input<'_>>, options: &ReadOptions) -> Result<ImportBa
             }
         };
         let content = if kind.is_table() {
-            match Table::read(&text, path) {
+            let table = match text {
+                Cow::Borrowed(text) => Table::read(text.as_bytes(), path),
+                Cow::Owned(text) => Table::read(std::io::Cursor::new(text.into_bytes()), path),
+            };
+            match table {
                 Ok(table) => Content::Table(table),
                 Err(err) => {
                     errors.push(err);
@@ -637,26 +666,45 @@ fn read_inputs(inputs: Vec<Input<'_>>, options: &ReadOptions) -> Result<ImportBa
     };
     let variables_tables = tables_of(Detected::OpalVariables);
     let dictionary_tables = tables_of(Detected::HhearDictionary);
-    for (index, (path, kind, content)) in detected.iter().enumerate() {
+    // A companion table (Opal categories, a CHEAR/HHEAR codebook) is read with the main table
+    // it belongs to: the one named before it, or, if it comes first, the first one. Only the
+    // first companion of a main table is read.
+    let mut companions: HashMap<usize, Table<'_>> = HashMap::new();
+    let mut inputs = Vec::with_capacity(detected.len());
+    for (index, (path, kind, content)) in detected.into_iter().enumerate() {
+        let owner = match kind {
+            Detected::OpalCategories => owner_of(index, &variables_tables),
+            Detected::HhearCodebook => owner_of(index, &dictionary_tables),
+            _ => None,
+        };
+        match (owner, content) {
+            (Some(owner), Content::Table(table)) => {
+                companions.entry(owner).or_insert(table);
+            }
+            (_, content) => inputs.push((index, path, kind, content)),
+        }
+    }
+    for (index, path, kind, content) in inputs {
+        let path = &path;
         let result = match (kind, content) {
-            (Detected::VarkatJson, Content::Text(text)) => varkat_json::read(text, path),
-            (Detected::DdiCodebook, content) => xml_reader(content, path, *kind)
+            (Detected::VarkatJson, Content::Text(text)) => varkat_json::read(&text, path),
+            (Detected::DdiCodebook, content) => xml_reader(&content, path, kind)
                 .and_then(|xml| ddi_codebook::read(xml, path, registry)),
             (Detected::Dbgap, content) => {
-                xml_reader(content, path, *kind).and_then(|xml| dbgap::read(xml, path, registry))
+                xml_reader(&content, path, kind).and_then(|xml| dbgap::read(xml, path, registry))
             }
             (Detected::DdiLifecycle, Content::Text(text)) => {
-                ddi_lifecycle::read(text, path, registry)
+                ddi_lifecycle::read(&text, path, registry)
             }
-            (Detected::FhirJson, Content::Text(text)) => fhir::read_json(text, path),
+            (Detected::FhirJson, Content::Text(text)) => fhir::read_json(&text, path),
             (Detected::FhirXml, content) => {
-                xml_reader(content, path, *kind).and_then(|xml| fhir::read_xml(xml, path))
+                xml_reader(&content, path, kind).and_then(|xml| fhir::read_xml(xml, path))
             }
             (Detected::Claml, content) => {
-                xml_reader(content, path, *kind).and_then(|xml| claml::read(xml, path))
+                xml_reader(&content, path, kind).and_then(|xml| claml::read(xml, path))
             }
             (Detected::SharedDefinitions, Content::Text(text)) => {
-                shared_definitions::read(text, path).map(|shared_definitions| ImportBatch {
+                shared_definitions::read(&text, path).map(|shared_definitions| ImportBatch {
                     files: vec![catalog::SourceFile {
                         path: path.clone(),
                         format: shared_definitions::FORMAT.to_owned(),
@@ -666,7 +714,7 @@ fn read_inputs(inputs: Vec<Input<'_>>, options: &ReadOptions) -> Result<ImportBa
                 })
             }
             (Detected::TopmedHarmonized, Content::Text(text)) => {
-                topmed::read(text, path).map(|(definition, warnings)| ImportBatch {
+                topmed::read(&text, path).map(|(definition, warnings)| ImportBatch {
                     files: vec![catalog::SourceFile {
                         path: path.clone(),
                         format: topmed::FORMAT.to_owned(),
@@ -676,36 +724,35 @@ fn read_inputs(inputs: Vec<Input<'_>>, options: &ReadOptions) -> Result<ImportBa
                     ..ImportBatch::default()
                 })
             }
-            (Detected::Klokebok, Content::Table(table)) => klokebok::read(table, registry),
-            (Detected::MrsKodebok, Content::Table(table)) => mrs_kodebok::read(table, registry),
-            (Detected::Redcap, Content::Table(table)) => {
+            (Detected::Klokebok, Content::Table(mut table)) => klokebok::read(&mut table, registry),
+            (Detected::MrsKodebok, Content::Table(mut table)) => {
+                mrs_kodebok::read(&mut table, registry)
+            }
+            (Detected::Redcap, Content::Table(mut table)) => {
                 let language = if options.language == Language::English { "en" } else { "nb" };
-                redcap::read(table, registry, language)
+                redcap::read(&mut table, registry, language)
             }
-            (Detected::UkBiobank, Content::Table(table)) => ukbiobank::read(table, registry),
-            (Detected::CsvCodeList, Content::Table(table)) => {
-                csv_code_list::read(table, options.code_system.as_deref())
+            (Detected::UkBiobank, Content::Table(mut table)) => {
+                ukbiobank::read(&mut table, registry)
             }
-            (Detected::OpalVariables, Content::Table(table)) => {
-                let categories =
-                    companion(&detected, index, Detected::OpalCategories, &variables_tables);
-                opal::read(table, categories, registry)
+            (Detected::CsvCodeList, Content::Table(mut table)) => {
+                csv_code_list::read(&mut table, options.code_system.as_deref())
             }
-            (Detected::OpalCategories, _) if variables_tables.is_empty() => Err(ImportErrors::one(
+            (Detected::OpalVariables, Content::Table(mut table)) => {
+                opal::read(&mut table, companions.remove(&index).as_mut(), registry)
+            }
+            // A categories or codebook table belongs to a main table when there is one.
+            (Detected::OpalCategories, _) => Err(ImportErrors::one(
                 Location::file(path),
                 ImportErrorKind::CategoriesWithoutVariables,
             )),
-            (Detected::OpalCategories, _) => continue,
-            (Detected::HhearDictionary, Content::Table(table)) => {
-                let codebook =
-                    companion(&detected, index, Detected::HhearCodebook, &dictionary_tables);
-                hhear::read(table, codebook, registry)
+            (Detected::HhearDictionary, Content::Table(mut table)) => {
+                hhear::read(&mut table, companions.remove(&index).as_mut(), registry)
             }
-            (Detected::HhearCodebook, _) if dictionary_tables.is_empty() => Err(ImportErrors::one(
+            (Detected::HhearCodebook, _) => Err(ImportErrors::one(
                 Location::file(path),
                 ImportErrorKind::CodebookWithoutDictionary,
             )),
-            (Detected::HhearCodebook, _) => continue,
             (kind, _) => Err(ImportErrors::one(
                 Location::file(path),
                 ImportErrorKind::NotATableFormat { format: kind.format().name() },
@@ -721,27 +768,10 @@ fn read_inputs(inputs: Vec<Input<'_>>, options: &ReadOptions) -> Result<ImportBa
 }
 
 /// The main table (an Opal variables table, a CHEAR/HHEAR dictionary) that the companion table
-/// at `index` belongs to: the one named before it, or, if it comes first, the first one.
+/// at `index` belongs to: the one named before it, or, if it comes first, the first one;
+/// `None` when there is none.
 fn owner_of(index: usize, main_tables: &[usize]) -> Option<usize> {
     main_tables.iter().rev().find(|&&table| table < index).or(main_tables.first()).copied()
-}
-
-/// The `kind` table (Opal categories, a CHEAR/HHEAR codebook) that goes with the main table at
-/// `index`, one of `main_tables`.
-fn companion<'d>(
-    detected: &'d [(String, Detected, Content<'_>)],
-    index: usize,
-    kind: Detected,
-    main_tables: &[usize],
-) -> Option<&'d Table> {
-    detected.iter().enumerate().find_map(|(other, (_, other_kind, content))| match content {
-        Content::Table(table)
-            if *other_kind == kind && owner_of(other, main_tables) == Some(index) =>
-        {
-            Some(table)
-        }
-        _ => None,
-    })
 }
 
 fn check_unique_across_files(batch: &mut ImportBatch, errors: &mut Vec<ImportError>) {
@@ -753,8 +783,7 @@ fn check_unique_across_files(batch: &mut ImportBatch, errors: &mut Vec<ImportErr
         return;
     }
     let variables = &batch.variables;
-    let mut first: std::collections::HashMap<&catalog::VariableKey, usize> =
-        std::collections::HashMap::with_capacity(variables.len());
+    let mut first: HashMap<&catalog::VariableKey, usize> = HashMap::with_capacity(variables.len());
     let mut keep = vec![true; variables.len()];
     for (index, variable) in variables.iter().enumerate() {
         let Some(&earlier) = first.get(&variable.key) else {

@@ -28,10 +28,10 @@ pub(crate) fn is_kodebok(headers: &[String]) -> bool {
 
 /// Reads a kodebok into variables of `registry`.
 pub(crate) fn read(
-    table: &Table,
+    table: &mut Table<'_>,
     registry: Option<&RegistryId>,
 ) -> Result<ImportBatch, ImportErrors> {
-    let file = table.file();
+    let file = &table.file().to_owned();
     let mut errors = Vec::new();
     let label = table.require("Feltnavn").map_err(|err| errors.push(err)).ok();
     let name = table.require("Variabelnavn").map_err(|err| errors.push(err)).ok();
@@ -51,7 +51,8 @@ pub(crate) fn read(
     let mut first_lines = FirstLines::default();
     // The line of each option of the current variable, for messages about a repeated code.
     let mut option_lines: Vec<u64> = Vec::new();
-    for row in table.rows() {
+    while let Some(row) = table.next_row(&mut errors) {
+        let row = &row;
         let Some(field_label) = row.get(Some(label)) else {
             // An answer option of the field above: "0 = Ikke svart".
             let Some(option) = row.get(Some(name)) else { continue };

@@ -62,7 +62,7 @@ struct LanguageColumns {
 }
 
 impl LanguageColumns {
-    fn find(table: &Table, base: &str) -> LanguageColumns {
+    fn find(table: &Table<'_>, base: &str) -> LanguageColumns {
         let with = |langs: &[&str]| {
             langs.iter().filter_map(|lang| table.column(&format!("{base}:{lang}"))).collect()
         };
@@ -87,7 +87,7 @@ impl LanguageColumns {
         text
     }
 
-    fn is_known(&self, table: &Table, header: &str) -> bool {
+    fn is_known(&self, table: &Table<'_>, header: &str) -> bool {
         self.nb
             .iter()
             .chain(&self.en)
@@ -98,11 +98,11 @@ impl LanguageColumns {
 
 /// Reads a Variables table and, optionally, its Categories table.
 pub(crate) fn read(
-    table: &Table,
-    categories: Option<&Table>,
+    table: &mut Table<'_>,
+    categories: Option<&mut Table<'_>>,
     registry: Option<&RegistryId>,
 ) -> Result<ImportBatch, ImportErrors> {
-    let variables_file = table.file();
+    let variables_file = &table.file().to_owned();
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let name = table.require("name").map_err(|err| errors.push(err)).ok();
@@ -152,7 +152,8 @@ pub(crate) fn read(
     let source = SourceFile { path: variables_file.to_owned(), format: FORMAT.to_owned() };
     let mut variables: Vec<IncomingVariable> = Vec::new();
     let mut index: HashMap<VariableKey, (usize, u64)> = HashMap::new();
-    for row in table.rows() {
+    while let Some(row) = table.next_row(&mut errors) {
+        let row = &row;
         let Some(key) = row_key(table, row, table_column, name, registry, &mut errors) else {
             continue;
         };
@@ -220,7 +221,7 @@ pub(crate) fn read(
 }
 
 fn row_key(
-    table: &Table,
+    table: &Table<'_>,
     row: &Row,
     table_column: Option<Column>,
     name: Column,
@@ -267,7 +268,7 @@ fn row_key(
 }
 
 fn read_categories(
-    table: &Table,
+    table: &mut Table<'_>,
     registry: Option<&RegistryId>,
     index: &HashMap<VariableKey, (usize, u64)>,
     variables: &mut [IncomingVariable],
@@ -292,7 +293,8 @@ fn read_categories(
         }
     }
     let mut seen: HashMap<(VariableKey, String), (u64, String)> = HashMap::new();
-    for row in table.rows() {
+    while let Some(row) = table.next_row(errors) {
+        let row = &row;
         let Some(key) = row_key(table, row, table_column, variable, registry, errors) else {
             continue;
         };

@@ -52,11 +52,11 @@ pub(crate) fn strip_html(text: &str) -> String {
 
 /// Reads a REDCap data dictionary into variables of `registry`, with labels in `language`.
 pub(crate) fn read(
-    table: &Table,
+    table: &mut Table<'_>,
     registry: Option<&RegistryId>,
     language: &str,
 ) -> Result<ImportBatch, ImportErrors> {
-    let file = table.file();
+    let file = &table.file().to_owned();
     let mut errors = Vec::new();
     let mut require = |name: &str| table.require(name).map_err(|err| errors.push(err)).ok();
     let (name, field_type, label) =
@@ -87,7 +87,8 @@ pub(crate) fn read(
     let source = SourceFile { path: file.to_owned(), format: FORMAT.to_owned() };
     let mut variables: Vec<IncomingVariable> = Vec::new();
     let mut first_lines = FirstLines::default();
-    for row in table.rows() {
+    while let Some(row) = table.next_row(&mut errors) {
+        let row = &row;
         let Some(variable_name) = row.get(Some(name)) else {
             errors.push(ImportError::new(table.at(row, name), ImportErrorKind::EmptyName));
             continue;
@@ -172,7 +173,7 @@ fn fixed(options: &[(&str, &str)]) -> Vec<Category> {
 
 /// "1, Ja | 2, Nei, takk": options split at `|`, code and label at the first comma.
 fn parse_choices(
-    table: &Table,
+    table: &Table<'_>,
     row: &Row,
     column: Column,
     variable: &str,

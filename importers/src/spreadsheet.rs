@@ -22,7 +22,7 @@ pub(crate) fn is_spreadsheet(bytes: &[u8]) -> bool {
 pub(crate) fn sheets(
     bytes: &[u8],
     file: &str,
-) -> Result<(Vec<Table>, Vec<ImportError>), ImportError> {
+) -> Result<(Vec<Table<'static>>, Vec<ImportError>), ImportError> {
     let unreadable = |err: calamine::Error| {
         ImportError::new(
             Location::file(file),

@@ -1,25 +1,38 @@
-//! Delimited tables (CSV with `,` or `;`, TSV) with their header, read with the `csv` crate.
-//! Rows keep their line numbers, and columns are found by name, case-insensitively, so that
-//! every importer can say "line 12, field `type`".
+//! Delimited tables (CSV with `,` or `;`, TSV) with their header, read with the `csv` crate
+//! a row at a time as the importer asks, so that a large dictionary is never whole in memory
+//! beside what the importer makes of it. Rows keep their line numbers, and columns are found by
+//! name, case-insensitively, so that every importer can say "line 12, field `type`".
+
+use std::io::{BufRead, Read};
 
 use catalog::{Period, RegistryId, VariableKey};
 
+use crate::encoding::Undecodable;
 use crate::error::{ImportError, ImportErrorKind, variable_key};
 use crate::location::Location;
 use crate::values;
 
-/// A table read from one file.
-pub(crate) struct Table {
+/// A table from one file: its header, and its rows as they are read.
+pub(crate) struct Table<'a> {
     file: String,
     headers: Vec<String>,
-    rows: Vec<Row>,
+    rows: Rows<'a>,
+}
+
+/// Where a table's rows come from.
+enum Rows<'a> {
+    /// Delimited text, read row by row.
+    Delimited(csv::Reader<Box<dyn Read + 'a>>),
+    /// A spreadsheet's sheet, whose cells calamine has read already.
+    Cells(std::vec::IntoIter<Row>),
+    /// All read, or stopped at malformed text.
+    Done,
 }
 
 /// One data row and the line it starts on.
 pub(crate) struct Row {
     pub(crate) line: u64,
-    // One buffer per row rather than a String per cell: a 100,000-variable dictionary has
-    // half a million rows.
+    // One buffer per row rather than a String per cell.
     fields: csv::StringRecord,
 }
 
@@ -27,37 +40,30 @@ pub(crate) struct Row {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Column(usize);
 
-impl Table {
-    /// Reads `text`, guessing the delimiter from the header line.
-    pub(crate) fn read(text: &str, file: &str) -> Result<Table, ImportError> {
-        let header_line = text.lines().next().unwrap_or("");
+impl<'a> Table<'a> {
+    /// Reads the header of the delimited text in `source`, guessing the delimiter from it; the
+    /// rows are read as they are asked for.
+    pub(crate) fn read(
+        mut source: impl BufRead + 'a,
+        file: &str,
+    ) -> Result<Table<'a>, ImportError> {
+        let mut header_line = Vec::new();
+        source.read_until(b'\n', &mut header_line).map_err(|err| unreadable(&err, file))?;
+        let header_text = String::from_utf8_lossy(&header_line);
         let delimiter = [b';', b'\t', b',']
             .into_iter()
-            .max_by_key(|d| header_line.matches(char::from(*d)).count())
+            .max_by_key(|d| header_text.matches(char::from(*d)).count())
             .unwrap_or(b',');
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let malformed = |err: csv::Error| {
-            let line = err.position().map_or(1, csv::Position::line);
-            ImportError::new(
-                Location::line(file, line),
-                ImportErrorKind::MalformedCsv(err.to_string()),
-            )
-        };
-        let headers =
-            reader.headers().map_err(malformed)?.iter().map(|h| h.trim().to_owned()).collect();
-        let mut rows = Vec::new();
-        for record in reader.records() {
-            let record = record.map_err(malformed)?;
-            if record.iter().all(|field| field.trim().is_empty()) {
-                continue;
-            }
-            let line = record.position().map_or(0, csv::Position::line);
-            rows.push(Row { line, fields: record });
-        }
-        Ok(Table { file: file.to_owned(), headers, rows })
+        let text: Box<dyn Read + 'a> = Box::new(std::io::Cursor::new(header_line).chain(source));
+        let mut reader =
+            csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text);
+        let headers = reader
+            .headers()
+            .map_err(|err| malformed(&err, file))?
+            .iter()
+            .map(|h| h.trim().to_owned())
+            .collect();
+        Ok(Table { file: file.to_owned(), headers, rows: Rows::Delimited(reader) })
     }
 
     /// A table from rows already split into cells (a spreadsheet's sheet), each with the line
@@ -66,12 +72,39 @@ impl Table {
         file: String,
         headers: Vec<String>,
         rows: Vec<(u64, Vec<String>)>,
-    ) -> Table {
-        let rows = rows
+    ) -> Table<'a> {
+        let rows: Vec<Row> = rows
             .into_iter()
             .map(|(line, cells)| Row { line, fields: csv::StringRecord::from(cells) })
             .collect();
-        Table { file, headers, rows }
+        Table { file, headers, rows: Rows::Cells(rows.into_iter()) }
+    }
+
+    /// The next data row, skipping rows whose cells are all empty; `None` after the last, or at
+    /// malformed text, whose error is added to `errors`.
+    pub(crate) fn next_row(&mut self, errors: &mut Vec<ImportError>) -> Option<Row> {
+        let reader = match &mut self.rows {
+            Rows::Delimited(reader) => reader,
+            Rows::Cells(rows) => return rows.next(),
+            Rows::Done => return None,
+        };
+        let mut fields = csv::StringRecord::new();
+        loop {
+            match reader.read_record(&mut fields) {
+                Ok(true) if fields.iter().all(|field| field.trim().is_empty()) => {}
+                Ok(true) => {
+                    let line = fields.position().map_or(0, csv::Position::line);
+                    return Some(Row { line, fields });
+                }
+                Ok(false) => break,
+                Err(err) => {
+                    errors.push(malformed(&err, &self.file));
+                    break;
+                }
+            }
+        }
+        self.rows = Rows::Done;
+        None
     }
 
     /// The file the table was read from.
@@ -82,11 +115,6 @@ impl Table {
     /// The column names, as written.
     pub(crate) fn headers(&self) -> &[String] {
         &self.headers
-    }
-
-    /// The data rows.
-    pub(crate) fn rows(&self) -> &[Row] {
-        &self.rows
     }
 
     /// The column with this name, if any.
@@ -139,6 +167,26 @@ impl Table {
     /// The location of a cell, for errors and warnings.
     pub(crate) fn at(&self, row: &Row, column: Column) -> Location {
         Location::line(&self.file, row.line).field(&self.headers[column.0])
+    }
+}
+
+/// The error for malformed text, at its line; or for text not in the file's encoding, where it
+/// stands, as decoding the whole file would say.
+fn malformed(err: &csv::Error, file: &str) -> ImportError {
+    if let csv::ErrorKind::Io(io) = err.kind() {
+        return unreadable(io, file);
+    }
+    let line = err.position().map_or(1, csv::Position::line);
+    ImportError::new(Location::line(file, line), ImportErrorKind::MalformedCsv(err.to_string()))
+}
+
+/// The error for a file that could not be read, or whose text is not in its encoding.
+fn unreadable(err: &std::io::Error, file: &str) -> ImportError {
+    match Undecodable::within(err) {
+        Some(bad) => bad.error(file),
+        None => {
+            ImportError::new(Location::file(file), ImportErrorKind::Unreadable(err.to_string()))
+        }
     }
 }
 

@@ -30,10 +30,10 @@ pub(crate) fn is_showcase(headers: &[String]) -> bool {
 
 /// Reads the showcase into variables of `registry` (by default `ukbiobank`).
 pub(crate) fn read(
-    table: &Table,
+    table: &mut Table<'_>,
     registry: Option<&RegistryId>,
 ) -> Result<ImportBatch, ImportErrors> {
-    let file = table.file();
+    let file = &table.file().to_owned();
     let mut errors = Vec::new();
     let mut require = |name: &str| table.require(name).map_err(|err| errors.push(err)).ok();
     let (field_id, field, value_type) =
@@ -50,9 +50,10 @@ pub(crate) fn read(
     let registry =
         registry.cloned().unwrap_or_else(|| RegistryId::new(DEFAULT_REGISTRY).expect("a slug"));
     let source = SourceFile { path: file.to_owned(), format: FORMAT.to_owned() };
-    let mut variables = Vec::with_capacity(table.rows().len());
+    let mut variables = Vec::new();
     let mut seen = std::collections::HashMap::new();
-    for row in table.rows() {
+    while let Some(row) = table.next_row(&mut errors) {
+        let row = &row;
         let Some(id) = row.get(Some(field_id)) else {
             errors.push(ImportError::new(table.at(row, field_id), ImportErrorKind::EmptyName));
             continue;

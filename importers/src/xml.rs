@@ -200,7 +200,7 @@ impl<'a> XmlReader<'a> {
     /// whose encoding broke, where the bad unit stands (as decoding it whole would say).
     fn failure(&mut self, err: &quick_xml::Error) -> ImportError {
         if let quick_xml::Error::Io(io) = err
-            && let Some(bad) = io.get_ref().and_then(|inner| inner.downcast_ref::<Undecodable>())
+            && let Some(bad) = Undecodable::within(io)
         {
             return bad.error(&self.file);
         }
