@@ -1,5 +1,6 @@
-//! Import throughput: variables per second, MB/s and peak memory, for a generated Opal
-//! dictionary of 100,000 variables and for the real NORIC klokebok (from `../shared`, or
+//! Import throughput: variables or codes per second, MB/s and peak memory, for a generated Opal
+//! dictionary of 100,000 variables, a generated FHIR CodeSystem in JSON of 182,020 concepts (as
+//! large as LOINC's or ICD-10's), and the real NORIC klokebok (from `../shared`, or
 //! `$VARKAT_SHARED`). Each import runs in a child process, so that its peak memory is its own.
 //!
 //! Run with `cargo run --release -p bench --bin import-bench`.
@@ -27,6 +28,12 @@ fn main() {
         &format!("Opal dictionary, {N_VARIABLES} generated variables"),
         "",
         &[&variables, &categories],
+    );
+    let code_system = generate_fhir_code_system(work.path());
+    run_child(
+        "FHIR CodeSystem (JSON), 182,020 generated concepts (20 chapters, 2,000 blocks, 180,000 codes)",
+        "",
+        &[&code_system],
     );
 
     let shared = bench::shared_dir();
@@ -86,16 +93,18 @@ fn child(registry: &str, files: &[String]) {
     let parsed = start.elapsed();
     let read_peak_mib = bench::peak_rss_kib() / 1024;
     let n = batch.variables.len();
+    let codes: usize = batch.code_systems.iter().map(|(_, version)| version.concepts.len()).sum();
+    let (items, what) = if n > 0 { (n, "variables") } else { (codes, "codes") };
     let outcome =
         store.import(batch.into_request(false, false, "bench")).expect("the import commits");
     let total = start.elapsed();
     assert_eq!(outcome.plan.new.len(), n);
     println!(
-        "  {n} variables, {:.1} MB: read {:.2} s, total {:.2} s (read, plan, write, fsync)\n  {:.0} variables/s, {:.1} MB/s, peak memory {read_peak_mib} MiB when read, {} MiB in all\n",
+        "  {items} {what}, {:.1} MB: read {:.2} s, total {:.2} s (read, plan, write, fsync)\n  {:.0} {what}/s, {:.1} MB/s, peak memory {read_peak_mib} MiB when read, {} MiB in all\n",
         bytes as f64 / 1e6,
         parsed.as_secs_f64(),
         total.as_secs_f64(),
-        n as f64 / total.as_secs_f64(),
+        items as f64 / total.as_secs_f64(),
         bytes as f64 / 1e6 / total.as_secs_f64(),
         bench::peak_rss_kib() / 1024
     );
@@ -137,4 +146,43 @@ fn generate_opal(dir: &Path, n: usize) -> (PathBuf, PathBuf) {
     std::fs::write(&v, variables).expect("write variables");
     std::fs::write(&c, categories).expect("write categories");
     (v, c)
+}
+
+/// Writes a FHIR CodeSystem in JSON shaped like a classification: 20 chapters of 100 blocks of
+/// 90 codes, each code with an English designation and two properties varkat does not keep.
+fn generate_fhir_code_system(dir: &Path) -> PathBuf {
+    let chapters: Vec<serde_json::Value> = (0..20)
+        .map(|chapter| {
+            let blocks: Vec<serde_json::Value> = (0..100)
+                .map(|block| {
+                    let codes: Vec<serde_json::Value> = (0..90)
+                        .map(|code| {
+                            let n = (chapter * 100 + block) * 90 + code;
+                            serde_json::json!({
+                                "code": format!("X{chapter:02}{block:03}{code:02}"),
+                                "display": format!("Røykestatus ved kontroll {n}, målt daglig"),
+                                "designation": [{"language": "en", "value": format!("Smoking status at visit {n}, measured daily")}],
+                                "property": [{"code": "status", "valueCode": "active"}, {"code": "class", "valueString": "CLIN"}],
+                            })
+                        })
+                        .collect();
+                    serde_json::json!({"code": format!("C{chapter:02}.{block:03}"), "display": format!("Blokk {chapter}.{block}"), "concept": codes})
+                })
+                .collect();
+            serde_json::json!({"code": format!("C{chapter:02}"), "display": format!("Kapittel {chapter}"), "concept": blocks})
+        })
+        .collect();
+    let code_system = serde_json::json!({
+        "resourceType": "CodeSystem",
+        "url": "http://example.org/fhir/CodeSystem/generated",
+        "version": "2026",
+        "name": "Generated",
+        "status": "active",
+        "content": "complete",
+        "concept": chapters,
+    });
+    let path = dir.join("codesystem.json");
+    std::fs::write(&path, serde_json::to_vec(&code_system).expect("JSON"))
+        .expect("write the code system");
+    path
 }

@@ -12,12 +12,16 @@ use catalog::{
     CodeSystemVersion, Concept, ConceptContent, LocalizedText, Period, SourceFile, ValueSet,
     ValueSetConcept, ValueSetId, ValueSetRule,
 };
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::batch::{ImportBatch, Warning};
+use crate::encoding::Undecodable;
 use crate::error::{ImportError, ImportErrorKind, ImportErrors};
 use crate::location::Location;
 use crate::xml::{XmlEvent, XmlReader, attribute};
+
+mod json;
 
 /// The format's name in provenance and messages.
 pub(crate) const FORMAT: &str = "fhir";
@@ -115,20 +119,15 @@ fn add_designations(display: &mut LocalizedText, designations: Vec<(String, Stri
     }
 }
 
-/// A JSON concept's designations, as (language, value).
-fn json_designations(concept: &Value) -> Vec<(String, String)> {
-    concept["designation"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|d| Some((d["language"].as_str()?.to_owned(), d["value"].as_str()?.to_owned())))
-        .collect()
-}
-
-/// Reads a FHIR resource in JSON.
-pub(crate) fn read_json(text: &str, file: &str) -> Result<ImportBatch, ImportErrors> {
-    let value: Value = serde_json::from_str(text)
-        .map_err(|err| ImportErrors::invalid_json(file, "FHIR JSON", &err))?;
+/// Reads a FHIR resource in JSON from `json`: text, or a file read as it goes.
+pub(crate) fn read_json<'de, R: serde_json::de::Read<'de>>(
+    mut json: serde_json::Deserializer<R>,
+    file: &str,
+) -> Result<ImportBatch, ImportErrors> {
+    let resource = json::JsonResource::deserialize(&mut json)
+        .and_then(|resource| json.end().map(|()| resource))
+        .map_err(|err| json_error(file, err))?;
+    let value = Value::Object(resource.members);
     let resource_type = value["resourceType"].as_str().unwrap_or("");
     if resource_type == "ValueSet" {
         return value_set_json(&value, file);
@@ -140,7 +139,7 @@ pub(crate) fn read_json(text: &str, file: &str) -> Result<ImportBatch, ImportErr
         return Err(refuse(resource_type, Location::file(file).field("resourceType")));
     }
     let text_of = |key: &str| value[key].as_str().map(str::to_owned);
-    let mut resource = Resource {
+    let mut code_system = Resource {
         id: text_of("id"),
         url: text_of("url"),
         version: text_of("version"),
@@ -151,36 +150,52 @@ pub(crate) fn read_json(text: &str, file: &str) -> Result<ImportBatch, ImportErr
         concepts: Vec::new(),
     };
     let mut errors = Vec::new();
-    collect_json(&value["concept"], None, &mut resource.concepts, &mut errors, file);
+    collect_json(resource.concepts, None, &mut code_system.concepts, &mut errors, file);
     if let Some(errors) = ImportErrors::from_vec(errors) {
         return Err(errors);
     }
-    finish(resource, file)
+    finish(code_system, file)
 }
 
+/// The error for JSON that cannot be read: where it breaks, or where its text is not in the
+/// file's encoding.
+fn json_error(file: &str, err: serde_json::Error) -> ImportErrors {
+    if !err.is_io() {
+        return ImportErrors::invalid_json(file, "FHIR JSON", &err);
+    }
+    let io = std::io::Error::from(err);
+    match Undecodable::within(&io) {
+        Some(bad) => bad.error(file).into(),
+        None => {
+            ImportErrors::one(Location::file(file), ImportErrorKind::Unreadable(io.to_string()))
+        }
+    }
+}
+
+/// The concepts in document order, each after its parent, and an error for each without a
+/// code (whose concepts are skipped with it).
 fn collect_json(
-    concepts: &Value,
+    concepts: Vec<json::JsonConcept>,
     parent: Option<&str>,
     out: &mut Vec<RawConcept>,
     errors: &mut Vec<ImportError>,
     file: &str,
 ) {
-    for concept in concepts.as_array().into_iter().flatten() {
-        let Some(code) = concept["code"].as_str().filter(|code| !code.is_empty()) else {
+    for concept in concepts {
+        let Some(code) = concept.code.filter(|code| !code.is_empty()) else {
             errors.push(ImportError::new(
                 Location::file(file).field("concept.code"),
                 ImportErrorKind::EmptyCode { element: "concept".into() },
             ));
             continue;
         };
-        let designations = json_designations(concept);
         out.push(RawConcept {
-            code: code.to_owned(),
-            display: concept["display"].as_str().map(str::to_owned),
+            code: code.clone(),
+            display: concept.display,
             parent: parent.map(str::to_owned),
-            designations,
+            designations: concept.designations,
         });
-        collect_json(&concept["concept"], Some(code), out, errors, file);
+        collect_json(concept.children, Some(&code), out, errors, file);
     }
 }
 

@@ -358,7 +358,8 @@ impl Detected {
 enum Content<'a> {
     Text(std::borrow::Cow<'a, str>),
     Table(Table<'a>),
-    /// A file in an XML format read in one pass, to be read as it goes (`read_paths`).
+    /// A file in an XML format read in one pass, or FHIR JSON, to be read as it goes
+    /// (`read_paths`).
     Stream(std::path::PathBuf, StreamEncoding),
 }
 
@@ -371,10 +372,10 @@ enum Input<'a> {
 /// How much of a file is looked at to tell whether it can be read as it goes.
 const SNIFF_BYTES: u64 = 64 << 10;
 
-/// Reads the files at `paths` as one import, as `read` does, except that a CSV or TSV table, or
-/// a file in an XML format read in one pass (DDI-Codebook, dbGaP, FHIR, ClaML), is read as it
-/// goes, in any encoding varkat reads (UTF-16 and Latin-1 decoded on the way): however large,
-/// its text is never whole in memory.
+/// Reads the files at `paths` as one import, as `read` does, except that a CSV or TSV table,
+/// FHIR JSON, or a file in an XML format read in one pass (DDI-Codebook, dbGaP, FHIR, ClaML) is
+/// read as it goes, in any encoding varkat reads (UTF-16 and Latin-1 decoded on the way):
+/// however large, its text is never whole in memory.
 pub fn read_paths(
     paths: &[std::path::PathBuf],
     options: &ReadOptions,
@@ -461,7 +462,11 @@ fn streamable(
     let read_in_one_pass = kind.is_table()
         || matches!(
             kind,
-            Detected::DdiCodebook | Detected::Dbgap | Detected::FhirXml | Detected::Claml
+            Detected::DdiCodebook
+                | Detected::Dbgap
+                | Detected::FhirXml
+                | Detected::FhirJson
+                | Detected::Claml
         );
     read_in_one_pass.then_some((kind, encoding))
 }
@@ -477,12 +482,7 @@ fn xml_reader<'a>(
     match content {
         Content::Text(text) => Ok(XmlReader::new(text, path)),
         Content::Stream(file, encoding) => {
-            let opened = std::fs::File::open(file)
-                .map_err(|err| fail(ImportErrorKind::Unreadable(err.to_string())))?;
-            let source = std::io::BufReader::with_capacity(
-                1 << 16,
-                encoding::Utf8Reader::new(opened, *encoding),
-            );
+            let source = open_text(file, path, *encoding)?;
             Ok(XmlReader::streaming(Box::new(source), path))
         }
         Content::Table(_) => {
@@ -491,18 +491,16 @@ fn xml_reader<'a>(
     }
 }
 
-/// A delimited table in a file, its rows read as the importer asks for them.
-fn open_table(
+/// The text of a file in `encoding`, read as UTF-8 as it goes.
+fn open_text(
     file: &std::path::Path,
     path: &str,
     encoding: StreamEncoding,
-) -> Result<Table<'static>, ImportError> {
+) -> Result<std::io::BufReader<encoding::Utf8Reader<std::fs::File>>, ImportError> {
     let opened = std::fs::File::open(file).map_err(|err| {
         ImportError::new(Location::file(path), ImportErrorKind::Unreadable(err.to_string()))
     })?;
-    let source =
-        std::io::BufReader::with_capacity(1 << 16, encoding::Utf8Reader::new(opened, encoding));
-    Table::read(source, path)
+    Ok(std::io::BufReader::with_capacity(1 << 16, encoding::Utf8Reader::new(opened, encoding)))
 }
 
 /// The sheets of a workbook to read, and what each is: those whose columns are a table format
@@ -592,7 +590,8 @@ fn read_inputs(inputs: Vec<Input<'_>>, options: &ReadOptions) -> Result<ImportBa
             Input::Streamed { file, kind, encoding } => {
                 let path = file.display().to_string();
                 let content = if kind.is_table() {
-                    match open_table(file, &path, encoding) {
+                    match open_text(file, &path, encoding).and_then(|text| Table::read(text, &path))
+                    {
                         Ok(table) => Content::Table(table),
                         Err(err) => {
                             errors.push(err);
@@ -696,7 +695,14 @@ fn read_inputs(inputs: Vec<Input<'_>>, options: &ReadOptions) -> Result<ImportBa
             (Detected::DdiLifecycle, Content::Text(text)) => {
                 ddi_lifecycle::read(&text, path, registry)
             }
-            (Detected::FhirJson, Content::Text(text)) => fhir::read_json(&text, path),
+            (Detected::FhirJson, Content::Text(text)) => {
+                fhir::read_json(serde_json::Deserializer::from_str(&text), path)
+            }
+            (Detected::FhirJson, Content::Stream(file, encoding)) => {
+                open_text(&file, path, encoding).map_err(ImportErrors::from).and_then(|source| {
+                    fhir::read_json(serde_json::Deserializer::from_reader(source), path)
+                })
+            }
             (Detected::FhirXml, content) => {
                 xml_reader(&content, path, kind).and_then(|xml| fhir::read_xml(xml, path))
             }
