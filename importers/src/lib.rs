@@ -747,7 +747,7 @@ fn read_inputs(inputs: Vec<Input<'_>>, options: &ReadOptions) -> Result<ImportBa
             (Detected::OpalVariables, Content::Table(mut table)) => {
                 opal::read(&mut table, companions.remove(&index).as_mut(), registry)
             }
-            // A categories or codebook table belongs to a main table when there is one.
+            // A categories table or codebook is left here only when no main table is named.
             (Detected::OpalCategories, _) => Err(ImportErrors::one(
                 Location::file(path),
                 ImportErrorKind::CategoriesWithoutVariables,
