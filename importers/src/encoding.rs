@@ -2,8 +2,8 @@
 //! UTF-16 with a byte order mark are recognised; Latin-1 only when asked for, because any byte
 //! sequence is valid Latin-1 and guessing it would hide real damage.
 //!
-//! An XML file read as it goes is decoded as it goes (`Utf8Reader`), so that its text is never
-//! whole in memory in any of the three.
+//! A file read as it goes is checked or decoded as it goes (`Utf8Reader`), so that its text is
+//! never whole in memory in any of the three.
 //!
 //! The standard library decodes all three and reports where decoding failed, which is what a
 //! located error needs, so no decoding crate is used.
@@ -159,6 +159,17 @@ impl Undecodable {
     }
 }
 
+/// The error for a file that could not be read as it goes: where its text is not in its
+/// encoding, or else why it could not be read.
+pub(crate) fn read_failure(err: &std::io::Error, file: &str) -> ImportError {
+    match Undecodable::within(err) {
+        Some(bad) => bad.error(file),
+        None => {
+            ImportError::new(Location::file(file), ImportErrorKind::Unreadable(err.to_string()))
+        }
+    }
+}
+
 /// A file read as UTF-8, as it goes, so that a file is never whole in memory: UTF-8 checked,
 /// UTF-16 and Latin-1 decoded. Checked and decoded by the standard library, as `decode` does,
 /// so that both name the same bad byte or unit at the same place; it is an `io::Error` holding
@@ -214,22 +225,30 @@ impl<R: Read> Utf8Reader<R> {
         let n = read.inspect_err(|_| self.raw.truncate(kept))?;
         self.raw.truncate(kept + n);
         let at_end = n == 0;
+        match self.from {
+            StreamEncoding::Utf8 => self.check_utf8(at_end)?,
+            StreamEncoding::Latin1 => self.decode_latin1(),
+            StreamEncoding::Utf16Le => self.decode_utf16(at_end, u16::from_le_bytes)?,
+            StreamEncoding::Utf16Be => self.decode_utf16(at_end, u16::from_be_bytes)?,
+        }
+        self.position = advance(self.position, &self.decoded);
+        self.ended = at_end;
+        Ok(())
+    }
+
+    fn decode_latin1(&mut self) {
         let mut buffer = [0; 4];
-        let unit: fn([u8; 2]) -> u16 = match self.from {
-            StreamEncoding::Utf8 => return self.check_utf8(at_end),
-            StreamEncoding::Latin1 => {
-                for &byte in &self.raw {
-                    let text = char::from(byte).encode_utf8(&mut buffer);
-                    self.decoded.extend_from_slice(text.as_bytes());
-                }
-                self.raw.clear();
-                self.position = advance(self.position, &self.decoded);
-                self.ended = at_end;
-                return Ok(());
-            }
-            StreamEncoding::Utf16Le => u16::from_le_bytes,
-            StreamEncoding::Utf16Be => u16::from_be_bytes,
-        };
+        for &byte in &self.raw {
+            let text = char::from(byte).encode_utf8(&mut buffer);
+            self.decoded.extend_from_slice(text.as_bytes());
+        }
+        self.raw.clear();
+    }
+
+    /// Decodes the whole units read so far, keeping a high surrogate at the end of the piece
+    /// for its pair.
+    fn decode_utf16(&mut self, at_end: bool, unit: fn([u8; 2]) -> u16) -> std::io::Result<()> {
+        let mut buffer = [0; 4];
         let mut units: Vec<u16> =
             self.raw.chunks_exact(2).map(|pair| unit([pair[0], pair[1]])).collect();
         if !at_end && units.last().is_some_and(|last| (0xD800..0xDC00).contains(last)) {
@@ -249,8 +268,6 @@ impl<R: Read> Utf8Reader<R> {
             // An odd last byte cannot be UTF-16; `decode` names it as an unpaired surrogate.
             return Err(self.undecodable(not_utf16(0xD800)));
         }
-        self.position = advance(self.position, &self.decoded);
-        self.ended = at_end;
         Ok(())
     }
 
@@ -278,8 +295,6 @@ impl<R: Read> Utf8Reader<R> {
         };
         self.decoded.extend_from_slice(&self.raw[..valid]);
         self.raw.drain(..valid);
-        self.position = advance(self.position, &self.decoded);
-        self.ended = at_end;
         Ok(())
     }
 }

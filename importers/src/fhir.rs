@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::batch::{ImportBatch, Warning};
-use crate::encoding::Undecodable;
+use crate::encoding::read_failure;
 use crate::error::{ImportError, ImportErrorKind, ImportErrors};
 use crate::location::Location;
 use crate::xml::{XmlEvent, XmlReader, attribute};
@@ -163,13 +163,7 @@ fn json_error(file: &str, err: serde_json::Error) -> ImportErrors {
     if !err.is_io() {
         return ImportErrors::invalid_json(file, "FHIR JSON", &err);
     }
-    let io = std::io::Error::from(err);
-    match Undecodable::within(&io) {
-        Some(bad) => bad.error(file).into(),
-        None => {
-            ImportErrors::one(Location::file(file), ImportErrorKind::Unreadable(io.to_string()))
-        }
-    }
+    read_failure(&std::io::Error::from(err), file).into()
 }
 
 /// The concepts in document order, each after its parent, and an error for each without a

@@ -497,9 +497,7 @@ fn open_text(
     path: &str,
     encoding: StreamEncoding,
 ) -> Result<std::io::BufReader<encoding::Utf8Reader<std::fs::File>>, ImportError> {
-    let opened = std::fs::File::open(file).map_err(|err| {
-        ImportError::new(Location::file(path), ImportErrorKind::Unreadable(err.to_string()))
-    })?;
+    let opened = std::fs::File::open(file).map_err(|err| encoding::read_failure(&err, path))?;
     Ok(std::io::BufReader::with_capacity(1 << 16, encoding::Utf8Reader::new(opened, encoding)))
 }
 

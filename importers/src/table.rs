@@ -7,7 +7,7 @@ use std::io::{BufRead, Read};
 
 use catalog::{Period, RegistryId, VariableKey};
 
-use crate::encoding::Undecodable;
+use crate::encoding::read_failure;
 use crate::error::{ImportError, ImportErrorKind, variable_key};
 use crate::location::Location;
 use crate::values;
@@ -48,7 +48,7 @@ impl<'a> Table<'a> {
         file: &str,
     ) -> Result<Table<'a>, ImportError> {
         let mut header_line = Vec::new();
-        source.read_until(b'\n', &mut header_line).map_err(|err| unreadable(&err, file))?;
+        source.read_until(b'\n', &mut header_line).map_err(|err| read_failure(&err, file))?;
         let header_text = String::from_utf8_lossy(&header_line);
         let delimiter = [b';', b'\t', b',']
             .into_iter()
@@ -174,20 +174,10 @@ impl<'a> Table<'a> {
 /// stands, as decoding the whole file would say.
 fn malformed(err: &csv::Error, file: &str) -> ImportError {
     if let csv::ErrorKind::Io(io) = err.kind() {
-        return unreadable(io, file);
+        return read_failure(io, file);
     }
     let line = err.position().map_or(1, csv::Position::line);
     ImportError::new(Location::line(file, line), ImportErrorKind::MalformedCsv(err.to_string()))
-}
-
-/// The error for a file that could not be read, or whose text is not in its encoding.
-fn unreadable(err: &std::io::Error, file: &str) -> ImportError {
-    match Undecodable::within(err) {
-        Some(bad) => bad.error(file),
-        None => {
-            ImportError::new(Location::file(file), ImportErrorKind::Unreadable(err.to_string()))
-        }
-    }
 }
 
 impl Row {
