@@ -322,27 +322,9 @@ fn few_filtered_hits(
     let both = BooleanQuery::new(vec![
         (Occur::Must, Box::new(filter.clone())),
         (Occur::Must, Box::new(text.clone())),
-    ])
-    .weight(EnableScoring::disabled_from_searcher(searcher))?;
-    let mut found: Vec<Vec<DocId>> = Vec::with_capacity(searcher.segment_readers().len());
-    let mut total = 0;
-    for reader in searcher.segment_readers() {
-        let mut matches = both.scorer(reader, 1.0)?;
-        let alive = reader.alive_bitset();
-        let mut docs = Vec::new();
-        let mut doc = matches.doc();
-        while doc != TERMINATED {
-            if alive.is_none_or(|alive| alive.is_alive(doc)) {
-                total += 1;
-                if total > most {
-                    return Ok(None);
-                }
-                docs.push(doc);
-            }
-            doc = matches.advance();
-        }
-        found.push(docs);
-    }
+    ]);
+    let Some(found) = live_matches(searcher, &both, most)? else { return Ok(None) };
+    let total = found.iter().map(Vec::len).sum();
     // Each alternative scored on its own and summed, as their union scores.
     let alternatives = text
         .clauses()
@@ -386,20 +368,37 @@ pub(crate) fn count_up_to(
     query: &dyn Query,
     most: usize,
 ) -> tantivy::Result<usize> {
+    Ok(live_matches(searcher, query, most)?.map_or(most, |found| found.iter().map(Vec::len).sum()))
+}
+
+/// The live documents `query` matches, segment by segment, found without scores; `None` as
+/// soon as there are more than `most`.
+fn live_matches(
+    searcher: &Searcher,
+    query: &dyn Query,
+    most: usize,
+) -> tantivy::Result<Option<Vec<Vec<DocId>>>> {
     let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
-    let mut counted = 0;
+    let mut found = Vec::with_capacity(searcher.segment_readers().len());
+    let mut total = 0;
     for reader in searcher.segment_readers() {
         let mut matches = weight.scorer(reader, 1.0)?;
         let alive = reader.alive_bitset();
+        let mut docs = Vec::new();
         let mut doc = matches.doc();
-        while doc != TERMINATED && counted < most {
+        while doc != TERMINATED {
             if alive.is_none_or(|alive| alive.is_alive(doc)) {
-                counted += 1;
+                total += 1;
+                if total > most {
+                    return Ok(None);
+                }
+                docs.push(doc);
             }
             doc = matches.advance();
         }
+        found.push(docs);
     }
-    Ok(counted)
+    Ok(Some(found))
 }
 
 impl SearchIndex {
