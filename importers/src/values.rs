@@ -52,6 +52,18 @@ const MISSING_LABELS: &[&str] = &[
 
 /// The text with each run of whitespace as one space, and none at either end.
 pub(crate) fn collapse_whitespace(text: &str) -> String {
+    // Most texts already are, which one look at their bytes tells: no ASCII whitespace but
+    // single inner spaces, and no lead byte of a non-ASCII whitespace character (U+0085,
+    // U+00A0, U+1680, U+2000 to U+205F, U+3000). A text that fails this is collapsed word by
+    // word, which is right for any text.
+    let collapsed = !text.is_empty()
+        && !text.starts_with(' ')
+        && !text.ends_with(' ')
+        && !text.contains("  ")
+        && !text.bytes().any(|b| matches!(b, b'\t'..=b'\r' | 0xC2 | 0xE1 | 0xE2 | 0xE3));
+    if collapsed {
+        return text.to_owned();
+    }
     let mut out = String::with_capacity(text.len());
     for word in text.split_whitespace() {
         if !out.is_empty() {
@@ -75,6 +87,15 @@ pub(crate) fn is_missing_label(label: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn whitespace_collapses_to_single_spaces_between_words(text in "[a-zø§– \t\n\r\u{b}\u{c}\u{85}\u{a0}\u{1680}\u{2003}\u{3000}]{0,12}") {
+            let words: Vec<&str> = text.split_whitespace().collect();
+            prop_assert_eq!(collapse_whitespace(&text), words.join(" "));
+        }
+    }
 
     #[test]
     fn dates_in_both_spellings() {
