@@ -56,7 +56,7 @@ pub(crate) fn read(mut reader: XmlReader<'_>, file: &str) -> Result<ImportBatch,
     loop {
         match reader.next()? {
             None => break,
-            Some(XmlEvent::Start { name: element, attributes, location }) => {
+            Some(XmlEvent::Start { name: element, attributes, at }) => {
                 let get = |key: &str| attribute(&attributes, key).map(str::to_owned);
                 match element.as_ref() {
                     "ClaML" | "Meta" => {}
@@ -69,7 +69,7 @@ pub(crate) fn read(mut reader: XmlReader<'_>, file: &str) -> Result<ImportBatch,
                             Some(code) => {
                                 open = Some(RawClass {
                                     code,
-                                    location,
+                                    location: reader.locate(at),
                                     modifier: get("modifier"),
                                     parent: None,
                                     display: LocalizedText::default(),
@@ -77,7 +77,7 @@ pub(crate) fn read(mut reader: XmlReader<'_>, file: &str) -> Result<ImportBatch,
                                 });
                             }
                             None => errors.push(ImportError::new(
-                                location.field("code"),
+                                reader.locate(at).field("code"),
                                 ImportErrorKind::EmptyCode { element: element.into_owned() },
                             )),
                         }

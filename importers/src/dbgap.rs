@@ -44,13 +44,13 @@ pub(crate) fn read(
     let mut text_buffer = String::new();
     while let Some(event) = reader.next_or_note(&mut errors) {
         match event {
-            XmlEvent::Start { name, attributes, location } => {
+            XmlEvent::Start { name, attributes, at } => {
                 text_buffer.clear();
                 match name.as_ref() {
                     "data_table" => {
                         if attribute(&attributes, "dataset_id").is_some() {
                             return Err(ImportErrors::one(
-                                location,
+                                reader.locate(at),
                                 ImportErrorKind::NotADictionary {
                                     what: "a dbGaP variable report (statistics)",
                                     instead: "import the matching data_dict.xml",
@@ -62,7 +62,7 @@ pub(crate) fn read(
                     }
                     "variable" => {
                         current = Some(VariableBuilder {
-                            location,
+                            location: reader.locate(at),
                             name: None,
                             description: None,
                             data_type: None,
@@ -76,7 +76,7 @@ pub(crate) fn read(
                     "value" => {
                         if let Some(variable) = current.as_mut() {
                             variable.value_code = attribute(&attributes, "code")
-                                .map(|code| (code.to_owned(), location));
+                                .map(|code| (code.to_owned(), reader.locate(at)));
                         }
                     }
                     _ => {}

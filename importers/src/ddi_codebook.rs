@@ -55,11 +55,13 @@ struct ReadVar {
     definition: VariableDefinition,
 }
 
-impl From<Box<VarBuilder>> for ReadVar {
-    fn from(mut var: Box<VarBuilder>) -> ReadVar {
+impl ReadVar {
+    /// What the catalog keeps of a `var`, boxed: a `Vec` of large values would copy every
+    /// variable read so far each time it grows.
+    fn boxed(mut var: Box<VarBuilder>) -> Box<ReadVar> {
         var.definition.data_type = data_type(&var);
         let VarBuilder { name, location, version, definition, .. } = *var;
-        ReadVar { name, location, version, definition }
+        Box::new(ReadVar { name, location, version, definition })
     }
 }
 
@@ -97,13 +99,13 @@ pub(crate) fn read(
     let mut abstract_text = LocalizedText::default();
     // A builder is boxed, being large, and dropped when its `var` ends, so that the next one
     // reuses its memory; the variables read so far keep only what the catalog keeps.
-    let mut vars: Vec<ReadVar> = Vec::new();
+    let mut vars: Vec<Box<ReadVar>> = Vec::new();
     let mut current: Option<Box<VarBuilder>> = None;
     // The `type` of the `notes` element being read: `unit`, `validity`, `code_system`, ...
     let mut note_kind: Option<String> = None;
     while let Some(event) = reader.next_or_note(&mut errors) {
         match event {
-            XmlEvent::Start { name, attributes, location } => {
+            XmlEvent::Start { name, attributes, at } => {
                 let inherited = english.last().copied().unwrap_or(false);
                 english.push(attribute(&attributes, "lang").map_or(inherited, is_english));
                 text_buffer.clear();
@@ -113,7 +115,7 @@ pub(crate) fn read(
                             attribute(&attributes, "name").filter(|n| !n.trim().is_empty())
                         else {
                             errors.push(ImportError::new(
-                                location.clone().field("var/@name"),
+                                reader.locate(at).field("var/@name"),
                                 ImportErrorKind::EmptyName,
                             ));
                             path.push(name);
@@ -121,7 +123,7 @@ pub(crate) fn read(
                         };
                         current = Some(Box::new(VarBuilder {
                             name: var_name.trim().to_owned(),
-                            location: location.clone(),
+                            location: reader.locate(at),
                             version: 1,
                             definition: VariableDefinition::of_type(DataType::Text),
                             decimals: attribute(&attributes, "dcml").and_then(|d| d.parse().ok()),
@@ -136,7 +138,7 @@ pub(crate) fn read(
                             let missing = attribute(&attributes, "missing")
                                 .is_some_and(|m| m.eq_ignore_ascii_case("y"));
                             var.category =
-                                Some((None, LocalizedText::default(), missing, location.clone()));
+                                Some((None, LocalizedText::default(), missing, reader.locate(at)));
                         }
                     }
                     ("varFormat", Some("var")) => {
@@ -163,7 +165,7 @@ pub(crate) fn read(
                 if name == "notes" {
                     note_kind = attribute(&attributes, "type").map(str::to_owned);
                     if let Some(var) = current.as_mut() {
-                        var.note_location = Some(location.clone());
+                        var.note_location = Some(reader.locate(at));
                     }
                 }
                 path.push(name);
@@ -187,7 +189,7 @@ pub(crate) fn read(
                         study_id = Some(value.to_owned())
                     }
                     ("abstract", _) if in_study => set(&mut abstract_text, language, value),
-                    ("var", _) => vars.extend(current.take().map(ReadVar::from)),
+                    ("var", _) => vars.extend(current.take().map(ReadVar::boxed)),
                     _ => {}
                 }
                 let Some(var) = current.as_mut() else { continue };
@@ -299,11 +301,10 @@ pub(crate) fn read(
     let mut order: Vec<usize> = (0..vars.len()).collect();
     order.sort_by_key(|&index| (first_of[vars[index].name.as_str()], vars[index].version));
     drop(first_of);
-    // Variables are large: they are moved into their order only when the file's is another.
-    let vars: Vec<ReadVar> = if order.is_sorted() {
+    let vars: Vec<Box<ReadVar>> = if order.is_sorted() {
         vars
     } else {
-        let mut vars: Vec<Option<ReadVar>> = vars.into_iter().map(Some).collect();
+        let mut vars: Vec<Option<Box<ReadVar>>> = vars.into_iter().map(Some).collect();
         order.into_iter().filter_map(|index| vars[index].take()).collect()
     };
     let mut variables = Vec::with_capacity(vars.len());

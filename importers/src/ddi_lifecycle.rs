@@ -46,7 +46,7 @@ impl Tree {
         let mut open: Vec<usize> = Vec::new();
         while let Some(event) = reader.next()? {
             match event {
-                XmlEvent::Start { name, attributes, location } => {
+                XmlEvent::Start { name, attributes, at } => {
                     let lang = attribute(&attributes, "lang")
                         .map(str::to_owned)
                         .or_else(|| open.last().and_then(|&parent| nodes[parent].lang.clone()));
@@ -58,7 +58,7 @@ impl Tree {
                             .collect(),
                         text: String::new(),
                         children: Vec::new(),
-                        location,
+                        location: reader.locate(at),
                         lang,
                     });
                     let index = nodes.len() - 1;

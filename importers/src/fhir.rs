@@ -203,7 +203,7 @@ pub(crate) fn read_xml(mut reader: XmlReader<'_>, file: &str) -> Result<ImportBa
     loop {
         match reader.next()? {
             None => break,
-            Some(XmlEvent::Start { name, attributes, location }) => {
+            Some(XmlEvent::Start { name, attributes, at }) => {
                 if path.is_empty() && name == "ValueSet" {
                     return value_set_xml(reader, file);
                 }
@@ -211,7 +211,7 @@ pub(crate) fn read_xml(mut reader: XmlReader<'_>, file: &str) -> Result<ImportBa
                     return concept_map_xml(reader, file);
                 }
                 if path.is_empty() && name != "CodeSystem" {
-                    return Err(refuse(&name, location));
+                    return Err(refuse(&name, reader.locate(at)));
                 }
                 let value = attribute(&attributes, "value").map(str::to_owned);
                 let parent = path.last().map(AsRef::as_ref);
@@ -441,7 +441,7 @@ fn value_set_xml(mut reader: XmlReader<'_>, file: &str) -> Result<ImportBatch, I
     loop {
         match reader.next()? {
             None => break,
-            Some(XmlEvent::Start { name, attributes, location }) => {
+            Some(XmlEvent::Start { name, attributes, at }) => {
                 let value = attribute(&attributes, "value").map(str::to_owned);
                 let parent = path.last().map(AsRef::as_ref);
                 let rule = raw.rules.last_mut();
@@ -488,7 +488,7 @@ fn value_set_xml(mut reader: XmlReader<'_>, file: &str) -> Result<ImportBatch, I
                         }
                         if rule.concepts.last().is_some_and(|c| c.code.is_empty()) {
                             return Err(ImportErrors::one(
-                                location.field("concept/code"),
+                                reader.locate(at).field("concept/code"),
                                 ImportErrorKind::EmptyCode { element: "concept".into() },
                             ));
                         }
@@ -641,7 +641,7 @@ fn concept_map_xml(mut reader: XmlReader<'_>, file: &str) -> Result<ImportBatch,
     loop {
         match reader.next()? {
             None => break,
-            Some(XmlEvent::Start { name, attributes, location }) => {
+            Some(XmlEvent::Start { name, attributes, at }) => {
                 let value = attribute(&attributes, "value").map(str::to_owned);
                 let parent = path.last().map(AsRef::as_ref);
                 let group = groups.last_mut();
@@ -669,7 +669,7 @@ fn concept_map_xml(mut reader: XmlReader<'_>, file: &str) -> Result<ImportBatch,
                     ("code", Some("element"), Some(group)) => {
                         let code = value.filter(|code| !code.is_empty()).ok_or_else(|| {
                             ImportErrors::one(
-                                location.clone().field("element/code"),
+                                reader.locate(at).field("element/code"),
                                 ImportErrorKind::EmptyCode { element: "element".into() },
                             )
                         })?;

@@ -36,8 +36,8 @@ pub(crate) enum XmlEvent<'a> {
         name: Cow<'a, str>,
         /// Its attributes by local name, entities resolved.
         attributes: Attributes<'a>,
-        /// Where it starts.
-        location: Location,
+        /// Where it starts, for [`XmlReader::locate`].
+        at: Position,
     },
     /// An element closes.
     End {
@@ -46,6 +46,16 @@ pub(crate) enum XmlEvent<'a> {
     },
     /// Text, entities resolved; one element's text may come in several pieces.
     Text(Cow<'a, str>),
+}
+
+/// Where an element starts, as cheap to keep as a number: the reader that read it turns it
+/// into a line and column only when asked, since most elements never need one.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Position {
+    /// A byte offset into a document in memory.
+    Offset(usize),
+    /// A line and column, counted as a document read as it goes passed by.
+    LineColumn(u64, u64),
 }
 
 /// Whether a DOCTYPE's content is ClaML's: the root `ClaML` and a local `ClaML.dtd`, with no
@@ -140,19 +150,35 @@ impl<'a> XmlReader<'a> {
         }
     }
 
-    /// The line and column (in characters) of a byte offset; offsets must not go backwards.
-    /// A document read as it goes knows only where the current event starts.
-    pub(crate) fn location(&mut self, offset: usize) -> Location {
-        let (line, column) = match &mut self.source {
-            Source::Stream { event_start, .. } => *event_start,
-            Source::Memory { text, cursor, .. } => {
+    /// Where the event at a byte offset starts. A document read as it goes knows only where
+    /// the current event starts.
+    fn position(&self, offset: usize) -> Position {
+        match &self.source {
+            Source::Stream { event_start: (line, column), .. } => {
+                Position::LineColumn(*line, *column)
+            }
+            Source::Memory { .. } => Position::Offset(offset),
+        }
+    }
+
+    /// The file, line and column (in characters) of a position this reader gave.
+    pub(crate) fn locate(&mut self, at: Position) -> Location {
+        let (line, column) = match (at, &mut self.source) {
+            (Position::LineColumn(line, column), _) => (line, column),
+            (Position::Offset(offset), Source::Memory { text, cursor, .. }) => {
                 let offset = offset.min(text.len());
-                let (from, line, column) = *cursor;
-                if offset >= from {
-                    let (line, column) = advance((line, column), &text.as_bytes()[from..offset]);
-                    *cursor = (offset, line, column);
+                // Counting goes on from the last offset located; an earlier one (an error
+                // found after its element) is counted again from the start.
+                if offset < cursor.0 {
+                    *cursor = (0, 1, 1);
                 }
-                (cursor.1, cursor.2)
+                let (from, line, column) = *cursor;
+                let (line, column) = advance((line, column), &text.as_bytes()[from..offset]);
+                *cursor = (offset, line, column);
+                (line, column)
+            }
+            (Position::Offset(_), Source::Stream { event_start: (line, column), .. }) => {
+                (*line, *column)
             }
         };
         Location::at(&self.file, line, column)
@@ -209,7 +235,7 @@ impl<'a> XmlReader<'a> {
     }
 
     fn error(&mut self, offset: usize, kind: ImportErrorKind) -> ImportError {
-        let location = self.location(offset);
+        let location = self.locate(self.position(offset));
         ImportError::new(location, kind)
     }
 
@@ -234,16 +260,16 @@ impl<'a> XmlReader<'a> {
                 }
                 Event::Start(start) => {
                     self.depth += 1;
-                    let location = self.location(offset);
+                    let at = self.position(offset);
                     let (name, attributes) = self.tag(&start, offset)?;
-                    return Ok(Some(XmlEvent::Start { name, attributes, location }));
+                    return Ok(Some(XmlEvent::Start { name, attributes, at }));
                 }
                 Event::Empty(start) => {
                     self.depth += 1;
-                    let location = self.location(offset);
+                    let at = self.position(offset);
                     let (name, attributes) = self.tag(&start, offset)?;
                     self.pending_end = Some(name.clone());
-                    return Ok(Some(XmlEvent::Start { name, attributes, location }));
+                    return Ok(Some(XmlEvent::Start { name, attributes, at }));
                 }
                 Event::End(end) => {
                     self.depth = self.depth.saturating_sub(1);
@@ -366,11 +392,14 @@ mod tests {
         let mut out = Vec::new();
         loop {
             match reader.next() {
-                Ok(Some(XmlEvent::Start { name, location, .. })) => out.push(format!(
-                    "<{name}>@{}:{}",
-                    location.line.unwrap(),
-                    location.column.unwrap()
-                )),
+                Ok(Some(XmlEvent::Start { name, at, .. })) => {
+                    let location = reader.locate(at);
+                    out.push(format!(
+                        "<{name}>@{}:{}",
+                        location.line.unwrap(),
+                        location.column.unwrap()
+                    ))
+                }
                 Ok(Some(XmlEvent::End { name })) => out.push(format!("</{name}>")),
                 Ok(Some(XmlEvent::Text(text))) => out.push(text.into_owned()),
                 Ok(None) => return Ok(out),
@@ -389,6 +418,19 @@ mod tests {
         ] {
             assert_eq!(streamed(text), all(text), "{text}");
         }
+    }
+    #[test]
+    fn positions_are_located_in_any_order() {
+        let mut reader = XmlReader::new("<a>\n <b/>\n  <c/></a>", "t.xml");
+        let mut starts = Vec::new();
+        while let Some(event) = reader.next().unwrap() {
+            if let XmlEvent::Start { at, .. } = event {
+                starts.push(at);
+            }
+        }
+        let found: Vec<String> =
+            starts.into_iter().rev().map(|at| reader.locate(at).to_string()).collect();
+        assert_eq!(found, ["t.xml:3:3", "t.xml:2:2", "t.xml:1:1"]);
     }
     #[test]
     fn predefined_entities_are_resolved() {
