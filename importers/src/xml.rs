@@ -58,6 +58,13 @@ pub(crate) enum Position {
     LineColumn(u64, u64),
 }
 
+/// What one quick-xml event comes to.
+enum Step<'a> {
+    Event(XmlEvent<'a>),
+    Skip,
+    End,
+}
+
 /// Whether a DOCTYPE's content is ClaML's: the root `ClaML` and a local `ClaML.dtd`, with no
 /// internal subset and no URL.
 fn is_claml_doctype(content: &str) -> bool {
@@ -198,20 +205,12 @@ impl<'a> XmlReader<'a> {
             .map_or_else(|| Cow::Owned(piece.to_owned()), Cow::Borrowed)
     }
 
-    /// Where the reader is, and the next event: borrowed from a document in memory, owned when
-    /// read as it goes.
-    fn read_event(&mut self) -> (usize, quick_xml::Result<Event<'a>>) {
-        match &mut self.source {
-            Source::Memory { reader, .. } => {
-                (reader.buffer_position() as usize, reader.read_event())
-            }
-            Source::Stream { reader, buffer, event_start } => {
-                let counted = reader.get_ref();
-                *event_start = (counted.line, counted.column);
-                buffer.clear();
-                let offset = reader.buffer_position() as usize;
-                (offset, reader.read_event_into(buffer).map(Event::into_owned))
-            }
+    /// A piece of an event as a piece of the document: borrowed from a document in memory,
+    /// moved if quick-xml made it (entities resolved, line ends normalised), copied otherwise.
+    fn lift(&self, piece: Cow<'_, str>) -> Cow<'a, str> {
+        match piece {
+            Cow::Borrowed(piece) => self.within(piece),
+            Cow::Owned(piece) => Cow::Owned(piece),
         }
     }
 
@@ -246,67 +245,95 @@ impl<'a> XmlReader<'a> {
             return Ok(Some(XmlEvent::End { name }));
         }
         loop {
-            let (offset, event) = self.read_event();
-            let event = match event {
-                Ok(event) => event,
-                Err(err) => return Err(self.failure(&err)),
-            };
-            match event {
-                Event::Start(start) | Event::Empty(start) if self.depth >= MAX_DEPTH => {
-                    let _ = start;
-                    return Err(
-                        self.error(offset, ImportErrorKind::XmlTooDeep { limit: MAX_DEPTH })
-                    );
+            let step = match &mut self.source {
+                Source::Memory { reader, .. } => {
+                    let offset = reader.buffer_position() as usize;
+                    let event = reader.read_event();
+                    self.step(offset, event)?
                 }
-                Event::Start(start) => {
-                    self.depth += 1;
-                    let at = self.position(offset);
-                    let (name, attributes) = self.tag(&start, offset)?;
-                    return Ok(Some(XmlEvent::Start { name, attributes, at }));
-                }
-                Event::Empty(start) => {
-                    self.depth += 1;
-                    let at = self.position(offset);
-                    let (name, attributes) = self.tag(&start, offset)?;
-                    self.pending_end = Some(name.clone());
-                    return Ok(Some(XmlEvent::Start { name, attributes, at }));
-                }
-                Event::End(end) => {
-                    self.depth = self.depth.saturating_sub(1);
-                    let name = self.within(end.local_name().as_ref());
-                    return Ok(Some(XmlEvent::End { name }));
-                }
-                Event::Text(text) => {
-                    let content = text.xml10_content();
-                    if content.len() > MAX_TEXT_BYTES {
-                        return Err(self.error(
-                            offset,
-                            ImportErrorKind::XmlTextTooLong { limit: MAX_TEXT_BYTES },
-                        ));
+                Source::Stream { reader, buffer, event_start } => {
+                    let counted = reader.get_ref();
+                    *event_start = (counted.line, counted.column);
+                    let offset = reader.buffer_position() as usize;
+                    // The event borrows the buffer while `step` copies what it keeps; the
+                    // buffer goes back for the next event, keeping its capacity.
+                    let mut bytes = std::mem::take(buffer);
+                    bytes.clear();
+                    let event = reader.read_event_into(&mut bytes);
+                    let step = self.step(offset, event);
+                    if let Source::Stream { buffer, .. } = &mut self.source {
+                        *buffer = bytes;
                     }
-                    return Ok(Some(XmlEvent::Text(content)));
+                    step?
                 }
-                Event::CData(data) => {
-                    return Ok(Some(XmlEvent::Text(data.into_inner())));
-                }
-                Event::GeneralRef(reference) => {
-                    let name = reference.xml10_content().into_owned();
-                    let resolved = if reference.is_char_ref() {
-                        reference.resolve_char_ref().ok().flatten().map(String::from)
-                    } else {
-                        quick_xml::escape::resolve_predefined_entity(&name).map(str::to_owned)
-                    };
-                    return match resolved {
-                        Some(text) => Ok(Some(XmlEvent::Text(Cow::Owned(text)))),
-                        None => Err(self.error(offset, ImportErrorKind::XmlEntity(name))),
-                    };
-                }
-                Event::DocType(doctype) if is_claml_doctype(&doctype) => {}
-                Event::DocType(_) => return Err(self.error(offset, ImportErrorKind::XmlDoctype)),
-                Event::Eof => return Ok(None),
-                Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+            };
+            match step {
+                Step::Event(event) => return Ok(Some(event)),
+                Step::End => return Ok(None),
+                Step::Skip => {}
             }
         }
+    }
+
+    /// What one quick-xml event gives: an event for the importer, nothing (a comment, the
+    /// declaration), or the end.
+    fn step(
+        &mut self,
+        offset: usize,
+        event: quick_xml::Result<Event<'_>>,
+    ) -> Result<Step<'a>, ImportError> {
+        let event = match event {
+            Ok(event) => event,
+            Err(err) => return Err(self.failure(&err)),
+        };
+        let event = match event {
+            Event::Start(_) | Event::Empty(_) if self.depth >= MAX_DEPTH => {
+                return Err(self.error(offset, ImportErrorKind::XmlTooDeep { limit: MAX_DEPTH }));
+            }
+            Event::Start(start) => {
+                self.depth += 1;
+                let at = self.position(offset);
+                let (name, attributes) = self.tag(&start, offset)?;
+                XmlEvent::Start { name, attributes, at }
+            }
+            Event::Empty(start) => {
+                self.depth += 1;
+                let at = self.position(offset);
+                let (name, attributes) = self.tag(&start, offset)?;
+                self.pending_end = Some(name.clone());
+                XmlEvent::Start { name, attributes, at }
+            }
+            Event::End(end) => {
+                self.depth = self.depth.saturating_sub(1);
+                XmlEvent::End { name: self.within(end.local_name().as_ref()) }
+            }
+            Event::Text(text) => {
+                let content = text.xml10_content();
+                if content.len() > MAX_TEXT_BYTES {
+                    return Err(self
+                        .error(offset, ImportErrorKind::XmlTextTooLong { limit: MAX_TEXT_BYTES }));
+                }
+                XmlEvent::Text(self.lift(content))
+            }
+            Event::CData(data) => XmlEvent::Text(self.lift(data.into_inner())),
+            Event::GeneralRef(reference) => {
+                let name = reference.xml10_content().into_owned();
+                let resolved = if reference.is_char_ref() {
+                    reference.resolve_char_ref().ok().flatten().map(String::from)
+                } else {
+                    quick_xml::escape::resolve_predefined_entity(&name).map(str::to_owned)
+                };
+                match resolved {
+                    Some(text) => XmlEvent::Text(Cow::Owned(text)),
+                    None => return Err(self.error(offset, ImportErrorKind::XmlEntity(name))),
+                }
+            }
+            Event::DocType(doctype) if is_claml_doctype(&doctype) => return Ok(Step::Skip),
+            Event::DocType(_) => return Err(self.error(offset, ImportErrorKind::XmlDoctype)),
+            Event::Eof => return Ok(Step::End),
+            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => return Ok(Step::Skip),
+        };
+        Ok(Step::Event(event))
     }
 
     /// The next event; `None` at the end of the document, or at malformed XML, whose error is
@@ -325,44 +352,18 @@ impl<'a> XmlReader<'a> {
         start: &quick_xml::events::BytesStart<'_>,
         offset: usize,
     ) -> Result<(Cow<'a, str>, Attributes<'a>), ImportError> {
-        let name_len = start.name().as_ref().len();
         let name = self.within(start.local_name().as_ref());
-        let content = self.within(start.as_ref());
-        let content: &'a str = match content {
-            Cow::Borrowed(content) => content,
-            // Never for a document in memory; an owned tag is read through a copy.
-            Cow::Owned(owned) => {
-                let attributes = self.attributes(&owned, name_len, offset)?;
-                let owned_attributes = attributes
-                    .into_iter()
-                    .map(|(key, value)| {
-                        (Cow::Owned(key.into_owned()), Cow::Owned(value.into_owned()))
-                    })
-                    .collect();
-                return Ok((name, owned_attributes));
-            }
-        };
-        Ok((name, self.attributes(content, name_len, offset)?))
-    }
-
-    fn attributes<'t>(
-        &mut self,
-        content: &'t str,
-        name_len: usize,
-        offset: usize,
-    ) -> Result<Attributes<'t>, ImportError> {
-        let mut out = Vec::new();
-        for attribute in quick_xml::events::attributes::Attributes::new(content, name_len) {
+        let mut attributes = Vec::new();
+        for attribute in start.attributes() {
             let attribute = attribute
                 .map_err(|err| self.error(offset, ImportErrorKind::Xml(err.to_string())))?;
             let value = attribute
                 .normalized_value(quick_xml::XmlVersion::Implicit1_0)
                 .map_err(|err| self.error(offset, ImportErrorKind::Xml(err.to_string())))?;
-            let key = attribute.key.local_name();
-            let key: &'t str = key.into_inner();
-            out.push((Cow::Borrowed(key), value));
+            let key = self.within(attribute.key.local_name().into_inner());
+            attributes.push((key, self.lift(value)));
         }
-        Ok(out)
+        Ok((name, attributes))
     }
 }
 
