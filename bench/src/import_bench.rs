@@ -1,7 +1,8 @@
 //! Import throughput: variables or codes per second, MB/s and peak memory, for a generated Opal
-//! dictionary of 100,000 variables, a generated FHIR CodeSystem in JSON of 182,020 concepts (as
-//! large as LOINC's or ICD-10's), and the real NORIC klokebok (from `../shared`, or
-//! `$VARKAT_SHARED`). Each import runs in a child process, so that its peak memory is its own.
+//! dictionary of 100,000 variables, the same variables as the varkat JSON codebook that
+//! `varkat export` writes, a generated FHIR CodeSystem in JSON of 182,020 concepts (as large as
+//! LOINC's or ICD-10's), and the real NORIC klokebok (from `../shared`, or `$VARKAT_SHARED`).
+//! Each import runs in a child process, so that its peak memory is its own.
 //!
 //! Run with `cargo run --release -p bench --bin import-bench`.
 
@@ -9,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use catalog::{RegistryId, Store};
+use catalog::{RegistryId, Store, View};
 use importers::{Encoding, ReadOptions};
 
 const N_VARIABLES: usize = 100_000;
@@ -28,6 +29,12 @@ fn main() {
         &format!("Opal dictionary, {N_VARIABLES} generated variables"),
         "",
         &[&variables, &categories],
+    );
+    let exported = export_codebook(work.path(), &[variables, categories]);
+    run_child(
+        &format!("varkat JSON codebook of the same {N_VARIABLES} variables, as exported"),
+        "",
+        &[&exported],
     );
     let code_system = generate_fhir_code_system(work.path());
     run_child(
@@ -146,6 +153,23 @@ fn generate_opal(dir: &Path, n: usize) -> (PathBuf, PathBuf) {
     std::fs::write(&v, variables).expect("write variables");
     std::fs::write(&c, categories).expect("write categories");
     (v, c)
+}
+
+/// Imports `files` into a store of its own and writes its registries' codebook as
+/// `varkat export` does.
+fn export_codebook(dir: &Path, files: &[PathBuf]) -> PathBuf {
+    let store = Store::open(&dir.join("export-store")).expect("open the store");
+    let batch = importers::read_paths(files, &ReadOptions::default()).expect("the input imports");
+    store.import(batch.into_request(false, false, "bench")).expect("the import commits");
+    let registries = store.registries().expect("the registries");
+    let mut versions = Vec::new();
+    for registry in &registries {
+        versions.extend(store.variables(&registry.id, View::Published).expect("the variables"));
+    }
+    let path = dir.join("codebook.json");
+    std::fs::write(&path, importers::varkat_json::write_codebook(&registries, &versions))
+        .expect("write the codebook");
+    path
 }
 
 /// Writes a FHIR CodeSystem in JSON shaped like a classification: 20 chapters of 100 blocks of

@@ -60,6 +60,39 @@ pub(crate) fn advance((mut line, mut column): (u64, u64), bytes: &[u8]) -> (u64,
     (line, column)
 }
 
+/// Lines and columns of byte offsets in one text, each counted on from the offset asked for
+/// before it, so that locating things in the order they stand reads the text once. An earlier
+/// offset (an error found after what it is about) is counted again from the start.
+pub(crate) struct LineCounter<'t> {
+    text: &'t str,
+    /// The last offset located, and its line and column.
+    cursor: (usize, u64, u64),
+}
+
+impl<'t> LineCounter<'t> {
+    pub(crate) fn new(text: &'t str) -> LineCounter<'t> {
+        LineCounter { text, cursor: (0, 1, 1) }
+    }
+
+    /// The line and column (in characters, both from 1) of a byte offset into the text.
+    pub(crate) fn at(&mut self, offset: usize) -> (u64, u64) {
+        let offset = offset.min(self.text.len());
+        if offset < self.cursor.0 {
+            self.cursor = (0, 1, 1);
+        }
+        let (from, line, column) = self.cursor;
+        let (line, column) = advance((line, column), &self.text.as_bytes()[from..offset]);
+        self.cursor = (offset, line, column);
+        (line, column)
+    }
+
+    /// The line and column where `part`, a slice of the text, starts.
+    pub(crate) fn of(&mut self, part: &str) -> (u64, u64) {
+        let offset = (part.as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize);
+        self.at(offset)
+    }
+}
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.file)?;
@@ -73,5 +106,21 @@ impl fmt::Display for Location {
             write!(f, " (field `{field}`)")?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_are_located_in_characters_in_any_order() {
+        let text = "{\n  \"ø\": 1,\n\t\"å\": [2]\n}";
+        let mut lines = LineCounter::new(text);
+        let offset = |needle: &str| text.find(needle).unwrap();
+        assert_eq!(lines.at(offset("1")), (2, 8));
+        assert_eq!(lines.at(offset("[")), (3, 7));
+        assert_eq!(lines.at(offset("ø")), (2, 4));
+        assert_eq!(lines.at(text.len() + 5), (4, 2));
     }
 }

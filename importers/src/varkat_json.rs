@@ -5,7 +5,7 @@
 //! Each variable is decoded on its own, so that every bad variable is reported with its line
 //! and column, not only the first.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use catalog::{
     CatalogDump, Change, CodeMap, CodeSystem, CodeSystemVersion, ImportRecord, IncomingVariable,
@@ -17,7 +17,7 @@ use serde_json::value::RawValue;
 
 use crate::batch::{ImportBatch, Warning};
 use crate::error::{ImportError, ImportErrorKind, ImportErrors};
-use crate::location::Location;
+use crate::location::{LineCounter, Location};
 
 /// The format's name in provenance and messages.
 pub const FORMAT: &str = "varkat-json";
@@ -76,8 +76,9 @@ struct Document<'a> {
 
 /// Reads a varkat JSON file.
 pub fn read(text: &str, file: &str) -> Result<ImportBatch, ImportErrors> {
+    let mut lines = LineCounter::new(text);
     let raw: RawFile<'_> =
-        serde_json::from_str(text).map_err(|err| json_error(text, text, file, &err))?;
+        serde_json::from_str(text).map_err(|err| json_error(&mut lines, text, file, &err))?;
     if raw.varkat_format > JSON_FORMAT_VERSION {
         return Err(ImportErrors::one(
             Location::file(file).field("varkat_format"),
@@ -94,33 +95,33 @@ pub fn read(text: &str, file: &str) -> Result<ImportBatch, ImportErrors> {
         .iter()
         .filter_map(|value| {
             serde_json::from_str(value.get())
-                .map_err(|err| errors.push(json_error(text, value.get(), file, &err)))
+                .map_err(|err| errors.push(json_error(&mut lines, value.get(), file, &err)))
                 .ok()
         })
         .collect();
     let source = SourceFile { path: file.to_owned(), format: FORMAT.to_owned() };
     let mut variables = Vec::new();
-    let mut seen = HashSet::new();
+    // The line where each variable first stands, for a message about a repeated one.
+    let mut first_lines: HashMap<VariableKey, u64> = HashMap::new();
     for value in &raw.variables {
         let variable: JsonVariable = match serde_json::from_str(value.get()) {
             Ok(variable) => variable,
             Err(err) => {
-                errors.push(json_error(text, value.get(), file, &err));
+                errors.push(json_error(&mut lines, value.get(), file, &err));
                 continue;
             }
         };
-        let location = locate(text, value.get(), file);
+        let location = locate(&mut lines, value.get(), file);
         warn_unknown_fields(value.get(), &variable, &location, &mut warnings);
-        if !seen.insert(variable.key.clone()) {
+        let line = location.line.unwrap_or(1);
+        if let Some(&first_line) = first_lines.get(&variable.key) {
             errors.push(ImportError::new(
-                location.clone(),
-                ImportErrorKind::DuplicateVariable {
-                    name: variable.key.to_string(),
-                    first_line: first_line_of(text, &raw.variables, &variable.key, file),
-                },
+                location,
+                ImportErrorKind::DuplicateVariable { name: variable.key.to_string(), first_line },
             ));
             continue;
         }
+        first_lines.insert(variable.key.clone(), line);
         let mut codes = HashSet::new();
         for category in &variable.definition.value_domain.categories {
             if !codes.insert(&category.code) {
@@ -163,7 +164,7 @@ pub fn read(text: &str, file: &str) -> Result<ImportBatch, ImportErrors> {
                 code_maps: history.code_maps,
             }),
             Err(err) => {
-                errors.push(json_error(text, history.get(), file, &err));
+                errors.push(json_error(&mut lines, history.get(), file, &err));
                 None
             }
         },
@@ -237,8 +238,8 @@ fn warn_unknown_fields(
     warnings: &mut Vec<Warning>,
 ) {
     let given: BTreeSet<String> =
-        serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(raw)
-            .map(|map| map.keys().cloned().collect())
+        serde_json::from_str::<BTreeMap<String, serde::de::IgnoredAny>>(raw)
+            .map(|map| map.into_keys().collect())
             .unwrap_or_default();
     let known: BTreeSet<String> = [
         "key",
@@ -262,29 +263,20 @@ fn warn_unknown_fields(
     }
 }
 
-fn first_line_of(text: &str, values: &[&RawValue], key: &VariableKey, file: &str) -> u64 {
-    values
-        .iter()
-        .find(|value| {
-            serde_json::from_str::<JsonVariable>(value.get())
-                .is_ok_and(|variable| &variable.key == key)
-        })
-        .and_then(|value| locate(text, value.get(), file).line)
-        .unwrap_or(1)
-}
-
-/// The line and column where `part`, a slice of `text`, starts.
-fn locate(text: &str, part: &str, file: &str) -> Location {
-    let offset = (part.as_ptr() as usize).saturating_sub(text.as_ptr() as usize).min(text.len());
-    let before = &text[..offset];
-    let line = before.matches('\n').count() as u64 + 1;
-    let column = before.rsplit('\n').next().unwrap_or("").chars().count() as u64 + 1;
+/// The line and column where `part`, a slice of the file's text, starts.
+fn locate(lines: &mut LineCounter<'_>, part: &str, file: &str) -> Location {
+    let (line, column) = lines.of(part);
     Location { column: Some(column), ..Location::line(file, line) }
 }
 
-/// A serde_json error inside `part` (a slice of `text`), located in the whole file.
-fn json_error(text: &str, part: &str, file: &str, err: &serde_json::Error) -> ImportError {
-    let base = locate(text, part, file);
+/// A serde_json error inside `part` (a slice of the file's text), located in the whole file.
+fn json_error(
+    lines: &mut LineCounter<'_>,
+    part: &str,
+    file: &str,
+    err: &serde_json::Error,
+) -> ImportError {
+    let base = locate(lines, part, file);
     let (base_line, base_column) = (base.line.unwrap_or(1), base.column.unwrap_or(1));
     let (line, column) = (err.line() as u64, err.column() as u64);
     let location = Location {

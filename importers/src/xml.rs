@@ -16,7 +16,7 @@ use quick_xml::events::Event;
 
 use crate::encoding::Undecodable;
 use crate::error::{ImportError, ImportErrorKind};
-use crate::location::{Location, advance};
+use crate::location::{LineCounter, Location, advance};
 
 /// Elements may nest this deep; real codebooks use about ten levels.
 const MAX_DEPTH: usize = 256;
@@ -89,10 +89,9 @@ enum Source<'a> {
     Memory {
         reader: Reader<&'a [u8]>,
         text: &'a str,
-        /// The last offset turned into a position, and its line and column, so that each
-        /// position is found by counting only the bytes since the last one (a dbGaP file is
-        /// often one line).
-        cursor: (usize, u64, u64),
+        /// Lines are counted only as far as a position is asked for (a dbGaP file is often
+        /// one line, so columns matter too).
+        lines: LineCounter<'a>,
     },
     Stream {
         reader: Reader<Counted<Box<dyn BufRead + 'a>>>,
@@ -138,7 +137,7 @@ impl<'a> XmlReader<'a> {
         let mut reader = Reader::from_str(text);
         reader.config_mut().expand_empty_elements = false;
         XmlReader {
-            source: Source::Memory { reader, text, cursor: (0, 1, 1) },
+            source: Source::Memory { reader, text, lines: LineCounter::new(text) },
             file: Arc::from(file),
             depth: 0,
             pending_end: None,
@@ -172,18 +171,7 @@ impl<'a> XmlReader<'a> {
     pub(crate) fn locate(&mut self, at: Position) -> Location {
         let (line, column) = match (at, &mut self.source) {
             (Position::LineColumn(line, column), _) => (line, column),
-            (Position::Offset(offset), Source::Memory { text, cursor, .. }) => {
-                let offset = offset.min(text.len());
-                // Counting goes on from the last offset located; an earlier one (an error
-                // found after its element) is counted again from the start.
-                if offset < cursor.0 {
-                    *cursor = (0, 1, 1);
-                }
-                let (from, line, column) = *cursor;
-                let (line, column) = advance((line, column), &text.as_bytes()[from..offset]);
-                *cursor = (offset, line, column);
-                (line, column)
-            }
+            (Position::Offset(offset), Source::Memory { lines, .. }) => lines.at(offset),
             (Position::Offset(_), Source::Stream { event_start: (line, column), .. }) => {
                 (*line, *column)
             }
