@@ -2,6 +2,8 @@
 //! optional parent code and validity dates. The file does not say which code system it is, so
 //! the import names it: `--system ID@VERSION`.
 
+use std::collections::HashSet;
+
 use catalog::{
     CodeSystem, CodeSystemId, CodeSystemVersion, Concept, ConceptContent, LocalizedText, SourceFile,
 };
@@ -51,6 +53,7 @@ pub(crate) fn read(
     let (from, to) = (first(&["valid_from", "gyldig_fra"]), first(&["valid_to", "gyldig_til"]));
     let mut errors = Vec::new();
     let mut concepts: Vec<(Concept, u64)> = Vec::new();
+    let mut codes: HashSet<String> = HashSet::new();
     while let Some(row) = table.next_row(&mut errors) {
         let row = &row;
         let Some(code_text) = row.get(Some(code)) else {
@@ -60,7 +63,7 @@ pub(crate) fn read(
             ));
             continue;
         };
-        if concepts.iter().any(|(concept, _)| concept.code == code_text) {
+        if !codes.insert(code_text.to_owned()) {
             errors.push(ImportError::new(
                 table.at(row, code),
                 ImportErrorKind::DuplicateCode {
@@ -87,7 +90,7 @@ pub(crate) fn read(
     }
     for (concept, line) in &concepts {
         if let Some(parent) = &concept.parent
-            && !concepts.iter().any(|(other, _)| &other.code == parent)
+            && !codes.contains(parent)
         {
             errors.push(ImportError::new(
                 Location::line(file, *line).field("parent"),
