@@ -4,6 +4,8 @@
 //! whose rows give each variable's codes (`CODES`, `DEFINITION`), the variable's name on its
 //! first code only. The workbook does not name its study: the registry comes from `--registry`.
 
+use std::collections::{HashMap, VecDeque};
+
 use catalog::{
     Category, DataType, IncomingVariable, LocalizedText, NumericRange, Period, RegistryId,
     SourceFile, VariableDefinition,
@@ -83,10 +85,17 @@ pub(crate) fn read(
         });
     }
     let codebook_file = codebook.as_ref().map(|codebook| codebook.file().to_owned());
-    let mut codes = match codebook {
+    let coded = match codebook {
         Some(codebook) => read_codebook(codebook, &mut errors, &mut warnings),
         None => Vec::new(),
     };
+    // Where each coded variable stands, by its name in ASCII lower case (names match without
+    // regard to case); a name listed twice is taken in sheet order.
+    let mut coded_at: HashMap<String, VecDeque<usize>> = HashMap::new();
+    for (index, (variable, _)) in coded.iter().enumerate() {
+        coded_at.entry(variable.to_ascii_lowercase()).or_default().push_back(index);
+    }
+    let mut codes: Vec<Option<(String, Vec<Category>)>> = coded.into_iter().map(Some).collect();
     let source = SourceFile { path: file.to_owned(), format: FORMAT.to_owned() };
     let mut variables: Vec<IncomingVariable> = Vec::new();
     let mut first_lines = FirstLines::default();
@@ -100,10 +109,11 @@ pub(crate) fn read(
             });
             continue;
         };
-        let categories = codes
-            .iter()
-            .position(|(coded, _)| coded.eq_ignore_ascii_case(variable_name))
-            .map(|at| codes.remove(at).1)
+        let categories = coded_at
+            .get_mut(&variable_name.to_ascii_lowercase())
+            .and_then(VecDeque::pop_front)
+            .and_then(|at| codes[at].take())
+            .map(|(_, categories)| categories)
             .unwrap_or_default();
         let kind = row.get(data_type).unwrap_or("").to_lowercase();
         let data_type = match kind.as_str() {
@@ -160,7 +170,7 @@ pub(crate) fn read(
         first_lines.record(variable_name, row.line);
         variables.push(IncomingVariable { key, definition, source: source.clone() });
     }
-    for (variable, _) in codes {
+    for (variable, _) in codes.into_iter().flatten() {
         warnings.push(Warning {
             location: Location::file(codebook_file.as_deref().unwrap_or(file)),
             message: format!(
