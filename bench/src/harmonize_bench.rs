@@ -2,7 +2,8 @@
 //! benchmark's realistic wordings and answer options over 60 registries, so that every concept
 //! recurs across registries as near-duplicates) proposed onto the shared definitions in
 //! `fixtures/harmonize/definitions.json`. Prints wall time, peak memory and the variable-definition
-//! pairs scored for each size, so that the growth rate shows.
+//! pairs scored for each size, so that the growth rate shows, and the time to propose the same
+//! mappings again once all of them are recorded (harmonizing again after a review).
 //!
 //! Run with `cargo run --release -p bench --bin harmonize-bench [N ...]`.
 
@@ -37,6 +38,17 @@ fn main() {
             proposal.pairs_scored as f64 / n as f64,
             proposal.groups.len(),
             bench::peak_rss_kib() / 1024
+        );
+        // Harmonizing again after a review: every member already has a recorded mapping,
+        // which the new proposal must leave alone.
+        let recorded = harmonize::decision::proposed_mappings(&proposal, &definitions, &[]);
+        let started = Instant::now();
+        let again = harmonize::decision::proposed_mappings(&proposal, &definitions, &recorded);
+        println!(
+            "{:>7} mappings already recorded: proposing again took {:.2} s and proposed {} more",
+            recorded.len(),
+            started.elapsed().as_secs_f64(),
+            again.len()
         );
     }
 }

@@ -1,7 +1,12 @@
 //! Proposals and reviewers' decisions as catalog values: the mappings that `Store::record_review`
 //! writes. Nothing here touches the store; the caller records what these functions return.
 
-use catalog::{ImportRequest, Mapping, ReviewStatus, SharedDefinition, SourceFile};
+use std::collections::HashSet;
+
+use catalog::{
+    ImportRequest, Mapping, ReviewStatus, SharedDefinition, SharedDefinitionId, SourceFile,
+    VariableKey, VersionNo,
+};
 use chrono::{DateTime, Utc};
 
 use crate::Proposal;
@@ -15,6 +20,10 @@ pub fn proposed_mappings(
     definitions: &[SharedDefinition],
     latest: &[Mapping],
 ) -> Vec<Mapping> {
+    let decided: HashSet<(&VariableKey, VersionNo, &SharedDefinitionId)> = latest
+        .iter()
+        .map(|mapping| (&mapping.variable, mapping.variable_version, &mapping.definition))
+        .collect();
     let mut mappings = Vec::new();
     for group in &proposal.groups {
         let existing = || definitions.iter().find(|d| d.id == group.definition);
@@ -22,12 +31,7 @@ pub fn proposed_mappings(
             continue;
         };
         for member in &group.members {
-            let already = latest.iter().any(|mapping| {
-                mapping.variable == member.key
-                    && mapping.variable_version == member.version
-                    && mapping.definition == definition.id
-            });
-            if already {
+            if decided.contains(&(&member.key, member.version, &definition.id)) {
                 continue;
             }
             mappings.push(Mapping {
