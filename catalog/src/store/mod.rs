@@ -508,43 +508,71 @@ impl Store {
     /// got a version since the decision that removed, relabelled or moved codes. A mapping still
     /// awaiting review needs no second look.
     pub fn rereview_reason(&self, mapping: &Mapping) -> Result<Option<String>> {
-        let (ReviewStatus::Accepted | ReviewStatus::Rejected) = mapping.status else {
-            return Ok(None);
-        };
-        let current = self.current(&mapping.variable, View::Published)?;
-        if current.version > mapping.variable_version {
-            return Ok(Some(format!(
-                "decided on version {}, now version {}",
-                mapping.variable_version, current.version
-            )));
-        }
-        let (Some(binding), Some(decided_at)) =
-            (&current.definition.value_domain.code_system, mapping.decided_at)
-        else {
-            return Ok(None);
-        };
-        let versions = self.code_system_versions(&binding.system)?;
-        for change in self.changes_after(ChangeSeq(0)) {
-            let change = change?;
-            let ChangeKind::Import { code_systems, .. } = &change.kind else { continue };
-            if change.at <= decided_at {
+        Ok(self.rereview_reasons(std::slice::from_ref(mapping))?.pop().flatten())
+    }
+
+    /// [`Store::rereview_reason`] for each of many mappings, in their order. The change log
+    /// is read once and each code system version compared with the one before it once, however
+    /// many of the mappings are bound to it.
+    pub fn rereview_reasons(&self, mappings: &[Mapping]) -> Result<Vec<Option<String>>> {
+        let mut reasons = vec![None; mappings.len()];
+        // Mappings still current whose variable is bound to a code system: which one, and when
+        // the decision was made.
+        let mut bound: Vec<(usize, CodeSystemId, DateTime<Utc>)> = Vec::new();
+        for (index, mapping) in mappings.iter().enumerate() {
+            let (ReviewStatus::Accepted | ReviewStatus::Rejected) = mapping.status else {
                 continue;
+            };
+            let current = self.current(&mapping.variable, View::Published)?;
+            if current.version > mapping.variable_version {
+                reasons[index] = Some(format!(
+                    "decided on version {}, now version {}",
+                    mapping.variable_version, current.version
+                ));
+            } else if let (Some(binding), Some(decided_at)) =
+                (&current.definition.value_domain.code_system, mapping.decided_at)
+            {
+                bound.push((index, binding.system.clone(), decided_at));
             }
-            for reference in code_systems.iter().filter(|r| r.system == binding.system) {
-                let Some(index) = versions.iter().position(|v| v.version == reference.version)
-                else {
-                    continue;
-                };
+        }
+        if bound.is_empty() {
+            return Ok(reasons);
+        }
+        // The versions of those code systems that changed codes against the one before.
+        let mut changed_codes: BTreeSet<(&CodeSystemId, String)> = BTreeSet::new();
+        let systems: BTreeSet<&CodeSystemId> = bound.iter().map(|(_, system, _)| system).collect();
+        for system in systems {
+            let versions = self.code_system_versions(system)?;
+            for (index, version) in versions.iter().enumerate() {
                 let previous = index.checked_sub(1).map(|i| &versions[i]);
-                if diff_code_systems(previous, &versions[index]).touches_codes() {
-                    return Ok(Some(format!(
-                        "code system {}@{} changed codes after the decision",
-                        binding.system, reference.version
-                    )));
+                if diff_code_systems(previous, version).touches_codes() {
+                    changed_codes.insert((system, version.version.clone()));
                 }
             }
         }
-        Ok(None)
+        // When each of those versions was imported, in the log's order.
+        let mut imported: Vec<(DateTime<Utc>, CodeSystemRef)> = Vec::new();
+        for change in self.changes_after(ChangeSeq(0)) {
+            let change = change?;
+            let ChangeKind::Import { code_systems, .. } = change.kind else { continue };
+            for reference in code_systems {
+                if changed_codes.contains(&(&reference.system, reference.version.clone())) {
+                    imported.push((change.at, reference));
+                }
+            }
+        }
+        for (index, system, decided_at) in bound {
+            reasons[index] = imported
+                .iter()
+                .find(|(at, reference)| *at > decided_at && reference.system == system)
+                .map(|(_, reference)| {
+                    format!(
+                        "code system {}@{} changed codes after the decision",
+                        reference.system, reference.version
+                    )
+                });
+        }
+        Ok(reasons)
     }
 
     /// Records review decisions as new mapping versions, as one change. Each decision names a

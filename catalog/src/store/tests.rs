@@ -462,4 +462,12 @@ fn a_decided_mapping_needs_rereview_when_its_variable_or_its_codes_change() {
     store.import(relabelled).unwrap();
     let why = store.rereview_reason(&accepted).unwrap().expect("the codes changed");
     assert!(why.contains("icd-10@2025"), "{why}");
+
+    // Asked for many at once, each mapping gets its own answer, in order: one decided after
+    // the new version needs no second look.
+    let decided_later = Mapping { decided_at: Some(Utc::now()), ..accepted.clone() };
+    let reasons =
+        store.rereview_reasons(&[proposed, accepted.clone(), decided_later, accepted]).unwrap();
+    let needs: Vec<bool> = reasons.iter().map(Option::is_some).collect();
+    assert_eq!(needs, [false, true, false, true], "{reasons:?}");
 }

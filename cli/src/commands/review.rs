@@ -214,14 +214,16 @@ fn list(context: &Context, args: &ReviewListArgs) -> anyhow::Result<()> {
     let store = context.open_store()?;
     let mut out = String::new();
     let mut shown = Vec::new();
-    for mapping in store.mappings()? {
-        if args.status.as_deref().is_some_and(|wanted| wanted != mapping.status.as_str()) {
-            continue;
-        }
-        if args.definition.as_deref().is_some_and(|wanted| wanted != mapping.definition.0) {
-            continue;
-        }
-        let reason = store.rereview_reason(&mapping)?;
+    let mappings: Vec<_> = store
+        .mappings()?
+        .into_iter()
+        .filter(|mapping| {
+            args.status.as_deref().is_none_or(|wanted| wanted == mapping.status.as_str())
+                && args.definition.as_deref().is_none_or(|wanted| wanted == mapping.definition.0)
+        })
+        .collect();
+    let reasons = store.rereview_reasons(&mappings)?;
+    for (mapping, reason) in mappings.into_iter().zip(reasons) {
         let _ = writeln!(
             out,
             "{:<40} {:<22} {:<9} {:<11}{}",
