@@ -52,6 +52,12 @@ pub(crate) fn change(seq: ChangeSeq) -> Vec<u8> {
     [CHANGES, &seq.0.to_be_bytes()].concat()
 }
 
+/// The number a change's key holds; `None` for a key `change` did not make.
+pub(crate) fn change_seq(key: &[u8]) -> Option<ChangeSeq> {
+    let number: [u8; 8] = key.strip_prefix(CHANGES)?.try_into().ok()?;
+    Some(ChangeSeq(u64::from_be_bytes(number)))
+}
+
 pub(crate) fn code_system(id: &CodeSystemId) -> Vec<u8> {
     [CODE_SYSTEMS, id.0.as_bytes()].concat()
 }

@@ -273,12 +273,17 @@ impl Store {
         Ok(out)
     }
 
-    /// The number of the last change; `ChangeSeq(0)` for a new store.
+    /// The number of the last change; `ChangeSeq(0)` for a new store. Projections ask this
+    /// on every read, so it comes from the key: the change itself can list every version of a
+    /// large import.
     pub fn last_change(&self) -> Result<ChangeSeq> {
         match self.tree.scan_prefix(keys::CHANGES).next_back() {
             Some(entry) => {
                 let (key, value) = entry.map_err(|err| self.storage(&err))?;
-                Ok(Self::decode::<Change>(&key, &value)?.seq)
+                match keys::change_seq(&key) {
+                    Some(seq) => Ok(seq),
+                    None => Ok(Self::decode::<Change>(&key, &value)?.seq),
+                }
             }
             None => Ok(ChangeSeq(0)),
         }
