@@ -1,8 +1,9 @@
 //! Import throughput: variables or codes per second, MB/s and peak memory, for a generated Opal
 //! dictionary of 100,000 variables, the same variables as the varkat JSON codebook that
 //! `varkat export` writes, a generated FHIR CodeSystem in JSON of 182,020 concepts (as large as
-//! LOINC's or ICD-10's), and the real NORIC klokebok (from `../shared`, or `$VARKAT_SHARED`).
-//! Each import runs in a child process, so that its peak memory is its own.
+//! LOINC's or ICD-10's), a generated CSV code list of 160,000 codes and then its next version
+//! (compared code by code with the first), and the real NORIC klokebok (from `../shared`, or
+//! `$VARKAT_SHARED`). Each import runs in a child process, so that its peak memory is its own.
 //!
 //! Run with `cargo run --release -p bench --bin import-bench`.
 
@@ -14,13 +15,15 @@ use catalog::{RegistryId, Store, View};
 use importers::{Encoding, ReadOptions};
 
 const N_VARIABLES: usize = 100_000;
+const N_CODES: usize = 160_000;
 
 #[expect(clippy::print_stdout, reason = "a benchmark prints its figures")]
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    if args.get(1).map(String::as_str) == Some("--child") {
-        child(&args[2], &args[3..]);
-        return;
+    match args.get(1).map(String::as_str) {
+        Some("--child") => return child(&args[2], &args[3..]),
+        Some("--code-lists") => return code_lists_child(Path::new(&args[2]), Path::new(&args[3])),
+        _ => {}
     }
     let work = tempfile::tempdir().expect("a temporary directory");
     let (variables, categories) = generate_opal(work.path(), N_VARIABLES);
@@ -42,6 +45,9 @@ fn main() {
         "",
         &[&code_system],
     );
+
+    let (first, second) = generate_code_lists(work.path(), N_CODES);
+    run_code_lists_child(&first, &second);
 
     let shared = bench::shared_dir();
     let noric =
@@ -115,6 +121,81 @@ fn child(registry: &str, files: &[String]) {
         bytes as f64 / 1e6 / total.as_secs_f64(),
         bench::peak_rss_kib() / 1024
     );
+}
+
+/// Imports two versions of a CSV code list in a child process and prints their figures.
+#[expect(clippy::print_stdout, reason = "a benchmark prints its figures")]
+fn run_code_lists_child(first: &Path, second: &Path) {
+    let exe = std::env::current_exe().expect("the benchmark's own path");
+    let output = Command::new(exe)
+        .arg("--code-lists")
+        .args([first, second])
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .expect("run the child");
+    println!(
+        "CSV code list, {N_CODES} generated codes, then its next version\n{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    if !output.status.success() {
+        println!("failed: {}", String::from_utf8_lossy(&output.stderr));
+    }
+}
+
+/// The child for code lists: the first version into a fresh store, then the second, which is
+/// compared code by code with the first; each timed from reading to the written change.
+#[expect(clippy::print_stdout, reason = "a benchmark prints its figures")]
+fn code_lists_child(first: &Path, second: &Path) {
+    let data = tempfile::tempdir().expect("a temporary directory");
+    let store = Store::open(data.path()).expect("open the store");
+    for (path, version) in [(first, "1"), (second, "2")] {
+        let start = Instant::now();
+        let options = ReadOptions {
+            code_system: Some(format!("generated@{version}")),
+            ..ReadOptions::default()
+        };
+        let batch =
+            importers::read_paths(&[path.to_path_buf()], &options).expect("the list imports");
+        let codes: usize = batch.code_systems.iter().map(|(_, v)| v.concepts.len()).sum();
+        let outcome =
+            store.import(batch.into_request(false, false, "bench")).expect("the import commits");
+        let diff = outcome.plan.code_systems.iter().map(|planned| &planned.diff).next();
+        let changes = diff.map_or_else(String::new, |diff| {
+            format!(
+                ": {} added, {} removed, {} relabelled, {} moved",
+                diff.added.len(),
+                diff.removed.len(),
+                diff.relabelled.len(),
+                diff.moved.len()
+            )
+        });
+        println!(
+            "  version {version}, {codes} codes: {:.2} s{changes}",
+            start.elapsed().as_secs_f64()
+        );
+    }
+    println!("  peak memory {} MiB\n", bench::peak_rss_kib() / 1024);
+}
+
+/// Writes two versions of a code list of `n` codes under 1,600 parents: the second drops every
+/// seventh leaf, relabels every fifth code and moves every eleventh to the top.
+fn generate_code_lists(dir: &Path, n: usize) -> (PathBuf, PathBuf) {
+    let parent = |i: usize| if i < 100 { String::new() } else { format!("K{:06}", i / 100) };
+    let mut first = String::from("code,label_nb,label_en,parent\n");
+    let mut second = first.clone();
+    for i in 0..n {
+        first.push_str(&format!("K{i:06},Kode {i},Code {i},{}\n", parent(i)));
+        if i % 7 == 0 && i >= 2_000 {
+            continue;
+        }
+        let relabelled = if i % 5 == 0 { " (endret)" } else { "" };
+        let moved = if i % 11 == 0 { String::new() } else { parent(i) };
+        second.push_str(&format!("K{i:06},Kode {i}{relabelled},Code {i},{moved}\n"));
+    }
+    let (a, b) = (dir.join("codes-1.csv"), dir.join("codes-2.csv"));
+    std::fs::write(&a, first).expect("write the first list");
+    std::fs::write(&b, second).expect("write the second list");
+    (a, b)
 }
 
 /// Writes an Opal dictionary with varied Norwegian and English labels over ten registries.
