@@ -462,7 +462,8 @@ fn streamable(
     let read_in_one_pass = kind.is_table()
         || matches!(
             kind,
-            Detected::DdiCodebook
+            Detected::VarkatJson
+                | Detected::DdiCodebook
                 | Detected::Dbgap
                 | Detected::FhirXml
                 | Detected::FhirJson
@@ -685,6 +686,11 @@ fn read_inputs(inputs: Vec<Input<'_>>, options: &ReadOptions) -> Result<ImportBa
         let path = &path;
         let result = match (kind, content) {
             (Detected::VarkatJson, Content::Text(text)) => varkat_json::read(&text, path),
+            (Detected::VarkatJson, Content::Stream(file, encoding)) => {
+                open_text(&file, path, encoding)
+                    .map_err(ImportErrors::from)
+                    .and_then(|source| varkat_json::read_from(source, path))
+            }
             (Detected::DdiCodebook, content) => xml_reader(&content, path, kind)
                 .and_then(|xml| ddi_codebook::read(xml, path, registry)),
             (Detected::Dbgap, content) => {

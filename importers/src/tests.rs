@@ -372,13 +372,15 @@ fn a_byte_that_is_not_utf8_is_refused_where_it_stands() {
     let cases = [
         ("redcap/ok/slag.csv", ",", b'\n'),
         ("ukbiobank/ok/showcase.tsv", "\t", b'\n'),
+        ("varkat-json/ok/codebook.json", " ", b','),
         ("ddi-codebook/ok/husk.xml", " ", b'>'),
         ("dbgap/ok/phs000001.data_dict.xml", " ", b'>'),
     ];
     for (fixture, filler, after) in cases {
         let text = std::fs::read(fixtures().join(fixture)).unwrap();
-        // After the first line of a table (an empty row, skipped), or in a comment after the
-        // root element's start tag, the filler puts the bad byte past the sniffed start.
+        // After the first line of a table (an empty row, skipped), as whitespace after the
+        // first member of a JSON object, or in a comment after the root element's start tag,
+        // the filler puts the bad byte past the sniffed start.
         let xml = fixture.ends_with(".xml");
         let root = text.windows(2).position(|w| w[0] == b'<' && w[1].is_ascii_alphabetic());
         let from = if xml { root.unwrap() } else { 0 };

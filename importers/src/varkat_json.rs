@@ -5,36 +5,31 @@
 //! Each variable is decoded on its own, so that every bad variable is reported with its line
 //! and column, not only the first.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::fmt;
+use std::io::Read;
+use std::rc::Rc;
 
 use catalog::{
     CatalogDump, Change, CodeMap, CodeSystem, CodeSystemVersion, ImportRecord, IncomingVariable,
     Mapping, Registry, SharedDefinition, SourceFile, ValueSet, VariableDefinition, VariableKey,
     VariableVersion,
 };
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use crate::batch::{ImportBatch, Warning};
+use crate::encoding::read_failure;
 use crate::error::{ImportError, ImportErrorKind, ImportErrors};
-use crate::location::{LineCounter, Location};
+use crate::location::{LineCounter, Location, advance};
 
 /// The format's name in provenance and messages.
 pub const FORMAT: &str = "varkat-json";
 
 /// The version of the JSON format this build writes and reads.
 pub const JSON_FORMAT_VERSION: u32 = 2;
-
-#[derive(Deserialize)]
-struct RawFile<'a> {
-    varkat_format: u32,
-    #[serde(default, borrow)]
-    registries: Vec<&'a RawValue>,
-    #[serde(default, borrow)]
-    variables: Vec<&'a RawValue>,
-    #[serde(default, borrow)]
-    history: Option<&'a RawValue>,
-}
 
 /// One variable in the file: its key beside the fields of its definition.
 #[derive(Serialize, Deserialize)]
@@ -74,54 +69,121 @@ struct Document<'a> {
     history: Option<History>,
 }
 
-/// Reads a varkat JSON file.
+/// Reads a varkat JSON file from its text.
 pub fn read(text: &str, file: &str) -> Result<ImportBatch, ImportErrors> {
-    let mut lines = LineCounter::new(text);
-    let raw: RawFile<'_> =
-        serde_json::from_str(text).map_err(|err| json_error(&mut lines, text, file, &err))?;
-    if raw.varkat_format > JSON_FORMAT_VERSION {
+    let placer = Placer::Text(LineCounter::new(text));
+    read_with(serde_json::Deserializer::from_str(text), placer, file)
+}
+
+/// Reads a varkat JSON file as it goes from UTF-8 `source`: of the file's text, only the
+/// variable being read is whole in memory, beside the values read before it. Each registry
+/// and variable is decoded on its own, so that every bad one is reported with its line and
+/// column; the history of a whole-catalog export is decoded as it is read.
+pub(crate) fn read_from(source: impl Read, file: &str) -> Result<ImportBatch, ImportErrors> {
+    read_in_chunks(source, file, 1 << 16)
+}
+
+/// [`read_from`], reading `chunk` bytes at a time from `source`.
+fn read_in_chunks(
+    source: impl Read,
+    file: &str,
+    chunk: usize,
+) -> Result<ImportBatch, ImportErrors> {
+    let reader = PlacedReader::new(source, chunk);
+    let placer = Placer::Stream(Rc::clone(&reader.places));
+    read_with(serde_json::Deserializer::from_reader(reader), placer, file)
+}
+
+/// Reads a varkat JSON file from `deserializer`, finding where elements start with `placer`.
+fn read_with<'de, R: serde_json::de::Read<'de>>(
+    mut deserializer: serde_json::Deserializer<R>,
+    placer: Placer<'_>,
+    file: &str,
+) -> Result<ImportBatch, ImportErrors> {
+    let mut parts = Parts {
+        file,
+        placer,
+        format: None,
+        registries: Vec::new(),
+        variables: Vec::new(),
+        first_lines: HashMap::new(),
+        history: None,
+        errors: Vec::new(),
+        warnings: Vec::new(),
+        source: SourceFile { path: file.to_owned(), format: FORMAT.to_owned() },
+    };
+    let read = serde::Deserializer::deserialize_map(&mut deserializer, FileVisitor(&mut parts))
+        .and_then(|()| deserializer.end());
+    if let Some(found) = parts.format.filter(|&found| found > JSON_FORMAT_VERSION) {
         return Err(ImportErrors::one(
             Location::file(file).field("varkat_format"),
-            ImportErrorKind::NewerJsonFormat {
-                found: raw.varkat_format,
-                supported: JSON_FORMAT_VERSION,
-            },
+            ImportErrorKind::NewerJsonFormat { found, supported: JSON_FORMAT_VERSION },
         ));
     }
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
-    let registries: Vec<Registry> = raw
-        .registries
-        .iter()
-        .filter_map(|value| {
-            serde_json::from_str(value.get())
-                .map_err(|err| errors.push(json_error(&mut lines, value.get(), file, &err)))
-                .ok()
-        })
-        .collect();
-    let source = SourceFile { path: file.to_owned(), format: FORMAT.to_owned() };
-    let mut variables = Vec::new();
-    // The line where each variable first stands, for a message about a repeated one.
-    let mut first_lines: HashMap<VariableKey, u64> = HashMap::new();
-    for value in &raw.variables {
-        let variable: JsonVariable = match serde_json::from_str(value.get()) {
+    match read {
+        Ok(()) => {}
+        // A file read as it goes whose bytes are not in its encoding, or that cannot be read.
+        Err(err) if err.is_io() => {
+            parts.errors.push(read_failure(&std::io::Error::from(err), file));
+        }
+        // Broken JSON, or a document that is not varkat's: nothing after it can be read.
+        Err(err) => parts.errors.push(json_error((1, 1), file, &err)),
+    }
+    parts.finish()
+}
+
+/// What a varkat JSON file holds, gathered as it is read, with the problems found.
+struct Parts<'f, 't> {
+    file: &'f str,
+    placer: Placer<'t>,
+    format: Option<u32>,
+    registries: Vec<Registry>,
+    variables: Vec<IncomingVariable>,
+    /// The line where each variable first stands, for a message about a repeated one.
+    first_lines: HashMap<VariableKey, u64>,
+    history: Option<History>,
+    errors: Vec<ImportError>,
+    warnings: Vec<Warning>,
+    source: SourceFile,
+}
+
+/// The arrays of a varkat JSON file whose elements are read one by one.
+#[derive(Clone, Copy)]
+enum Part {
+    Registries,
+    Variables,
+}
+
+impl Parts<'_, '_> {
+    /// One element of `part`, whose text `raw` starts at `at`.
+    fn take(&mut self, part: Part, at: (u64, u64), raw: &str) {
+        match part {
+            Part::Registries => match serde_json::from_str::<Registry>(raw) {
+                Ok(registry) => self.registries.push(registry),
+                Err(err) => self.errors.push(json_error(at, self.file, &err)),
+            },
+            Part::Variables => self.take_variable(at, raw),
+        }
+    }
+
+    fn take_variable(&mut self, (line, column): (u64, u64), raw: &str) {
+        let variable: JsonVariable = match serde_json::from_str(raw) {
             Ok(variable) => variable,
             Err(err) => {
-                errors.push(json_error(&mut lines, value.get(), file, &err));
-                continue;
+                self.errors.push(json_error((line, column), self.file, &err));
+                return;
             }
         };
-        let location = locate(&mut lines, value.get(), file);
-        warn_unknown_fields(value.get(), &variable, &location, &mut warnings);
-        let line = location.line.unwrap_or(1);
-        if let Some(&first_line) = first_lines.get(&variable.key) {
-            errors.push(ImportError::new(
+        let location = Location { column: Some(column), ..Location::line(self.file, line) };
+        warn_unknown_fields(raw, &variable, &location, &mut self.warnings);
+        if let Some(&first_line) = self.first_lines.get(&variable.key) {
+            self.errors.push(ImportError::new(
                 location,
                 ImportErrorKind::DuplicateVariable { name: variable.key.to_string(), first_line },
             ));
-            continue;
+            return;
         }
-        first_lines.insert(variable.key.clone(), line);
+        self.first_lines.insert(variable.key.clone(), line);
         let mut codes = HashSet::new();
         for category in &variable.definition.value_domain.categories {
             if !codes.insert(&category.code) {
@@ -132,56 +194,262 @@ pub fn read(text: &str, file: &str) -> Result<ImportBatch, ImportErrors> {
                     .iter()
                     .find(|c| c.code == category.code)
                     .expect("seen before");
-                errors.push(ImportError::new(
+                self.errors.push(ImportError::new(
                     location.clone().field("value_domain.categories"),
                     ImportErrorKind::DuplicateCategory {
                         code: category.code.clone(),
                         variable: variable.key.to_string(),
-                        first_line: location.line.unwrap_or(1),
+                        first_line: line,
                         first_label: first.label.best().unwrap_or("").to_owned(),
                     },
                 ));
             }
         }
-        variables.push(IncomingVariable {
+        self.variables.push(IncomingVariable {
             key: variable.key,
             definition: variable.definition,
-            source: source.clone(),
+            source: self.source.clone(),
         });
     }
-    let dump = match raw.history {
-        Some(history) => match serde_json::from_str::<History>(history.get()) {
-            Ok(history) => Some(CatalogDump {
-                registries: registries.clone(),
-                versions: history.versions,
-                imports: history.imports,
-                changes: history.changes,
-                code_systems: history.code_systems,
-                code_system_versions: history.code_system_versions,
-                shared_definitions: history.shared_definitions,
-                mappings: history.mappings,
-                value_sets: history.value_sets,
-                code_maps: history.code_maps,
-            }),
-            Err(err) => {
-                errors.push(json_error(&mut lines, history.get(), file, &err));
-                None
-            }
-        },
-        None => None,
-    };
-    if let Some(errors) = ImportErrors::from_vec(errors) {
-        return Err(errors);
+
+    fn finish(self) -> Result<ImportBatch, ImportErrors> {
+        if let Some(errors) = ImportErrors::from_vec(self.errors) {
+            return Err(errors);
+        }
+        let dump = self.history.map(|history| CatalogDump {
+            registries: self.registries.clone(),
+            versions: history.versions,
+            imports: history.imports,
+            changes: history.changes,
+            code_systems: history.code_systems,
+            code_system_versions: history.code_system_versions,
+            shared_definitions: history.shared_definitions,
+            mappings: history.mappings,
+            value_sets: history.value_sets,
+            code_maps: history.code_maps,
+        });
+        let registries = if dump.is_some() { Vec::new() } else { self.registries };
+        Ok(ImportBatch {
+            registries,
+            variables: self.variables,
+            warnings: self.warnings,
+            files: vec![self.source],
+            dump,
+            ..ImportBatch::default()
+        })
     }
-    let registries = if dump.is_some() { Vec::new() } else { registries };
-    Ok(ImportBatch {
-        registries,
-        variables,
-        warnings,
-        files: vec![source],
-        dump,
-        ..ImportBatch::default()
-    })
+}
+
+/// The top-level object: its members in whatever order they come.
+struct FileVisitor<'p, 'f, 't>(&'p mut Parts<'f, 't>);
+
+impl<'de> Visitor<'de> for FileVisitor<'_, '_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a varkat JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let parts = self.0;
+        while let Some(member) = map.next_key::<String>()? {
+            match member.as_str() {
+                "varkat_format" => {
+                    let format: u32 = map.next_value()?;
+                    parts.format = Some(format);
+                    if format > JSON_FORMAT_VERSION {
+                        // What follows may not read as this version's: stop here.
+                        return Err(de::Error::custom("newer format"));
+                    }
+                }
+                "registries" => {
+                    map.next_value_seed(Elements { parts: &mut *parts, part: Part::Registries })?
+                }
+                "variables" => {
+                    map.next_value_seed(Elements { parts: &mut *parts, part: Part::Variables })?
+                }
+                "history" => parts.history = map.next_value()?,
+                _ => {
+                    map.next_value::<de::IgnoredAny>()?;
+                }
+            }
+        }
+        match parts.format {
+            Some(_) => Ok(()),
+            None => Err(de::Error::missing_field("varkat_format")),
+        }
+    }
+}
+
+/// An array whose elements are taken one at a time.
+struct Elements<'p, 'f, 't> {
+    parts: &'p mut Parts<'f, 't>,
+    part: Part,
+}
+
+impl<'de> DeserializeSeed<'de> for Elements<'_, '_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Elements<'_, '_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some((at, raw)) = seq.next_element_seed(Element(&mut self.parts.placer))? {
+            self.parts.take(self.part, at, raw.get());
+        }
+        Ok(())
+    }
+}
+
+/// How the line and column where an element starts are found.
+enum Placer<'t> {
+    /// In a text in memory: by where the element's text lies in it.
+    Text(LineCounter<'t>),
+    /// In a file read as it goes: by what the reader has handed out.
+    Stream(Rc<RefCell<Places>>),
+}
+
+/// An element's text: a slice of a text in memory, or a copy from a file read as it goes.
+enum ElementText<'de> {
+    Borrowed(&'de RawValue),
+    Copied(Box<RawValue>),
+}
+
+impl ElementText<'_> {
+    fn get(&self) -> &str {
+        match self {
+            ElementText::Borrowed(raw) => raw.get(),
+            ElementText::Copied(raw) => raw.get(),
+        }
+    }
+}
+
+/// One element's text, and where it starts.
+struct Element<'p, 't>(&'p mut Placer<'t>);
+
+impl<'de> DeserializeSeed<'de> for Element<'_, '_> {
+    type Value = ((u64, u64), ElementText<'de>);
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        match self.0 {
+            Placer::Text(lines) => {
+                let raw = <&'de RawValue>::deserialize(deserializer)?;
+                Ok((lines.of(raw.get()), ElementText::Borrowed(raw)))
+            }
+            Placer::Stream(places) => {
+                // To see that there is an element, serde_json has read its first character,
+                // and no further: the last byte read is where it starts.
+                let at = places.borrow_mut().of_last_byte();
+                Ok((at, ElementText::Copied(Box::<RawValue>::deserialize(deserializer)?)))
+            }
+        }
+    }
+}
+
+/// A reader that knows the line and column of what it has handed out. serde_json reads a
+/// byte at a time and does not say where it is, so the reader keeps its own buffer and counts
+/// lines only as far as a place is asked for.
+struct PlacedReader<R> {
+    source: R,
+    /// How many bytes to read from `source` at a time.
+    chunk: usize,
+    places: Rc<RefCell<Places>>,
+}
+
+/// The reader's buffer and what is known of places in it.
+struct Places {
+    chunk: Vec<u8>,
+    /// How much of `chunk` has been handed out.
+    handed: usize,
+    /// The line and column where `chunk` starts.
+    chunk_start: (u64, u64),
+    /// The last offset in `chunk` located, and its line and column.
+    cursor: (usize, u64, u64),
+}
+
+impl<R: Read> PlacedReader<R> {
+    fn new(source: R, chunk: usize) -> PlacedReader<R> {
+        let places = Places {
+            chunk: Vec::with_capacity(chunk),
+            handed: 0,
+            chunk_start: (1, 1),
+            cursor: (0, 1, 1),
+        };
+        PlacedReader { source, chunk, places: Rc::new(RefCell::new(places)) }
+    }
+}
+
+impl<R: Read> Read for PlacedReader<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let mut places = self.places.borrow_mut();
+        if places.handed == places.chunk.len() {
+            places.refill(&mut self.source, self.chunk)?;
+        }
+        let Places { chunk, handed, .. } = &mut *places;
+        let available = &chunk[*handed..];
+        let n = out.len().min(available.len());
+        // serde_json reads a byte at a time, which a call to copy would cost more than.
+        if let ([byte], [first, ..]) = (&mut *out, available) {
+            *byte = *first;
+        } else {
+            out[..n].copy_from_slice(&available[..n]);
+        }
+        *handed += n;
+        Ok(n)
+    }
+}
+
+impl Places {
+    /// Moves on to the next `size` bytes of `source`, past the chunk handed out.
+    fn refill(&mut self, source: &mut impl Read, size: usize) -> std::io::Result<()> {
+        self.chunk_start = advance(self.chunk_start, &self.chunk);
+        self.chunk.clear();
+        self.handed = 0;
+        self.cursor = (0, self.chunk_start.0, self.chunk_start.1);
+        self.chunk.resize(size, 0);
+        let filled = source.read(&mut self.chunk);
+        self.chunk.truncate(*filled.as_ref().unwrap_or(&0));
+        filled.map(drop)
+    }
+
+    /// The line and column of the last byte handed out (a chunk is refilled only when a byte
+    /// past it is asked for, so that byte is in the current one).
+    fn of_last_byte(&mut self) -> (u64, u64) {
+        let offset = self.handed.saturating_sub(1);
+        // Asked in the order serde_json reads, and bytes are only handed on, never back:
+        // counting goes on from the last place asked for.
+        let (from, line, column) = self.cursor;
+        let (line, column) = advance((line, column), &self.chunk[from..offset]);
+        self.cursor = (offset, line, column);
+        (line, column)
+    }
+}
+
+/// A serde_json error inside a part of the file that starts at `base` (line, column), located
+/// in the whole file.
+fn json_error(
+    (base_line, base_column): (u64, u64),
+    file: &str,
+    err: &serde_json::Error,
+) -> ImportError {
+    let (line, column) = (err.line() as u64, err.column() as u64);
+    let location = Location {
+        line: Some(base_line + line.saturating_sub(1)),
+        column: Some(if line <= 1 { base_column + column.saturating_sub(1) } else { column }),
+        ..Location::file(file)
+    };
+    let message = err.to_string();
+    let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(text, _)| text);
+    ImportError::new(location, ImportErrorKind::Json(format!("invalid varkat JSON: {message}")))
 }
 
 /// Writes registries and the current definition of their variables: a codebook that
@@ -263,28 +531,37 @@ fn warn_unknown_fields(
     }
 }
 
-/// The line and column where `part`, a slice of the file's text, starts.
-fn locate(lines: &mut LineCounter<'_>, part: &str, file: &str) -> Location {
-    let (line, column) = lines.of(part);
-    Location { column: Some(column), ..Location::line(file, line) }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// A serde_json error inside `part` (a slice of the file's text), located in the whole file.
-fn json_error(
-    lines: &mut LineCounter<'_>,
-    part: &str,
-    file: &str,
-    err: &serde_json::Error,
-) -> ImportError {
-    let base = locate(lines, part, file);
-    let (base_line, base_column) = (base.line.unwrap_or(1), base.column.unwrap_or(1));
-    let (line, column) = (err.line() as u64, err.column() as u64);
-    let location = Location {
-        line: Some(base_line + line.saturating_sub(1)),
-        column: Some(if line <= 1 { base_column + column.saturating_sub(1) } else { column }),
-        ..Location::file(file)
-    };
-    let message = err.to_string();
-    let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(text, _)| text);
-    ImportError::new(location, ImportErrorKind::Json(format!("invalid varkat JSON: {message}")))
+    /// Every place found in a file with problems of every kind, however the file is cut
+    /// into chunks: places at a chunk's first and last byte come out as they do in one piece.
+    #[test]
+    fn places_do_not_depend_on_where_the_chunks_end() {
+        let text = concat!(
+            "{\"varkat_format\": 2,\n \"registries\": [{\"id\": \"husk\", \"name\": 5}],\n",
+            "  \"variables\": [\n{\"key\": \"husk/ø\", \"data_type\": \"vekt\"},",
+            "{\"key\": \"husk/A\", \"data_type\": \"text\", \"colour\": 1},\n",
+            "    {\"key\": \"husk/A\", \"data_type\": \"text\"}]}"
+        );
+        let messages =
+            |errors: ImportErrors| errors.errors().iter().map(ToString::to_string).collect();
+        let outcome = |chunk| -> Vec<String> {
+            messages(read_in_chunks(text.as_bytes(), "f.json", chunk).unwrap_err())
+        };
+        let whole = outcome(1 << 16);
+        assert_eq!(messages(read(text, "f.json").unwrap_err()), whole, "read from memory");
+        assert_eq!(
+            whole,
+            [
+                "f.json:2:40: invalid varkat JSON: invalid type: integer `5`, expected a string",
+                "f.json:4:39: invalid varkat JSON: unknown variant `vekt`, expected one of `integer`, `decimal`, `text`, `date`, `datetime`, `boolean`, `categorical`",
+                "f.json:5:5: variable `husk/A` is defined twice (first on line 4)",
+            ]
+        );
+        for chunk in 1..=17 {
+            assert_eq!(outcome(chunk), whole, "chunks of {chunk} bytes");
+        }
+    }
 }
