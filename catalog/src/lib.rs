@@ -31,5 +31,6 @@ pub use id::{
 };
 pub use model::*;
 pub use store::{
-    CatalogDump, FORMAT_VERSION, ImportOutcome, ImportRecord, ImportRequest, Store, View, store_dir,
+    CatalogDump, FORMAT_VERSION, ImportOutcome, ImportRecord, ImportRequest, RegistryCounts, Store,
+    View, store_dir,
 };

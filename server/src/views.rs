@@ -2,8 +2,8 @@
 //! the index and the current harmonization proposal. Everything here runs on the blocking pool.
 
 use catalog::{
-    CodeSystem, CodeSystemId, CodeSystemVersion, RegistryId, SharedDefinitionId, Status,
-    VariableKey, VariableVersion, VersionNo, View, diff_versions,
+    CodeSystem, CodeSystemId, CodeSystemVersion, RegistryId, SharedDefinitionId, VariableKey,
+    VariableVersion, VersionNo, View, diff_versions,
 };
 use indexer::SearchRequest;
 use serde::{Deserialize, Serialize};
@@ -143,12 +143,7 @@ pub(crate) fn marked_html(highlight: &indexer::Highlight) -> String {
 pub(crate) fn registries(shared: &Shared) -> Result<Vec<RegistrySummary>, ApiError> {
     let mut summaries = Vec::new();
     for registry in shared.store.registries()? {
-        let variables = shared
-            .store
-            .variables(&registry.id, View::Published)?
-            .iter()
-            .filter(|v| v.status != Status::Retired)
-            .count();
+        let variables = shared.store.registry_counts(&registry.id)?.variables;
         summaries.push(RegistrySummary { registry, variables });
     }
     Ok(summaries)

@@ -51,6 +51,15 @@ pub enum View {
     WithDrafts,
 }
 
+/// A registry's variables counted as [`Store::registry_counts`] counts them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct RegistryCounts {
+    /// Variables researchers see: published and not retired.
+    pub variables: usize,
+    /// Variables with a draft waiting to be published or discarded.
+    pub drafts: usize,
+}
+
 /// An import, ready to be planned or written; the default imports nothing.
 #[derive(Debug, Clone, Default)]
 pub struct ImportRequest {
@@ -252,6 +261,52 @@ impl Store {
     ) -> Result<Vec<VariableVersion>> {
         self.registry(registry)?;
         self.latest_per_variable(registry, |history| latest_as_of(history, as_of).cloned())
+    }
+
+    /// How many of a registry's variables researchers see (published and not retired), and
+    /// how many have a draft waiting. Only what counting needs is decoded from each version,
+    /// since the explorer's list of registries asks this of every registry.
+    pub fn registry_counts(&self, registry: &RegistryId) -> Result<RegistryCounts> {
+        /// The part of a stored `VariableVersion` that counting reads.
+        #[derive(serde::Deserialize)]
+        struct VersionState {
+            key: VariableKey,
+            status: Status,
+            #[serde(default)]
+            published_at: Option<DateTime<Utc>>,
+        }
+        self.registry(registry)?;
+        let mut counts = RegistryCounts::default();
+        // Per variable, its versions come in order: the last published one's status and
+        // whether the very last is a draft decide its counts.
+        let mut count = |published: Option<Status>, draft: bool| {
+            counts.variables += usize::from(published.is_some_and(|s| s != Status::Retired));
+            counts.drafts += usize::from(draft);
+        };
+        let mut current: Option<(VariableKey, Option<Status>, bool)> = None;
+        for version in self.scan::<VersionState>(&keys::registry_versions(registry)) {
+            let version = version?;
+            let draft = version.published_at.is_none();
+            match &mut current {
+                Some((key, published, last_is_draft)) if *key == version.key => {
+                    if !draft {
+                        *published = Some(version.status);
+                    }
+                    *last_is_draft = draft;
+                }
+                _ => {
+                    if let Some((_, published, last_is_draft)) = current.take() {
+                        count(published, last_is_draft);
+                    }
+                    let published = (!draft).then_some(version.status);
+                    current = Some((version.key, published, draft));
+                }
+            }
+        }
+        if let Some((_, published, last_is_draft)) = current {
+            count(published, last_is_draft);
+        }
+        Ok(counts)
     }
 
     fn latest_per_variable(

@@ -69,6 +69,25 @@ fn versions(store: &Store, name: &str) -> String {
 }
 
 #[test]
+fn a_registry_counts_what_researchers_see_and_the_drafts_waiting() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let hunt = RegistryId::new("hunt").unwrap();
+    store.import(request(&[("A", "a"), ("B", "b"), ("C", "c")], false, false)).unwrap();
+    // C is retired; then A gets a draft and D arrives as one.
+    store.import(request(&[("A", "a"), ("B", "b")], true, false)).unwrap();
+    store.import(request(&[("A", "a, endret"), ("D", "d")], false, true)).unwrap();
+    let counts = store.registry_counts(&hunt).unwrap();
+    assert_eq!(counts, RegistryCounts { variables: 2, drafts: 2 });
+    // The same as counting the variables themselves.
+    let published = store.variables(&hunt, View::Published).unwrap();
+    let live = published.iter().filter(|v| v.status != Status::Retired).count();
+    let with_drafts = store.variables(&hunt, View::WithDrafts).unwrap();
+    let drafts = with_drafts.iter().filter(|v| v.is_draft()).count();
+    assert_eq!((counts.variables, counts.drafts), (live, drafts));
+}
+
+#[test]
 fn reimport_of_unchanged_codebook_records_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();

@@ -35,13 +35,7 @@ pub(crate) fn registries(context: &Context) -> anyhow::Result<()> {
     let registries = store.registries()?;
     let mut rows = Vec::new();
     for registry in &registries {
-        let with_drafts = store.variables(&registry.id, View::WithDrafts)?;
-        let drafts = with_drafts.iter().filter(|version| version.is_draft()).count();
-        let variables = store
-            .variables(&registry.id, View::Published)?
-            .iter()
-            .filter(|v| v.status != catalog::Status::Retired)
-            .count();
+        let catalog::RegistryCounts { variables, drafts } = store.registry_counts(&registry.id)?;
         rows.push(RegistryRow { registry, variables, drafts });
     }
     let mut out = String::new();
