@@ -172,6 +172,8 @@ impl<'a> XmlReader<'a> {
         let (line, column) = match (at, &mut self.source) {
             (Position::LineColumn(line, column), _) => (line, column),
             (Position::Offset(offset), Source::Memory { lines, .. }) => lines.at(offset),
+            // A reader read as it goes gives no offsets; the current event's place is the best
+            // it knows for one from elsewhere.
             (Position::Offset(_), Source::Stream { event_start: (line, column), .. }) => {
                 (*line, *column)
             }
