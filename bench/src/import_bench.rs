@@ -248,7 +248,8 @@ fn export_codebook(dir: &Path, files: &[PathBuf]) -> PathBuf {
         versions.extend(store.variables(&registry.id, View::Published).expect("the variables"));
     }
     let path = dir.join("codebook.json");
-    std::fs::write(&path, importers::varkat_json::write_codebook(&registries, &versions))
+    let file = std::fs::File::create(&path).expect("create the codebook");
+    importers::varkat_json::write_codebook(&registries, &versions, std::io::BufWriter::new(file))
         .expect("write the codebook");
     path
 }

@@ -8,7 +8,7 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::rc::Rc;
 
 use catalog::{
@@ -454,7 +454,11 @@ fn json_error(
 
 /// Writes registries and the current definition of their variables: a codebook that
 /// imports back without change.
-pub fn write_codebook(registries: &[Registry], versions: &[VariableVersion]) -> String {
+pub fn write_codebook(
+    registries: &[Registry],
+    versions: &[VariableVersion],
+    out: impl Write,
+) -> std::io::Result<()> {
     let variables = versions
         .iter()
         .map(|version| JsonVariable {
@@ -462,39 +466,41 @@ pub fn write_codebook(registries: &[Registry], versions: &[VariableVersion]) -> 
             definition: version.definition.clone(),
         })
         .collect();
-    to_string(&Document {
-        varkat_format: JSON_FORMAT_VERSION,
-        registries,
-        variables,
-        history: None,
-    })
+    write(
+        &Document { varkat_format: JSON_FORMAT_VERSION, registries, variables, history: None },
+        out,
+    )
 }
 
-/// Writes the whole catalog, history and change log included.
-pub fn write_dump(dump: &CatalogDump) -> String {
+/// Writes the whole catalog, history and change log included. The dump is taken, not
+/// borrowed: a catalog's whole history is large, and writing it needs no second copy.
+pub fn write_dump(dump: CatalogDump, out: impl Write) -> std::io::Result<()> {
     let history = History {
-        versions: dump.versions.clone(),
-        imports: dump.imports.clone(),
-        changes: dump.changes.clone(),
-        code_systems: dump.code_systems.clone(),
-        code_system_versions: dump.code_system_versions.clone(),
-        shared_definitions: dump.shared_definitions.clone(),
-        mappings: dump.mappings.clone(),
-        value_sets: dump.value_sets.clone(),
-        code_maps: dump.code_maps.clone(),
+        versions: dump.versions,
+        imports: dump.imports,
+        changes: dump.changes,
+        code_systems: dump.code_systems,
+        code_system_versions: dump.code_system_versions,
+        shared_definitions: dump.shared_definitions,
+        mappings: dump.mappings,
+        value_sets: dump.value_sets,
+        code_maps: dump.code_maps,
     };
-    to_string(&Document {
-        varkat_format: JSON_FORMAT_VERSION,
-        registries: &dump.registries,
-        variables: Vec::new(),
-        history: Some(history),
-    })
+    write(
+        &Document {
+            varkat_format: JSON_FORMAT_VERSION,
+            registries: &dump.registries,
+            variables: Vec::new(),
+            history: Some(history),
+        },
+        out,
+    )
 }
 
-fn to_string(document: &Document<'_>) -> String {
-    let mut text = serde_json::to_string_pretty(document).expect("catalog values always serialize");
-    text.push('\n');
-    text
+/// Writes a document, indented, with a final newline.
+fn write(document: &Document<'_>, mut out: impl Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut out, document)?;
+    out.write_all(b"\n")
 }
 
 /// Fields a variable object has that the definition does not read are reported, so that a

@@ -141,7 +141,10 @@ proptest! {
             .zip(variables.values())
             .map(|(key, definition)| published(key.clone(), definition.clone()))
             .collect();
-        let json = importers::varkat_json::write_codebook(std::slice::from_ref(&registry), &versions);
+        let mut json = Vec::new();
+        importers::varkat_json::write_codebook(std::slice::from_ref(&registry), &versions, &mut json)
+            .unwrap();
+        let json = String::from_utf8(json).unwrap();
         let batch = importers::varkat_json::read(&json, "export.json")
             .map_err(|errors| TestCaseError::fail(format!("{errors}\n{json}")))?;
         prop_assert_eq!(&batch.registries, &vec![registry]);
