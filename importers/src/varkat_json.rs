@@ -444,7 +444,12 @@ fn json_error(
     let (line, column) = (err.line() as u64, err.column() as u64);
     let location = Location {
         line: Some(base_line + line.saturating_sub(1)),
-        column: Some(if line <= 1 { base_column + column.saturating_sub(1) } else { column }),
+        // serde_json reading a file names column 0 for a fault just after a line break.
+        column: Some(if line <= 1 {
+            base_column + column.saturating_sub(1)
+        } else {
+            column.max(1)
+        }),
         ..Location::file(file)
     };
     let message = err.to_string();
@@ -569,5 +574,15 @@ mod tests {
         for chunk in 1..=17 {
             assert_eq!(outcome(chunk), whole, "chunks of {chunk} bytes");
         }
+    }
+
+    #[test]
+    fn a_fault_just_after_a_line_break_is_in_column_one() {
+        let text = "{\"varkat_format\": 2, \"variables\": [\n{\"key\": \"husk/A\n\"}]}";
+        let errors = read_from(text.as_bytes(), "f.json").unwrap_err();
+        assert_eq!(
+            errors.errors()[0].to_string(),
+            "f.json:3:1: invalid varkat JSON: control character (\\u0000-\\u001F) found while parsing a string"
+        );
     }
 }
