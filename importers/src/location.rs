@@ -85,12 +85,6 @@ impl<'t> LineCounter<'t> {
         self.cursor = (offset, line, column);
         (line, column)
     }
-
-    /// The line and column where `part`, a slice of the text, starts.
-    pub(crate) fn of(&mut self, part: &str) -> (u64, u64) {
-        let offset = (part.as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize);
-        self.at(offset)
-    }
 }
 
 impl fmt::Display for Location {

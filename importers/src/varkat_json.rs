@@ -23,7 +23,7 @@ use serde_json::value::RawValue;
 use crate::batch::{ImportBatch, Warning};
 use crate::encoding::read_failure;
 use crate::error::{ImportError, ImportErrorKind, ImportErrors};
-use crate::location::{LineCounter, Location, advance};
+use crate::location::{Location, advance};
 
 /// The format's name in provenance and messages.
 pub const FORMAT: &str = "varkat-json";
@@ -69,10 +69,10 @@ struct Document<'a> {
     history: Option<History>,
 }
 
-/// Reads a varkat JSON file from its text.
+/// Reads a varkat JSON file from its text, as a file is read: so that every error has the same
+/// line and column either way (serde_json places some faults differently in a slice).
 pub fn read(text: &str, file: &str) -> Result<ImportBatch, ImportErrors> {
-    let placer = Placer::Text(LineCounter::new(text));
-    read_with(serde_json::Deserializer::from_str(text), placer, file)
+    read_from(text.as_bytes(), file)
 }
 
 /// Reads a varkat JSON file as it goes from UTF-8 `source`: of the file's text, only the
@@ -90,19 +90,9 @@ fn read_in_chunks(
     chunk: usize,
 ) -> Result<ImportBatch, ImportErrors> {
     let reader = PlacedReader::new(source, chunk);
-    let placer = Placer::Stream(Rc::clone(&reader.places));
-    read_with(serde_json::Deserializer::from_reader(reader), placer, file)
-}
-
-/// Reads a varkat JSON file from `deserializer`, finding where elements start with `placer`.
-fn read_with<'de, R: serde_json::de::Read<'de>>(
-    mut deserializer: serde_json::Deserializer<R>,
-    placer: Placer<'_>,
-    file: &str,
-) -> Result<ImportBatch, ImportErrors> {
     let mut parts = Parts {
         file,
-        placer,
+        places: Rc::clone(&reader.places),
         format: None,
         registries: Vec::new(),
         variables: Vec::new(),
@@ -112,6 +102,7 @@ fn read_with<'de, R: serde_json::de::Read<'de>>(
         warnings: Vec::new(),
         source: SourceFile { path: file.to_owned(), format: FORMAT.to_owned() },
     };
+    let mut deserializer = serde_json::Deserializer::from_reader(reader);
     let read = serde::Deserializer::deserialize_map(&mut deserializer, FileVisitor(&mut parts))
         .and_then(|()| deserializer.end());
     if let Some(found) = parts.format.filter(|&found| found > JSON_FORMAT_VERSION) {
@@ -133,9 +124,9 @@ fn read_with<'de, R: serde_json::de::Read<'de>>(
 }
 
 /// What a varkat JSON file holds, gathered as it is read, with the problems found.
-struct Parts<'f, 't> {
+struct Parts<'f> {
     file: &'f str,
-    placer: Placer<'t>,
+    places: Rc<RefCell<Places>>,
     format: Option<u32>,
     registries: Vec<Registry>,
     variables: Vec<IncomingVariable>,
@@ -154,7 +145,7 @@ enum Part {
     Variables,
 }
 
-impl Parts<'_, '_> {
+impl Parts<'_> {
     /// One element of `part`, whose text `raw` starts at `at`.
     fn take(&mut self, part: Part, at: (u64, u64), raw: &str) {
         match part {
@@ -241,9 +232,9 @@ impl Parts<'_, '_> {
 }
 
 /// The top-level object: its members in whatever order they come.
-struct FileVisitor<'p, 'f, 't>(&'p mut Parts<'f, 't>);
+struct FileVisitor<'p, 'f>(&'p mut Parts<'f>);
 
-impl<'de> Visitor<'de> for FileVisitor<'_, '_, '_> {
+impl<'de> Visitor<'de> for FileVisitor<'_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -282,12 +273,12 @@ impl<'de> Visitor<'de> for FileVisitor<'_, '_, '_> {
 }
 
 /// An array whose elements are taken one at a time.
-struct Elements<'p, 'f, 't> {
-    parts: &'p mut Parts<'f, 't>,
+struct Elements<'p, 'f> {
+    parts: &'p mut Parts<'f>,
     part: Part,
 }
 
-impl<'de> DeserializeSeed<'de> for Elements<'_, '_, '_> {
+impl<'de> DeserializeSeed<'de> for Elements<'_, '_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -295,7 +286,7 @@ impl<'de> DeserializeSeed<'de> for Elements<'_, '_, '_> {
     }
 }
 
-impl<'de> Visitor<'de> for Elements<'_, '_, '_> {
+impl<'de> Visitor<'de> for Elements<'_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -303,55 +294,25 @@ impl<'de> Visitor<'de> for Elements<'_, '_, '_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some((at, raw)) = seq.next_element_seed(Element(&mut self.parts.placer))? {
+        let places = Rc::clone(&self.parts.places);
+        while let Some((at, raw)) = seq.next_element_seed(Element(&places))? {
             self.parts.take(self.part, at, raw.get());
         }
         Ok(())
     }
 }
 
-/// How the line and column where an element starts are found.
-enum Placer<'t> {
-    /// In a text in memory: by where the element's text lies in it.
-    Text(LineCounter<'t>),
-    /// In a file read as it goes: by what the reader has handed out.
-    Stream(Rc<RefCell<Places>>),
-}
-
-/// An element's text: a slice of a text in memory, or a copy from a file read as it goes.
-enum ElementText<'de> {
-    Borrowed(&'de RawValue),
-    Copied(Box<RawValue>),
-}
-
-impl ElementText<'_> {
-    fn get(&self) -> &str {
-        match self {
-            ElementText::Borrowed(raw) => raw.get(),
-            ElementText::Copied(raw) => raw.get(),
-        }
-    }
-}
-
 /// One element's text, and where it starts.
-struct Element<'p, 't>(&'p mut Placer<'t>);
+struct Element<'p>(&'p Rc<RefCell<Places>>);
 
-impl<'de> DeserializeSeed<'de> for Element<'_, '_> {
-    type Value = ((u64, u64), ElementText<'de>);
+impl<'de> DeserializeSeed<'de> for Element<'_> {
+    type Value = ((u64, u64), Box<RawValue>);
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        match self.0 {
-            Placer::Text(lines) => {
-                let raw = <&'de RawValue>::deserialize(deserializer)?;
-                Ok((lines.of(raw.get()), ElementText::Borrowed(raw)))
-            }
-            Placer::Stream(places) => {
-                // To see that there is an element, serde_json has read its first character,
-                // and no further: the last byte read is where it starts.
-                let at = places.borrow_mut().of_last_byte();
-                Ok((at, ElementText::Copied(Box::<RawValue>::deserialize(deserializer)?)))
-            }
-        }
+        // To see that there is an element, serde_json has read its first character, and no
+        // further: the last byte read is where it starts.
+        let at = self.0.borrow_mut().of_last_byte();
+        Ok((at, Box::<RawValue>::deserialize(deserializer)?))
     }
 }
 
