@@ -656,7 +656,19 @@ fn read_inputs(inputs: Vec<Input<'_>>, options: &ReadOptions) -> Result<ImportBa
     let mut absorb =
         |result: Result<ImportBatch, ImportErrors>, errors: &mut Vec<ImportError>| match result {
             Ok(part) => batch.extend(part),
-            Err(found) => errors.extend(found.errors().iter().cloned()),
+            Err(found) => {
+                // A byte not in the file's encoding is the one thing said of the file, as when
+                // it is loaded and decoding fails before anything is read; read as it goes,
+                // what came before the byte has been read.
+                let undecodable = |error: &&ImportError| {
+                    matches!(error.kind, ImportErrorKind::InvalidEncoding { .. })
+                };
+                let found = found.errors();
+                match found.iter().find(undecodable) {
+                    Some(error) => errors.push(error.clone()),
+                    None => errors.extend(found.iter().cloned()),
+                }
+            }
         };
     let registry = options.registry.as_ref();
     let tables_of = |kind: Detected| -> Vec<usize> {

@@ -411,6 +411,26 @@ fn a_byte_that_is_not_utf8_is_refused_where_it_stands() {
     }
 }
 
+/// Read as it goes, the rows before a byte that is not UTF-8 have been read, problems and all;
+/// the file is still refused for the byte alone, as it is when loaded and decoding fails first.
+#[test]
+fn a_byte_not_in_the_encoding_is_all_that_is_said_of_a_file() {
+    let work = tempfile::tempdir().unwrap();
+    let mut bytes = std::fs::read(fixtures().join("klokebok/err/several_problems.csv")).unwrap();
+    bytes.extend_from_slice(format!("{}\n", ";".repeat(SNIFF_BYTES as usize)).as_bytes());
+    bytes.extend_from_slice(b"\xF8\n");
+    let copy = work.path().join("several_problems.csv");
+    std::fs::write(&copy, &bytes).unwrap();
+    let name = copy.display().to_string();
+    let options =
+        ReadOptions { registry: Some(RegistryId::new("noric").unwrap()), ..ReadOptions::default() };
+    let streamed = outcome(read_paths(std::slice::from_ref(&copy), &options));
+    let loaded = outcome(read(&[InputFile { path: name, bytes }], &options));
+    assert_eq!(streamed, loaded);
+    assert!(streamed.contains("byte 0xF8 is not valid UTF-8"), "{streamed}");
+    assert!(streamed.ends_with("1 error found; nothing was imported"), "{streamed}");
+}
+
 /// A file that cannot be opened is an error that names it, and nothing is read.
 #[test]
 fn a_missing_file_is_a_located_error() {
