@@ -438,13 +438,17 @@ fn streamable(
     // Only a character cut off at the end of the sample is forgiven; any other bad byte is left
     // to the loaded path, whose message names it (and suggests --encoding latin1).
     let text: Cow<'_, str> = match encoding {
-        StreamEncoding::Utf8 => match std::str::from_utf8(start) {
-            Ok(text) => Cow::Borrowed(text),
-            Err(err) if err.error_len().is_none() => {
-                Cow::Borrowed(std::str::from_utf8(&start[..err.valid_up_to()]).unwrap_or_default())
+        // One byte order mark is dropped, as `decode` and `Utf8Reader` drop it.
+        StreamEncoding::Utf8 => {
+            let start = start.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(start);
+            match std::str::from_utf8(start) {
+                Ok(text) => Cow::Borrowed(text),
+                Err(err) if err.error_len().is_none() => Cow::Borrowed(
+                    std::str::from_utf8(&start[..err.valid_up_to()]).unwrap_or_default(),
+                ),
+                Err(_) => return None,
             }
-            Err(_) => return None,
-        },
+        }
         StreamEncoding::Utf16Le | StreamEncoding::Utf16Be | StreamEncoding::Latin1 => {
             // A UTF-16 sample may end in half a unit, or in the first half of a surrogate pair.
             let whole_units = start.len() / 2 * 2;
@@ -453,8 +457,7 @@ fn streamable(
                 .find_map(|end| decode(&start[..end], options.encoding, path).ok())?
         }
     };
-    let text = text.trim_start_matches('\u{feff}');
-    let kind = match (options.format, detect(text, path)) {
+    let kind = match (options.format, detect(&text, path)) {
         (Some(format), found) => forced(format, found.ok()),
         (None, Ok(kind)) => kind,
         (None, Err(_)) => return None,
@@ -711,8 +714,9 @@ fn read_inputs(inputs: Vec<Input<'_>>, options: &ReadOptions) -> Result<ImportBa
             (Detected::DdiLifecycle, Content::Text(text)) => {
                 ddi_lifecycle::read(&text, path, registry)
             }
+            // Read as a file is, so that serde_json places every fault alike either way.
             (Detected::FhirJson, Content::Text(text)) => {
-                fhir::read_json(serde_json::Deserializer::from_str(&text), path)
+                fhir::read_json(serde_json::Deserializer::from_reader(text.as_bytes()), path)
             }
             (Detected::FhirJson, Content::Stream(file, encoding)) => {
                 open_text(&file, path, encoding).map_err(ImportErrors::from).and_then(|source| {

@@ -431,6 +431,47 @@ fn a_byte_not_in_the_encoding_is_all_that_is_said_of_a_file() {
     assert!(streamed.ends_with("1 error found; nothing was imported"), "{streamed}");
 }
 
+/// A second byte order mark is text, loaded or read as it goes: only the first one says the
+/// encoding. Found by fuzzing both ways against each other.
+#[test]
+fn a_second_byte_order_mark_is_text_both_ways() {
+    let work = tempfile::tempdir().unwrap();
+    let text = std::fs::read(fixtures().join("ddi-codebook/ok/husk.xml")).unwrap();
+    let bytes = [b"\xEF\xBB\xBF\xEF\xBB\xBF".as_slice(), &text].concat();
+    let copy = work.path().join("two-marks.xml");
+    std::fs::write(&copy, &bytes).unwrap();
+    let name = copy.display().to_string();
+    let streamed = outcome(read_paths(std::slice::from_ref(&copy), &ReadOptions::default()));
+    let loaded = outcome(read(&[InputFile { path: name, bytes }], &ReadOptions::default()));
+    assert_eq!(streamed, loaded);
+    assert!(streamed.contains("cannot tell the format"), "{streamed}");
+}
+
+/// serde_json places a fault differently in a slice and in a reader; JSON is read the same way
+/// loaded and as it goes, so an error names the same place either way.
+#[test]
+fn a_json_fault_is_placed_alike_both_ways() {
+    let work = tempfile::tempdir().unwrap();
+    let files = [
+        // The faults are in members that are not read, whose text serde_json skips.
+        (
+            "codesystem.json",
+            "{\"resourceType\": \"CodeSystem\", \"url\": \"http://x\",\n \"concept\": [{\"code\": \"a\", \"dysplay\": \"b\u{1}\"}]}",
+        ),
+        ("codebook.json", "{\"varkat_format\": 2,\n \"history\": {\"notes\": \"b\u{1}\"}}"),
+    ];
+    for (name, text) in files {
+        let copy = work.path().join(name);
+        std::fs::write(&copy, text).unwrap();
+        let file = copy.display().to_string();
+        let input = InputFile { path: file.clone(), bytes: text.as_bytes().to_vec() };
+        let streamed = outcome(read_paths(std::slice::from_ref(&copy), &ReadOptions::default()));
+        let loaded = outcome(read(&[input], &ReadOptions::default()));
+        assert_eq!(streamed, loaded, "{name}");
+        assert!(streamed.contains(&format!("{file}:2:")), "{streamed}");
+    }
+}
+
 /// A file that cannot be opened is an error that names it, and nothing is read.
 #[test]
 fn a_missing_file_is_a_located_error() {
