@@ -277,35 +277,17 @@ impl Store {
         }
         self.registry(registry)?;
         let mut counts = RegistryCounts::default();
-        // Per variable, its versions come in order: the last published one's status and
-        // whether the very last is a draft decide its counts.
-        let mut count = |published: Option<Status>, draft: bool| {
-            counts.variables += usize::from(published.is_some_and(|s| s != Status::Retired));
-            counts.drafts += usize::from(draft);
-        };
-        let mut current: Option<(VariableKey, Option<Status>, bool)> = None;
-        for version in self.scan::<VersionState>(&keys::registry_versions(registry)) {
-            let version = version?;
-            let draft = version.published_at.is_none();
-            match &mut current {
-                Some((key, published, last_is_draft)) if *key == version.key => {
-                    if !draft {
-                        *published = Some(version.status);
-                    }
-                    *last_is_draft = draft;
-                }
-                _ => {
-                    if let Some((_, published, last_is_draft)) = current.take() {
-                        count(published, last_is_draft);
-                    }
-                    let published = (!draft).then_some(version.status);
-                    current = Some((version.key, published, draft));
-                }
-            }
-        }
-        if let Some((_, published, last_is_draft)) = current {
-            count(published, last_is_draft);
-        }
+        self.each_history(
+            registry,
+            |version: &VersionState| &version.key,
+            |history| {
+                let published = history.iter().rev().find(|version| version.published_at.is_some());
+                counts.variables +=
+                    usize::from(published.is_some_and(|v| v.status != Status::Retired));
+                counts.drafts +=
+                    usize::from(history.last().is_some_and(|v| v.published_at.is_none()));
+            },
+        )?;
         Ok(counts)
     }
 
@@ -315,17 +297,36 @@ impl Store {
         pick: impl Fn(&[VariableVersion]) -> Option<VariableVersion>,
     ) -> Result<Vec<VariableVersion>> {
         let mut out = Vec::new();
-        let mut history: Vec<VariableVersion> = Vec::new();
-        for version in self.scan::<VariableVersion>(&keys::registry_versions(registry)) {
+        self.each_history(
+            registry,
+            |version: &VariableVersion| &version.key,
+            |history| out.extend(pick(history)),
+        )?;
+        Ok(out)
+    }
+
+    /// Each variable's versions in a registry, oldest first, read as `T` (a whole
+    /// `VariableVersion`, or the part of one a caller needs) and handed to `each` one variable
+    /// at a time.
+    fn each_history<T: DeserializeOwned>(
+        &self,
+        registry: &RegistryId,
+        key: fn(&T) -> &VariableKey,
+        mut each: impl FnMut(&[T]),
+    ) -> Result<()> {
+        let mut history: Vec<T> = Vec::new();
+        for version in self.scan::<T>(&keys::registry_versions(registry)) {
             let version = version?;
-            if history.last().is_some_and(|last| last.key != version.key) {
-                out.extend(pick(&history));
+            if history.last().is_some_and(|last| key(last) != key(&version)) {
+                each(&history);
                 history.clear();
             }
             history.push(version);
         }
-        out.extend(pick(&history));
-        Ok(out)
+        if !history.is_empty() {
+            each(&history);
+        }
+        Ok(())
     }
 
     /// The number of the last change; `ChangeSeq(0)` for a new store. Projections ask this
@@ -599,14 +600,15 @@ impl Store {
             return Ok(reasons);
         }
         // The versions of those code systems that changed codes against the one before.
-        let mut changed_codes: BTreeSet<(&CodeSystemId, String)> = BTreeSet::new();
+        let mut changed_codes: BTreeSet<CodeSystemRef> = BTreeSet::new();
         let systems: BTreeSet<&CodeSystemId> = bound.iter().map(|(_, system, _)| system).collect();
         for system in systems {
             let versions = self.code_system_versions(system)?;
             for (index, version) in versions.iter().enumerate() {
                 let previous = index.checked_sub(1).map(|i| &versions[i]);
                 if diff_code_systems(previous, version).touches_codes() {
-                    changed_codes.insert((system, version.version.clone()));
+                    let version = version.version.clone();
+                    changed_codes.insert(CodeSystemRef { system: system.clone(), version });
                 }
             }
         }
@@ -616,7 +618,7 @@ impl Store {
             let change = change?;
             let ChangeKind::Import { code_systems, .. } = change.kind else { continue };
             for reference in code_systems {
-                if changed_codes.contains(&(&reference.system, reference.version.clone())) {
+                if changed_codes.contains(&reference) {
                     imported.push((change.at, reference));
                 }
             }
