@@ -358,8 +358,8 @@ impl Detected {
 enum Content<'a> {
     Text(std::borrow::Cow<'a, str>),
     Table(Table<'a>),
-    /// A file in an XML format read in one pass, or FHIR JSON, to be read as it goes
-    /// (`read_paths`).
+    /// A file in an XML format read in one pass, varkat JSON or FHIR JSON, to be read as it
+    /// goes (`read_paths`).
     Stream(std::path::PathBuf, StreamEncoding),
 }
 
@@ -373,9 +373,9 @@ enum Input<'a> {
 const SNIFF_BYTES: u64 = 64 << 10;
 
 /// Reads the files at `paths` as one import, as `read` does, except that a CSV or TSV table,
-/// FHIR JSON, or a file in an XML format read in one pass (DDI-Codebook, dbGaP, FHIR, ClaML) is
-/// read as it goes, in any encoding varkat reads (UTF-16 and Latin-1 decoded on the way):
-/// however large, its text is never whole in memory.
+/// varkat or FHIR JSON, or a file in an XML format read in one pass (DDI-Codebook, dbGaP, FHIR,
+/// ClaML) is read as it goes, in any encoding varkat reads (UTF-16 and Latin-1 decoded on the
+/// way): however large, its text is never whole in memory.
 pub fn read_paths(
     paths: &[std::path::PathBuf],
     options: &ReadOptions,

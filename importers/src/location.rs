@@ -60,28 +60,36 @@ pub(crate) fn advance((mut line, mut column): (u64, u64), bytes: &[u8]) -> (u64,
     (line, column)
 }
 
-/// Lines and columns of byte offsets in one text, each counted on from the offset asked for
-/// before it, so that locating things in the order they stand reads the text once. An earlier
-/// offset (an error found after what it is about) is counted again from the start.
-pub(crate) struct LineCounter<'t> {
-    text: &'t str,
+/// Lines and columns of byte offsets in one run of bytes, each counted on from the offset asked
+/// for before it, so that locating things in the order they stand reads the bytes once. An
+/// earlier offset (an error found after what it is about) is counted again from the start.
+pub(crate) struct LineCounter {
+    /// The line and column where the bytes start.
+    start: (u64, u64),
     /// The last offset located, and its line and column.
     cursor: (usize, u64, u64),
 }
 
-impl<'t> LineCounter<'t> {
-    pub(crate) fn new(text: &'t str) -> LineCounter<'t> {
-        LineCounter { text, cursor: (0, 1, 1) }
+impl LineCounter {
+    /// For bytes that start a file.
+    pub(crate) fn new() -> LineCounter {
+        LineCounter::starting_at((1, 1))
     }
 
-    /// The line and column (in characters, both from 1) of a byte offset into the text.
-    pub(crate) fn at(&mut self, offset: usize) -> (u64, u64) {
-        let offset = offset.min(self.text.len());
+    /// For bytes that start at `place` (a line and column) in their file.
+    pub(crate) fn starting_at((line, column): (u64, u64)) -> LineCounter {
+        LineCounter { start: (line, column), cursor: (0, line, column) }
+    }
+
+    /// The line and column (in characters, both from 1) of a byte offset into `bytes`, which
+    /// are the same bytes at every call.
+    pub(crate) fn at(&mut self, bytes: &[u8], offset: usize) -> (u64, u64) {
+        let offset = offset.min(bytes.len());
         if offset < self.cursor.0 {
-            self.cursor = (0, 1, 1);
+            self.cursor = (0, self.start.0, self.start.1);
         }
         let (from, line, column) = self.cursor;
-        let (line, column) = advance((line, column), &self.text.as_bytes()[from..offset]);
+        let (line, column) = advance((line, column), &bytes[from..offset]);
         self.cursor = (offset, line, column);
         (line, column)
     }
@@ -110,11 +118,12 @@ mod tests {
     #[test]
     fn offsets_are_located_in_characters_in_any_order() {
         let text = "{\n  \"ø\": 1,\n\t\"å\": [2]\n}";
-        let mut lines = LineCounter::new(text);
+        let mut lines = LineCounter::new();
         let offset = |needle: &str| text.find(needle).unwrap();
-        assert_eq!(lines.at(offset("1")), (2, 8));
-        assert_eq!(lines.at(offset("[")), (3, 7));
-        assert_eq!(lines.at(offset("ø")), (2, 4));
-        assert_eq!(lines.at(text.len() + 5), (4, 2));
+        let bytes = text.as_bytes();
+        assert_eq!(lines.at(bytes, offset("1")), (2, 8));
+        assert_eq!(lines.at(bytes, offset("[")), (3, 7));
+        assert_eq!(lines.at(bytes, offset("ø")), (2, 4));
+        assert_eq!(lines.at(bytes, text.len() + 5), (4, 2));
     }
 }

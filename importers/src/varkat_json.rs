@@ -23,7 +23,7 @@ use serde_json::value::RawValue;
 use crate::batch::{ImportBatch, Warning};
 use crate::encoding::read_failure;
 use crate::error::{ImportError, ImportErrorKind, ImportErrors};
-use crate::location::{Location, advance};
+use crate::location::{LineCounter, Location};
 
 /// The format's name in provenance and messages.
 pub const FORMAT: &str = "varkat-json";
@@ -331,20 +331,14 @@ struct Places {
     chunk: Vec<u8>,
     /// How much of `chunk` has been handed out.
     handed: usize,
-    /// The line and column where `chunk` starts.
-    chunk_start: (u64, u64),
-    /// The last offset in `chunk` located, and its line and column.
-    cursor: (usize, u64, u64),
+    /// Places in `chunk`.
+    lines: LineCounter,
 }
 
 impl<R: Read> PlacedReader<R> {
     fn new(source: R, chunk: usize) -> PlacedReader<R> {
-        let places = Places {
-            chunk: Vec::with_capacity(chunk),
-            handed: 0,
-            chunk_start: (1, 1),
-            cursor: (0, 1, 1),
-        };
+        let places =
+            Places { chunk: Vec::with_capacity(chunk), handed: 0, lines: LineCounter::new() };
         PlacedReader { source, chunk, places: Rc::new(RefCell::new(places)) }
     }
 }
@@ -372,10 +366,10 @@ impl<R: Read> Read for PlacedReader<R> {
 impl Places {
     /// Moves on to the next `size` bytes of `source`, past the chunk handed out.
     fn refill(&mut self, source: &mut impl Read, size: usize) -> std::io::Result<()> {
-        self.chunk_start = advance(self.chunk_start, &self.chunk);
+        let end = self.lines.at(&self.chunk, self.chunk.len());
+        self.lines = LineCounter::starting_at(end);
         self.chunk.clear();
         self.handed = 0;
-        self.cursor = (0, self.chunk_start.0, self.chunk_start.1);
         self.chunk.resize(size, 0);
         let filled = source.read(&mut self.chunk);
         self.chunk.truncate(*filled.as_ref().unwrap_or(&0));
@@ -385,13 +379,7 @@ impl Places {
     /// The line and column of the last byte handed out (a chunk is refilled only when a byte
     /// past it is asked for, so that byte is in the current one).
     fn of_last_byte(&mut self) -> (u64, u64) {
-        let offset = self.handed.saturating_sub(1);
-        // Asked in the order serde_json reads, and bytes are only handed on, never back:
-        // counting goes on from the last place asked for.
-        let (from, line, column) = self.cursor;
-        let (line, column) = advance((line, column), &self.chunk[from..offset]);
-        self.cursor = (offset, line, column);
-        (line, column)
+        self.lines.at(&self.chunk, self.handed.saturating_sub(1))
     }
 }
 

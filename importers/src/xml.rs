@@ -91,7 +91,7 @@ enum Source<'a> {
         text: &'a str,
         /// Lines are counted only as far as a position is asked for (a dbGaP file is often
         /// one line, so columns matter too).
-        lines: LineCounter<'a>,
+        lines: LineCounter,
     },
     Stream {
         reader: Reader<Counted<Box<dyn BufRead + 'a>>>,
@@ -137,7 +137,7 @@ impl<'a> XmlReader<'a> {
         let mut reader = Reader::from_str(text);
         reader.config_mut().expand_empty_elements = false;
         XmlReader {
-            source: Source::Memory { reader, text, lines: LineCounter::new(text) },
+            source: Source::Memory { reader, text, lines: LineCounter::new() },
             file: Arc::from(file),
             depth: 0,
             pending_end: None,
@@ -171,7 +171,9 @@ impl<'a> XmlReader<'a> {
     pub(crate) fn locate(&mut self, at: Position) -> Location {
         let (line, column) = match (at, &mut self.source) {
             (Position::LineColumn(line, column), _) => (line, column),
-            (Position::Offset(offset), Source::Memory { lines, .. }) => lines.at(offset),
+            (Position::Offset(offset), Source::Memory { text, lines, .. }) => {
+                lines.at(text.as_bytes(), offset)
+            }
             // A reader read as it goes gives no offsets; the current event's place is the best
             // it knows for one from elsewhere.
             (Position::Offset(_), Source::Stream { event_start: (line, column), .. }) => {
