@@ -5,30 +5,31 @@
 
 use catalog::{
     Category, DataType, IncomingVariable, LocalizedText, NumericRange, Period, RegistryId,
-    SourceFile, VariableDefinition,
+    SourceFile, VariableDefinition, VariableKey,
 };
 
 use crate::batch::ImportBatch;
-use crate::error::{ImportError, ImportErrorKind, ImportErrors, variable_key};
+use crate::error::{ImportError, ImportErrorKind, ImportErrors};
 use crate::location::Location;
 use crate::values;
-use crate::xml::{XmlEvent, XmlReader, attribute};
+use crate::xml::{Position, XmlEvent, XmlReader, attribute};
 
 /// The format's name in provenance and messages.
 pub(crate) const FORMAT: &str = "dbgap";
 
 const TYPES: &str = "string, integer, decimal, encoded value, enum_integer, date";
 
+/// A `variable` as it is read. Places are kept as positions and located only for a message.
 struct VariableBuilder {
-    location: Location,
+    at: Position,
     name: Option<String>,
     description: Option<String>,
     data_type: Option<String>,
     unit: Option<String>,
     min: Option<f64>,
     max: Option<f64>,
-    values: Vec<(String, String, Location)>,
-    value_code: Option<(String, Location)>,
+    values: Vec<(String, String, Position)>,
+    value_code: Option<(String, Position)>,
 }
 
 /// Reads a dbGaP data dictionary.
@@ -39,7 +40,9 @@ pub(crate) fn read(
 ) -> Result<ImportBatch, ImportErrors> {
     let mut errors = Vec::new();
     let mut study: Option<String> = None;
-    let mut builders: Vec<VariableBuilder> = Vec::new();
+    // Boxed, being large: a `Vec` of them would copy every variable read so far each time it
+    // grows.
+    let mut builders: Vec<Box<VariableBuilder>> = Vec::new();
     let mut current: Option<VariableBuilder> = None;
     let mut text_buffer = String::new();
     while let Some(event) = reader.next_or_note(&mut errors) {
@@ -62,7 +65,7 @@ pub(crate) fn read(
                     }
                     "variable" => {
                         current = Some(VariableBuilder {
-                            location: reader.locate(at),
+                            at,
                             name: None,
                             description: None,
                             data_type: None,
@@ -75,8 +78,8 @@ pub(crate) fn read(
                     }
                     "value" => {
                         if let Some(variable) = current.as_mut() {
-                            variable.value_code = attribute(&attributes, "code")
-                                .map(|code| (code.to_owned(), reader.locate(at)));
+                            variable.value_code =
+                                attribute(&attributes, "code").map(|code| (code.to_owned(), at));
                         }
                     }
                     _ => {}
@@ -85,7 +88,7 @@ pub(crate) fn read(
             XmlEvent::Text(piece) => text_buffer.push_str(&piece),
             XmlEvent::End { name } => {
                 if name == "variable" {
-                    builders.extend(current.take());
+                    builders.extend(current.take().map(Box::new));
                 }
                 if let Some(variable) = current.as_mut() {
                     let value = text_buffer.trim();
@@ -98,11 +101,9 @@ pub(crate) fn read(
                         "logical_min" => variable.min = values::number(value).ok(),
                         "logical_max" => variable.max = values::number(value).ok(),
                         "value" => match variable.value_code.take() {
-                            Some((code, location)) => {
-                                variable.values.push((code, value.to_owned(), location))
-                            }
+                            Some((code, at)) => variable.values.push((code, value.to_owned(), at)),
                             None => errors.push(ImportError::new(
-                                variable.location.clone().field("value/@code"),
+                                reader.locate(variable.at).field("value/@code"),
                                 ImportErrorKind::EmptyCategoryCode {
                                     variable: variable.name.clone().unwrap_or_default(),
                                 },
@@ -141,7 +142,7 @@ pub(crate) fn read(
     for mut builder in builders {
         let Some(name) = builder.name.take() else {
             errors.push(ImportError::new(
-                builder.location.clone().field("name"),
+                reader.locate(builder.at).field("name"),
                 ImportErrorKind::EmptyName,
             ));
             continue;
@@ -155,26 +156,30 @@ pub(crate) fn read(
             "date" => DataType::Date,
             _ => {
                 errors.push(ImportError::new(
-                    builder.location.clone().field("type"),
+                    reader.locate(builder.at).field("type"),
                     ImportErrorKind::UnknownDataType { found: type_text, expected: TYPES },
                 ));
                 continue;
             }
         };
         let mut categories: Vec<Category> = Vec::new();
-        for (code, label, location) in std::mem::take(&mut builder.values) {
-            if let Some(first) = categories.iter().find(|category| category.code == code) {
+        let mut category_places: Vec<Position> = Vec::new();
+        for (code, label, at) in std::mem::take(&mut builder.values) {
+            if let Some(first) = categories.iter().position(|category| category.code == code) {
+                // Located in the order they stand, so that lines are counted once.
+                let first_line = reader.locate(category_places[first]).line.unwrap_or(1);
                 errors.push(ImportError::new(
-                    location.field("value/@code"),
+                    reader.locate(at).field("value/@code"),
                     ImportErrorKind::DuplicateCategory {
                         code,
                         variable: name.clone(),
-                        first_line: builder.location.line.unwrap_or(1),
-                        first_label: first.label.best().unwrap_or("").to_owned(),
+                        first_line,
+                        first_label: categories[first].label.best().unwrap_or("").to_owned(),
                     },
                 ));
                 continue;
             }
+            category_places.push(at);
             categories.push(Category {
                 code,
                 missing: values::is_missing_label(&label),
@@ -184,10 +189,15 @@ pub(crate) fn read(
             });
         }
         let Some(registry) = &registry else { continue };
-        let Ok(key) = variable_key(registry, &name, builder.location.clone().field("name"))
-            .map_err(|err| errors.push(err))
-        else {
-            continue;
+        let key = match VariableKey::new(registry.clone(), &name) {
+            Ok(key) => key,
+            Err(err) => {
+                errors.push(ImportError::new(
+                    reader.locate(builder.at).field("name"),
+                    ImportErrorKind::InvalidName(err.to_string()),
+                ));
+                continue;
+            }
         };
         let mut definition = VariableDefinition {
             label: LocalizedText { nb: None, en: builder.description.take() },
