@@ -98,7 +98,9 @@ pub(crate) fn read(mut reader: XmlReader<'_>, file: &str) -> Result<ImportBatch,
                             valid.push(code);
                         }
                     }
-                    "Rubric" => preferred_rubric = get("kind").as_deref() == Some("preferred"),
+                    "Rubric" => {
+                        preferred_rubric = attribute(&attributes, "kind") == Some("preferred")
+                    }
                     "Label" if preferred_rubric && open.is_some() => {
                         label = Some(OpenLabel { language: get("lang"), text: String::new() });
                     }
@@ -139,8 +141,7 @@ pub(crate) fn read(mut reader: XmlReader<'_>, file: &str) -> Result<ImportBatch,
         }
     }
     let id = name.filter(|name| !name.trim().is_empty());
-    let concepts =
-        concepts(id.as_deref().unwrap_or(file), &classes, &modifier_classes, &mut errors);
+    let concepts = concepts(id.as_deref().unwrap_or(file), classes, &modifier_classes, &mut errors);
     let Some(id) = id else {
         errors.push(ImportError::new(
             Location::file(file).field("Title"),
@@ -186,7 +187,7 @@ pub(crate) fn read(mut reader: XmlReader<'_>, file: &str) -> Result<ImportBatch,
 /// The classes as concepts, followed by the subdivisions their modifiers add.
 fn concepts(
     system: &str,
-    classes: &[RawClass],
+    classes: Vec<RawClass>,
     modifier_classes: &[RawClass],
     errors: &mut Vec<ImportError>,
 ) -> Vec<Concept> {
@@ -194,28 +195,24 @@ fn concepts(
     for class in modifier_classes {
         by_modifier.entry(class.modifier.as_deref().unwrap_or("")).or_default().push(class);
     }
-    let mut codes = HashSet::new();
-    let mut concepts = Vec::with_capacity(classes.len());
-    for class in classes {
-        if !codes.insert(class.code.clone()) {
+    // The classes' codes are borrowed while the subdivisions are made; then the classes become
+    // concepts without a copy.
+    let mut codes: HashSet<&str> = HashSet::with_capacity(classes.len());
+    for class in &classes {
+        if !codes.insert(&class.code) {
             errors.push(ImportError::new(
                 class.location.clone().field("code"),
                 ImportErrorKind::DuplicateCode { code: class.code.clone(), system: system.into() },
             ));
-            continue;
         }
-        concepts.push(Concept {
-            code: class.code.clone(),
-            display: class.display.clone(),
-            parent: class.parent.clone(),
-            period: Period::default(),
-        });
     }
-    for class in classes.iter().filter(|class| !class.modified_by.is_empty()) {
+    let mut subdivisions = Vec::new();
+    let mut made = HashSet::new();
+    'classes: for class in classes.iter().filter(|class| !class.modified_by.is_empty()) {
         // Each modifier subdivides every code the modifiers before it made.
         let mut level = vec![(class.code.clone(), class.display.clone())];
         for (modifier, valid) in &class.modified_by {
-            let Some(subdivisions) = by_modifier.get(modifier.as_str()) else {
+            let Some(modifier_classes) = by_modifier.get(modifier.as_str()) else {
                 errors.push(ImportError::new(
                     class.location.clone().field("ModifiedBy"),
                     ImportErrorKind::UnknownModifier { modifier: modifier.clone() },
@@ -224,15 +221,15 @@ fn concepts(
             };
             let mut next = Vec::new();
             for parent in &level {
-                for subdivision in subdivisions {
+                for subdivision in modifier_classes {
                     if !valid.is_empty() && !valid.contains(&subdivision.code) {
                         continue;
                     }
                     let code = format!("{}{}", parent.0, subdivision.code);
                     let display = subdivided(&parent.1, &subdivision.display);
                     // An explicit class with this code says more than the modifier does.
-                    if codes.insert(code.clone()) {
-                        concepts.push(Concept {
+                    if !codes.contains(code.as_str()) && made.insert(code.clone()) {
+                        subdivisions.push(Concept {
                             code: code.clone(),
                             display: display.clone(),
                             parent: Some(parent.0.clone()),
@@ -242,16 +239,25 @@ fn concepts(
                     next.push((code, display));
                 }
             }
-            if concepts.len() > MAX_CONCEPTS {
+            if classes.len() + subdivisions.len() > MAX_CONCEPTS {
                 errors.push(ImportError::new(
                     class.location.clone().field("ModifiedBy"),
                     ImportErrorKind::TooManyConcepts { limit: MAX_CONCEPTS },
                 ));
-                return concepts;
+                break 'classes;
             }
             level = next;
         }
     }
+    drop(codes);
+    let mut concepts = Vec::with_capacity(classes.len() + subdivisions.len());
+    concepts.extend(classes.into_iter().map(|class| Concept {
+        code: class.code,
+        display: class.display,
+        parent: class.parent,
+        period: Period::default(),
+    }));
+    concepts.extend(subdivisions);
     concepts
 }
 

@@ -296,17 +296,24 @@ fn finish(resource: Resource, file: &str) -> Result<ImportBatch, ImportErrors> {
         Some("not-present") => ConceptContent::NotPresent,
         _ => ConceptContent::Complete,
     };
-    let mut codes = std::collections::HashSet::new();
-    let mut concepts = Vec::new();
-    let mut errors = Vec::new();
-    for raw in resource.concepts {
-        if !codes.insert(raw.code.clone()) {
-            errors.push(ImportError::new(
+    let mut codes = std::collections::HashSet::with_capacity(resource.concepts.len());
+    let errors: Vec<ImportError> = resource
+        .concepts
+        .iter()
+        .filter(|raw| !codes.insert(raw.code.as_str()))
+        .map(|raw| {
+            ImportError::new(
                 Location::file(file).field("concept.code"),
                 ImportErrorKind::DuplicateCode { code: raw.code.clone(), system: id.clone() },
-            ));
-            continue;
-        }
+            )
+        })
+        .collect();
+    drop(codes);
+    if let Some(errors) = ImportErrors::from_vec(errors) {
+        return Err(errors);
+    }
+    let mut concepts = Vec::with_capacity(resource.concepts.len());
+    for raw in resource.concepts {
         let mut display = if english {
             LocalizedText { nb: None, en: raw.display }
         } else {
@@ -319,9 +326,6 @@ fn finish(resource: Resource, file: &str) -> Result<ImportBatch, ImportErrors> {
             parent: raw.parent,
             period: Period::default(),
         });
-    }
-    if let Some(errors) = ImportErrors::from_vec(errors) {
-        return Err(errors);
     }
     let system = CodeSystem {
         id: CodeSystemId(id.clone()),
