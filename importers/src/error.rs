@@ -349,6 +349,18 @@ impl From<ImportError> for ImportErrors {
     }
 }
 
+impl From<Box<ImportError>> for ImportErrors {
+    fn from(error: Box<ImportError>) -> ImportErrors {
+        ImportErrors(vec![*error])
+    }
+}
+
+impl From<Box<ImportError>> for ImportError {
+    fn from(error: Box<ImportError>) -> ImportError {
+        *error
+    }
+}
+
 impl fmt::Display for ImportErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for error in &self.0 {

@@ -215,23 +215,24 @@ impl<'a> XmlReader<'a> {
 
     /// What quick-xml failed on: malformed XML where it stopped, or a file read as it goes
     /// whose encoding broke, where the bad unit stands (as decoding it whole would say).
-    fn failure(&mut self, err: &quick_xml::Error) -> ImportError {
+    fn failure(&mut self, err: &quick_xml::Error) -> Box<ImportError> {
         if let quick_xml::Error::Io(io) = err
             && let Some(bad) = Undecodable::within(io)
         {
-            return bad.error(&self.file);
+            return Box::new(bad.error(&self.file));
         }
         let at = self.error_position();
         self.error(at, ImportErrorKind::Xml(err.to_string()))
     }
 
-    fn error(&mut self, offset: usize, kind: ImportErrorKind) -> ImportError {
+    fn error(&mut self, offset: usize, kind: ImportErrorKind) -> Box<ImportError> {
         let location = self.locate(self.position(offset));
-        ImportError::new(location, kind)
+        Box::new(ImportError::new(location, kind))
     }
 
-    /// The next event, `None` at the end of the document.
-    pub(crate) fn next(&mut self) -> Result<Option<XmlEvent<'a>>, ImportError> {
+    /// The next event, `None` at the end of the document. The error is boxed: events are
+    /// moved at every step, and an error is several times their size.
+    pub(crate) fn next(&mut self) -> Result<Option<XmlEvent<'a>>, Box<ImportError>> {
         if let Some(name) = self.pending_end.take() {
             self.depth -= 1;
             return Ok(Some(XmlEvent::End { name }));
@@ -273,7 +274,7 @@ impl<'a> XmlReader<'a> {
         &mut self,
         offset: usize,
         event: quick_xml::Result<Event<'_>>,
-    ) -> Result<Step<'a>, ImportError> {
+    ) -> Result<Step<'a>, Box<ImportError>> {
         let event = match event {
             Ok(event) => event,
             Err(err) => return Err(self.failure(&err)),
@@ -332,7 +333,7 @@ impl<'a> XmlReader<'a> {
     /// added to `errors` beside those the importer found before it.
     pub(crate) fn next_or_note(&mut self, errors: &mut Vec<ImportError>) -> Option<XmlEvent<'a>> {
         self.next().unwrap_or_else(|err| {
-            errors.push(err);
+            errors.push(*err);
             None
         })
     }
@@ -343,7 +344,7 @@ impl<'a> XmlReader<'a> {
         &mut self,
         start: &quick_xml::events::BytesStart<'_>,
         offset: usize,
-    ) -> Result<(Cow<'a, str>, Attributes<'a>), ImportError> {
+    ) -> Result<(Cow<'a, str>, Attributes<'a>), Box<ImportError>> {
         let name = self.within(start.local_name().as_ref());
         let mut attributes = Vec::new();
         for attribute in start.attributes() {
