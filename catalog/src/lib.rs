@@ -32,5 +32,5 @@ pub use id::{
 pub use model::*;
 pub use store::{
     CatalogDump, FORMAT_VERSION, ImportOutcome, ImportRecord, ImportRequest, RegistryCounts, Store,
-    View, store_dir,
+    VariablesPage, View, store_dir,
 };

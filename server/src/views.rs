@@ -167,15 +167,17 @@ pub(crate) fn view_for(
     }
 }
 
-/// A registry and its variables.
+/// A registry and the variables at `range` in its list by name, with how many it has.
 pub(crate) fn registry(
     shared: &Shared,
     id: &RegistryId,
     view: View,
+    range: std::ops::Range<usize>,
 ) -> Result<RegistryDetail, ApiError> {
     let registry = shared.store.registry(id)?;
-    let variables = shared.store.variables(id, view)?;
-    Ok(RegistryDetail { registry, variables })
+    let catalog::VariablesPage { variables, total } =
+        shared.store.variables_page(id, view, range)?;
+    Ok(RegistryDetail { registry, total, variables })
 }
 
 /// Which version of a variable to show.

@@ -58,9 +58,19 @@ fn load_example(store: &catalog::Store, with_definitions: bool) {
 }
 
 fn server_with(limits: Limits, with_definitions: bool) -> TestServer {
+    server_loading(limits, with_definitions, |_| {})
+}
+
+/// [`server_with`], with more loaded into the store by `more` before the server starts.
+fn server_loading(
+    limits: Limits,
+    with_definitions: bool,
+    more: impl FnOnce(&catalog::Store),
+) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let store = catalog::Store::open(&catalog::store_dir(dir.path())).unwrap();
     load_example(&store, with_definitions);
+    more(&store);
     let index = indexer::SearchIndex::open(&indexer::index_dir(dir.path())).unwrap();
     let tokens = TokenFile::in_data_dir(dir.path());
     let secret = |holder: &str, role, registries: &[&str]| {
@@ -573,4 +583,68 @@ async fn a_reviewer_decides_on_the_review_page_with_a_token() {
         )
         .await;
     assert_eq!(answer.status, StatusCode::FORBIDDEN);
+}
+
+/// The example catalog with a registry of 1,203 variables and a code list of 4,500 codes, as a
+/// steward would import them.
+fn server_with_long_lists() -> TestServer {
+    let mut variables = String::from("table,name,valueType,label:nb\n");
+    for i in 1..=1203 {
+        variables.push_str(&format!("skjema,V{i:04},integer,Spørsmål {i}\n"));
+    }
+    let mut codes = String::from("code,label:nb,label:en,parent\n");
+    for i in 1..=4500 {
+        codes.push_str(&format!("K{i:04},Kode {i},Code {i},\n"));
+    }
+    let registry =
+        ReadOptions { registry: Some(RegistryId::new("long").unwrap()), ..Default::default() };
+    let system = ReadOptions { code_system: Some("kx@2026".into()), ..Default::default() };
+    server_loading(Limits::default(), false, |store| {
+        for (path, text, options) in
+            [("long.variables.csv", variables, registry), ("kx.csv", codes, system)]
+        {
+            let input = InputFile { path: path.into(), bytes: text.into_bytes() };
+            let batch = importers::read(&[input], &options).unwrap();
+            store.import(batch.into_request(false, false, "loader")).unwrap();
+        }
+    })
+}
+
+#[tokio::test]
+async fn long_lists_are_shown_a_page_at_a_time() {
+    let app = server_with_long_lists();
+    let first = app.get("/registries/long").await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert!(first.text.contains("Viser 1–500 av 1203 variabler"), "{}", first.text);
+    assert!(first.text.contains("/variables/long/V0500\"") && !first.text.contains("V0501"));
+    assert!(first.text.contains("href=\"/registries/long?page=2\""));
+    let last = app.get("/registries/long?page=3&lang=en").await;
+    assert!(last.text.contains("Showing 1001–1203 of 1203 variables"));
+    assert!(last.text.contains("/variables/long/V1203?lang=en") && !last.text.contains("V1000"));
+    assert!(last.text.contains("href=\"/registries/long?page=2&amp;lang=en\""), "previous");
+    assert!(!last.text.contains("rel=\"next\""));
+    // A page past the end shows the last.
+    let past = app.get("/registries/long?page=99").await;
+    assert!(past.text.contains("Viser 1001–1203 av 1203 variabler"));
+    let small = app.get("/registries/hunt").await;
+    assert!(!small.text.contains("nav class=\"paging\""), "one page needs no paging");
+
+    let codes = app.get("/code-systems/kx?version=2026&page=2").await;
+    assert!(codes.text.contains("Viser 2001–4000 av 4500 koder"), "{}", codes.text);
+    assert!(
+        codes.text.contains("<code>K2001</code>") && !codes.text.contains("<code>K4001</code>")
+    );
+    assert!(codes.text.contains("href=\"/code-systems/kx?version=2026&amp;page=3\""));
+    let third = app.get("/code-systems/kx?page=3").await;
+    assert!(
+        third.text.contains("<code>K4500</code>") && !third.text.contains("<code>K4000</code>")
+    );
+
+    let api = app.get("/api/registries/long?offset=1200&limit=10").await.json();
+    assert_eq!(api["total"], 1203);
+    let names: Vec<&str> =
+        api["variables"].as_array().unwrap().iter().map(|v| v["key"].as_str().unwrap()).collect();
+    assert_eq!(names, ["long/V1201", "long/V1202", "long/V1203"]);
+    let all = app.get("/api/registries/long").await.json();
+    assert_eq!(all["variables"].as_array().unwrap().len(), 1203);
 }

@@ -51,6 +51,26 @@ pub enum View {
     WithDrafts,
 }
 
+/// A page of a registry's variables, as [`Store::variables_page`] reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VariablesPage {
+    /// The variables on the page, by name.
+    pub variables: Vec<VariableVersion>,
+    /// How many variables there are on all pages.
+    pub total: usize,
+}
+
+/// The part of a stored `VariableVersion` that counting and paging read: decoding only this
+/// skips a version's definition, nearly all of it.
+#[derive(serde::Deserialize)]
+struct VersionState {
+    key: VariableKey,
+    version: VersionNo,
+    status: Status,
+    #[serde(default)]
+    published_at: Option<DateTime<Utc>>,
+}
+
 /// A registry's variables counted as [`Store::registry_counts`] counts them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct RegistryCounts {
@@ -263,18 +283,51 @@ impl Store {
         self.latest_per_variable(registry, |history| latest_as_of(history, as_of).cloned())
     }
 
+    /// A page of [`Store::variables`]: those at `range` in the list by name, and how many the
+    /// list holds. Only each version's key, number and publication time is decoded until the
+    /// page's own versions are read, so that a page of a registry of tens of thousands of
+    /// variables costs little more than the page.
+    pub fn variables_page(
+        &self,
+        registry: &RegistryId,
+        view: View,
+        range: std::ops::Range<usize>,
+    ) -> Result<VariablesPage> {
+        if range == (0..usize::MAX) {
+            // Every variable: read whole in one pass, not listed and then read again.
+            let variables = self.variables(registry, view)?;
+            return Ok(VariablesPage { total: variables.len(), variables });
+        }
+        self.registry(registry)?;
+        let mut total = 0;
+        let mut wanted = Vec::new();
+        self.each_history(
+            registry,
+            |version: &VersionState| &version.key,
+            |history| {
+                let visible = history
+                    .iter()
+                    .rev()
+                    .find(|version| view == View::WithDrafts || version.published_at.is_some());
+                if let Some(visible) = visible {
+                    if range.contains(&total) {
+                        wanted.push((visible.key.clone(), visible.version));
+                    }
+                    total += 1;
+                }
+            },
+        )?;
+        let variables = wanted
+            .iter()
+            .map(|(key, version)| self.version(key, *version))
+            .collect::<Result<_>>()?;
+        Ok(VariablesPage { variables, total })
+    }
+
     /// How many of a registry's variables researchers see (published and not retired), and
     /// how many have a draft waiting. Only what counting needs is decoded from each version,
     /// since the explorer's list of registries asks this of every registry.
     pub fn registry_counts(&self, registry: &RegistryId) -> Result<RegistryCounts> {
-        /// The part of a stored `VariableVersion` that counting reads.
-        #[derive(serde::Deserialize)]
-        struct VersionState {
-            key: VariableKey,
-            status: Status,
-            #[serde(default)]
-            published_at: Option<DateTime<Utc>>,
-        }
         self.registry(registry)?;
         let mut counts = RegistryCounts::default();
         self.each_history(

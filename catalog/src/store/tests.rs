@@ -88,6 +88,29 @@ fn a_registry_counts_what_researchers_see_and_the_drafts_waiting() {
 }
 
 #[test]
+fn a_page_of_variables_is_that_part_of_the_whole_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let hunt = RegistryId::new("hunt").unwrap();
+    store.import(request(&[("A", "a"), ("B", "b"), ("C", "c"), ("E", "e")], false, false)).unwrap();
+    // A gets a draft, and D arrives as one: researchers see neither, stewards both.
+    store.import(request(&[("A", "a, endret"), ("D", "d")], false, true)).unwrap();
+    for view in [View::Published, View::WithDrafts] {
+        let all = store.variables(&hunt, view).unwrap();
+        for range in [0..2, 2..4, 3..10, 0..usize::MAX, 7..9] {
+            let page = store.variables_page(&hunt, view, range.clone()).unwrap();
+            assert_eq!(page.total, all.len(), "{view:?}");
+            let expected: Vec<_> = all.iter().skip(range.start).take(range.len()).collect();
+            assert_eq!(page.variables.iter().collect::<Vec<_>>(), expected, "{view:?} {range:?}");
+        }
+    }
+    let page = store.variables_page(&hunt, View::Published, 0..2).unwrap();
+    let shown: Vec<String> =
+        page.variables.iter().map(|v| format!("{}:{}", v.key.name(), v.version)).collect();
+    assert_eq!((shown, page.total), (vec!["A:1".to_owned(), "B:1".to_owned()], 4));
+}
+
+#[test]
 fn reimport_of_unchanged_codebook_records_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();

@@ -29,16 +29,31 @@ pub(crate) struct DraftParams {
     drafts: bool,
 }
 
-/// One registry and its variables (drafts too for its stewards, with `?drafts=true`).
+/// Which of a registry's variables to list: drafts too (its stewards only), and a page of them.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct RegistryParams {
+    #[serde(default)]
+    drafts: bool,
+    /// Variables to skip, by name.
+    #[serde(default)]
+    offset: usize,
+    /// At most this many variables; all when not given.
+    limit: Option<usize>,
+}
+
+/// One registry and its variables (drafts too for its stewards, with `?drafts=true`), all of
+/// them or a page (`?offset=&limit=`), with how many there are.
 pub(crate) async fn registry(
     State(state): State<AppState>,
     Path(registry): Path<String>,
-    Query(params): Query<DraftParams>,
+    Query(params): Query<RegistryParams>,
     Auth(caller): Auth,
 ) -> Result<Json<RegistryDetail>, ApiError> {
     let id = RegistryId::new(&registry)?;
     let view = views::view_for(caller.as_ref(), &id, params.drafts)?;
-    state.blocking(move |shared| views::registry(shared, &id, view)).await.map(Json)
+    let end = params.limit.map_or(usize::MAX, |limit| params.offset.saturating_add(limit));
+    let range = params.offset..end;
+    state.blocking(move |shared| views::registry(shared, &id, view, range)).await.map(Json)
 }
 
 fn key(registry: &str, name: &str) -> Result<VariableKey, ApiError> {

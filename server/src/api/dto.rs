@@ -61,6 +61,8 @@ pub(crate) struct RegistrySummary {
 pub(crate) struct RegistryDetail {
     #[serde(flatten)]
     pub(crate) registry: Registry,
+    /// How many variables the registry has in the view asked for, on all pages.
+    pub(crate) total: usize,
     pub(crate) variables: Vec<VariableVersion>,
 }
 

@@ -4,10 +4,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Response};
 use catalog::{CodeSystemId, RegistryId, VariableKey, View};
-use maud::html;
+use maud::{Markup, html};
 use serde::Deserialize;
 
-use crate::pages::{Lang, LangParam, PageError, encode, load, page, variable_url};
+use crate::pages::{
+    Lang, LangParam, PageError, Paged, PagedParams, encode, load, page, paging, variable_url,
+};
 use crate::state::AppState;
 use crate::views;
 
@@ -41,18 +43,31 @@ pub(crate) async fn registries(
 pub(crate) async fn registry(
     State(state): State<AppState>,
     Path(registry): Path<String>,
-    Query(params): Query<LangParam>,
+    Query(params): Query<PagedParams>,
 ) -> Result<Html<String>, PageError> {
     let lang = Lang::from_param(params.lang.as_deref());
     let id = RegistryId::new(&registry).map_err(|err| PageError::new(err.into(), lang))?;
-    let detail =
-        load(&state, lang, move |shared| views::registry(shared, &id, View::Published)).await?;
+    let wanted = params.page;
+    let (detail, paged) = load(&state, lang, move |shared| {
+        let asked = Paged::asked(wanted, VARIABLES_PER_PAGE);
+        let detail = views::registry(shared, &id, View::Published, asked.clone())?;
+        let paged = Paged::of(wanted, detail.total, VARIABLES_PER_PAGE);
+        // A page past the end shows the last one.
+        if paged.range.start == asked.start {
+            Ok((detail, paged))
+        } else {
+            Ok((views::registry(shared, &id, View::Published, paged.range.clone())?, paged))
+        }
+    })
+    .await?;
     let registry = &detail.registry;
+    let url = format!("/registries/{}", encode(registry.id.as_str()));
     let body = html! {
         h1 { (registry.name) }
         p { (registry.kind.as_str()) @if let Some(owner) = &registry.owner { " · " (owner) } }
         @if let Some(description) = &registry.description { p { (description) } }
         p { a href=(lang.url(&format!("/search?registry={}", encode(registry.id.as_str())))) { (lang.pick("Søk i registeret", "Search this registry")) } }
+        (shown(lang, &paged, detail.total, lang.pick("variabler", "variables")))
         table {
             thead { tr { th { (lang.pick("Variabel", "Variable")) } th { (lang.pick("Tekst", "Label")) } th { (lang.pick("Type", "Type")) } th { "v" } th { "status" } } }
             tbody {
@@ -67,8 +82,30 @@ pub(crate) async fn registry(
                 }
             }
         }
+        (paging(lang, paged.page, paged.pages, |to| lang.url(&format!("{url}?page={to}"))))
     };
-    Ok(page(lang, &registry.name, &format!("/registries/{}", encode(registry.id.as_str())), &body))
+    let here = if paged.page > 1 { format!("{url}?page={}", paged.page) } else { url.clone() };
+    Ok(page(lang, &registry.name, &here, &body))
+}
+
+/// A registry page lists this many variables; UK Biobank's 7,847 fields take 16 pages.
+const VARIABLES_PER_PAGE: usize = 500;
+/// A code system page lists this many codes; ICD-10's 12,000 take 6 pages.
+const CODES_PER_PAGE: usize = 2000;
+
+/// "Showing 501–1000 of 7847 variables", above a paged list; just the count when it fits on
+/// one page.
+fn shown(lang: Lang, paged: &Paged, total: usize, what: &str) -> Markup {
+    html! {
+        p.shown {
+            @if paged.pages > 1 {
+                (lang.pick("Viser ", "Showing ")) (paged.range.start + 1) "–" (paged.range.end)
+                (lang.pick(" av ", " of ")) (total) " " (what)
+            } @else {
+                (total) " " (what)
+            }
+        }
+    }
 }
 
 /// `/code-systems`.
@@ -98,11 +135,12 @@ pub(crate) async fn code_systems(
     Ok(page(lang, lang.pick("Kodeverk", "Code systems"), "/code-systems", &body))
 }
 
-/// Which version of a code system.
+/// Which version of a code system, and which page of its codes.
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct CodeSystemPageParams {
     version: Option<String>,
     lang: Option<String>,
+    page: Option<usize>,
 }
 
 /// `/code-systems/{id}`: a version's concepts, the versions, and where it is used.
@@ -123,6 +161,12 @@ pub(crate) async fn code_system(
     .await?;
     let views::CodeSystemDetail { system, versions, version } = detail;
     let url = format!("/code-systems/{}", encode(&system.id.0));
+    let paged = Paged::of(params.page, version.concepts.len(), CODES_PER_PAGE);
+    // The version asked for stays in the links to other pages of its codes.
+    let version_query = match &params.version {
+        Some(name) => format!("version={}&", encode(name)),
+        None => String::new(),
+    };
     let body = html! {
         h1 { (system.name) }
         p { (lang.pick("Versjoner", "Versions")) ": "
@@ -133,17 +177,24 @@ pub(crate) async fn code_system(
         h2 { (lang.pick("Brukt av", "Used by")) }
         @if used.is_empty() { p { (lang.pick("Ingen variabler er bundet til kodeverket.", "No variable is bound to this code system.")) } }
         ul { @for variable in &used { li { a href=(lang.url(&variable_url(&variable.key))) { (variable.key) } " v" (variable.version) } } }
-        h2 { (lang.pick("Koder i versjon", "Codes in version")) " " (version.version) " (" (version.concepts.len()) ")" }
+        h2 { (lang.pick("Koder i versjon", "Codes in version")) " " (version.version) }
+        (shown(lang, &paged, version.concepts.len(), lang.pick("koder", "codes")))
         table {
             thead { tr { th { (lang.pick("Kode", "Code")) } th { (lang.pick("Tekst", "Display")) } th { (lang.pick("Overordnet", "Parent")) } } }
             tbody {
-                @for concept in version.concepts.iter().take(2000) {
+                @for concept in &version.concepts[paged.range.clone()] {
                     tr { td { code { (concept.code) } } td { (lang.text(&concept.display).unwrap_or_default()) } td { (concept.parent.as_deref().unwrap_or("")) } }
                 }
             }
         }
+        (paging(lang, paged.page, paged.pages, |to| lang.url(&format!("{url}?{version_query}page={to}"))))
     };
-    Ok(page(lang, &system.name, &url, &body))
+    let here = match (params.version.is_some(), paged.page) {
+        (false, 1) => url.clone(),
+        (true, 1) => format!("{url}?{}", version_query.trim_end_matches('&')),
+        (_, page) => format!("{url}?{version_query}page={page}"),
+    };
+    Ok(page(lang, &system.name, &here, &body))
 }
 
 /// What to do to the basket.

@@ -98,6 +98,65 @@ pub(crate) struct LangParam {
     pub(crate) lang: Option<String>,
 }
 
+/// The `lang` parameter and which page of a long list (`?page=N`, from 1).
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct PagedParams {
+    pub(crate) lang: Option<String>,
+    pub(crate) page: Option<usize>,
+}
+
+/// Where one page of a long list lies: its number (from 1, at most the last) and its range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Paged {
+    /// The page shown.
+    pub(crate) page: usize,
+    /// How many pages there are; at least one.
+    pub(crate) pages: usize,
+    /// The items on it.
+    pub(crate) range: std::ops::Range<usize>,
+}
+
+impl Paged {
+    /// The items page `page` asks for (the first when not given or 0), before the length of
+    /// the list is known.
+    pub(crate) fn asked(page: Option<usize>, per_page: usize) -> std::ops::Range<usize> {
+        let start = page.unwrap_or(1).max(1).saturating_sub(1).saturating_mul(per_page);
+        start..start.saturating_add(per_page)
+    }
+
+    /// Page `page` (the first when not given or 0, the last when past it) of `total` items,
+    /// `per_page` on each.
+    pub(crate) fn of(page: Option<usize>, total: usize, per_page: usize) -> Paged {
+        let pages = total.div_ceil(per_page).max(1);
+        let page = page.unwrap_or(1).clamp(1, pages);
+        let start = (page - 1) * per_page;
+        Paged { page, pages, range: start..(start + per_page).min(total) }
+    }
+}
+
+/// Links to the pages before and after `page` of `pages`, each made by `url`; nothing when one
+/// page holds the whole list.
+pub(crate) fn paging(
+    lang: Lang,
+    page: usize,
+    pages: usize,
+    url: impl Fn(usize) -> String,
+) -> Markup {
+    html! {
+        @if pages > 1 {
+            nav.paging {
+                @if page > 1 {
+                    a rel="prev" href=(url(page - 1)) { "← " (lang.pick("Forrige", "Previous")) }
+                }
+                span { (page) " / " (pages) }
+                @if page < pages {
+                    a rel="next" href=(url(page + 1)) { (lang.pick("Neste", "Next")) " →" }
+                }
+            }
+        }
+    }
+}
+
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 
 /// One path segment or query value, percent-encoded.

@@ -7,7 +7,7 @@ use indexer::FacetCount;
 use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 
-use crate::pages::{Lang, PageError, encode, load, page};
+use crate::pages::{Lang, PageError, encode, load, page, paging};
 use crate::state::AppState;
 use crate::views::{self, SearchParams};
 
@@ -216,17 +216,7 @@ pub(crate) async fn search(
                         }
                     }
                 }
-                @if pages > 1 {
-                    nav.paging {
-                        @if result.page > 1 {
-                            a rel="prev" href=(search_url(&search, lang, ("page", Some(&(result.page - 1).to_string())))) { "← " (lang.pick("Forrige", "Previous")) }
-                        }
-                        span { (result.page) " / " (pages) }
-                        @if result.page < pages {
-                            a rel="next" href=(search_url(&search, lang, ("page", Some(&(result.page + 1).to_string())))) { (lang.pick("Neste", "Next")) " →" }
-                        }
-                    }
-                }
+                (paging(lang, result.page, pages, |to| search_url(&search, lang, ("page", Some(&to.to_string())))))
             }
         }
     };
