@@ -327,30 +327,30 @@ fn bracket(category: &Category, definition: &SharedDefinition) -> Option<(String
 /// A number written in digits or in Roman numerals (I to XII, as classes such as ASA and NYHA
 /// are written).
 fn class_number(text: &str) -> Option<u32> {
-    let text = text.trim().to_ascii_uppercase();
+    let text = text.trim();
     if let Ok(n) = text.parse::<u32>() {
         return Some(n);
     }
     const ROMAN: [&str; 12] =
         ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"];
-    ROMAN.iter().position(|r| *r == text).map(|i| i as u32 + 1)
+    ROMAN.iter().position(|r| r.eq_ignore_ascii_case(text)).map(|i| i as u32 + 1)
 }
 
 /// Classes of an ordinal scale are numbered alike: when every code of the value set is one
 /// prefix and a number (`mrs0` … `mrs6`, `asa1` … `asa5`), an option numbered n (by its
 /// label's first word, such as "2 Lett funksjonshemning", or else, when the prefix names the
 /// scale, its code, such as `IV`) is the class `prefix` + n.
-fn ordinal_class(
+fn ordinal_class<'d>(
     category: &Category,
-    definition: &SharedDefinition,
+    definition: &'d SharedDefinition,
 ) -> Option<(String, ValueRelation)> {
-    let split = |code: &str| {
+    let split = |code: &'d str| {
         let digits = code.trim_start_matches(|c: char| !c.is_ascii_digit());
         let prefix = &code[..code.len() - digits.len()];
         (!digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()))
-            .then(|| (prefix.to_owned(), digits.parse::<u32>().ok()))
+            .then(|| (prefix, digits.parse::<u32>().ok()))
     };
-    let classes: Vec<(String, u32, &str)> = definition
+    let classes: Vec<(&str, u32, &str)> = definition
         .value_set
         .iter()
         .filter(|value| !value.missing)

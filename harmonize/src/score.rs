@@ -1,8 +1,8 @@
 //! Scoring a variable against a shared definition, signal by signal, each kept as a reason.
 
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::borrow::Borrow;
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use catalog::{DataType, SharedDefinition, VariableVersion};
@@ -212,13 +212,13 @@ impl<'a> Scorer<'a> {
     }
 
     /// How much of `a`'s concepts, each by its rarity, `b` has: 0 to 1.
-    fn coverage(&self, a: &[String], b: &[String]) -> f64 {
+    fn coverage(&self, a: &[String], b: &[impl AsRef<str>]) -> f64 {
         let total: f64 = a.iter().map(|token| self.weight(token)).sum();
         if total == 0.0 {
             return 0.0;
         }
-        a.iter().filter(|token| b.contains(token)).map(|token| self.weight(token)).sum::<f64>()
-            / total
+        let in_b = |token: &&String| b.iter().any(|other| other.as_ref() == token.as_str());
+        a.iter().filter(in_b).map(|token| self.weight(token)).sum::<f64>() / total
     }
 
     /// Weighted overlap of two concept sets, 0 to 1: how much of the definition's concept the
@@ -249,15 +249,15 @@ impl<'a> Scorer<'a> {
         let variable_label = &self.variable_labels[variable_index];
         let mut label = self.overlap(variable_label, &self.definition_labels[definition_index]);
         // A definition's description names the wordings it covers ("innlagt", "innskrevet").
-        let described: Vec<String> = self.definition_labels[definition_index]
+        let described: Vec<&str> = self.definition_labels[definition_index]
             .iter()
             .chain(&self.definition_texts[definition_index])
-            .cloned()
+            .map(String::as_str)
             .collect();
         label = label.max(0.6 * self.coverage(variable_label, &described));
         if variable_label
             .iter()
-            .filter(|concept| described.contains(concept))
+            .filter(|concept| described.contains(&concept.as_str()))
             .all(|concept| self.is_value_kind(concept))
         {
             label = 0.0;
