@@ -209,9 +209,8 @@ impl PairScores<'_, '_> {
             return score;
         }
         let (scorer, variables) = (self.scorer, self.variables);
-        let score = (scorer.score(a, variables[a], b).confidence
-            + scorer.score(b, variables[b], a).confidence)
-            / 2.0;
+        let score =
+            (scorer.confidence(a, variables[a], b) + scorer.confidence(b, variables[b], a)) / 2.0;
         self.known.insert(key, score);
         score
     }

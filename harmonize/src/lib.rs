@@ -118,18 +118,20 @@ pub fn propose(
     for (variable_index, variable) in variables.iter().enumerate() {
         let candidates = scorer.candidates(variable_index);
         pairs_scored += candidates.len();
+        // Reasons are written only for the definition a variable is proposed for.
         let best = candidates
             .into_iter()
             .map(|definition_index| {
-                (definition_index, scorer.score(variable_index, variable, definition_index))
+                (definition_index, scorer.confidence(variable_index, variable, definition_index))
             })
-            .max_by(|a, b| a.1.confidence.total_cmp(&b.1.confidence));
+            .max_by(|a, b| a.1.total_cmp(&b.1));
         match best {
-            Some((definition_index, found)) if found.confidence >= options.min_confidence => {
+            Some((definition_index, confidence)) if confidence >= options.min_confidence => {
+                let found = scorer.score(variable_index, variable, definition_index);
                 assigned.push((variable_index, definition_index, found));
             }
-            Some((definition_index, found))
-                if found.confidence >= options.min_confidence * TENTATIVE_SHARE =>
+            Some((definition_index, confidence))
+                if confidence >= options.min_confidence * TENTATIVE_SHARE =>
             {
                 tentative.push((variable_index, definition_index));
             }

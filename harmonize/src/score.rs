@@ -289,24 +289,52 @@ impl<'a> Scorer<'a> {
         0.6 * self.coverage(definition, variable) + 0.4 * self.coverage(variable, definition)
     }
 
+    /// How well a variable fits a definition, with the reasons.
     pub(crate) fn score(
         &self,
         variable_index: usize,
         variable: &VariableVersion,
         definition_index: usize,
     ) -> Match {
+        let mut reasons = Vec::new();
+        let confidence =
+            self.assess(variable_index, variable, definition_index, Some(&mut reasons));
+        Match { confidence, reasons }
+    }
+
+    /// How well a variable fits a definition, without the reasons: grouping compares pairs of
+    /// variables by this alone, and writing reasons nobody reads took a twentieth of its time.
+    pub(crate) fn confidence(
+        &self,
+        variable_index: usize,
+        variable: &VariableVersion,
+        definition_index: usize,
+    ) -> f64 {
+        self.assess(variable_index, variable, definition_index, None)
+    }
+
+    /// The confidence of a match, each reason for it added to `reasons` when given.
+    fn assess(
+        &self,
+        variable_index: usize,
+        variable: &VariableVersion,
+        definition_index: usize,
+        mut reasons: Option<&mut Vec<String>>,
+    ) -> f64 {
+        let mut say = |reason: &dyn Fn() -> String| {
+            if let Some(reasons) = reasons.as_deref_mut() {
+                reasons.push(reason());
+            }
+        };
         let definition = &self.definitions[definition_index];
         let label_stems = &self.variable_label_stems[variable_index];
         if let Some(excluded) = self.definition_exclusions[definition_index]
             .iter()
             .find(|exclusion| exclusion.stems.iter().all(|stem| label_stems.contains(stem)))
         {
-            return Match {
-                confidence: 0.0,
-                reasons: vec![format!("the definition leaves out \"{}\"", excluded.wording)],
-            };
+            say(&|| format!("the definition leaves out \"{}\"", excluded.wording));
+            return 0.0;
         }
-        let mut reasons = Vec::new();
         let numbered = &self.numbered;
         let variable_label = &numbered.variable_labels[variable_index];
         let mut label = self.overlap(variable_label, &numbered.definition_labels[definition_index]);
@@ -320,16 +348,16 @@ impl<'a> Scorer<'a> {
         {
             label = 0.0;
         }
-        reasons.push(format!("labels {label:.2} after stemming and synonyms"));
+        say(&|| format!("labels {label:.2} after stemming and synonyms"));
         let description = self.overlap(
             &numbered.variable_texts[variable_index],
             &numbered.definition_texts[definition_index],
         );
         if description > 0.0 {
-            reasons.push(format!("descriptions {description:.2}"));
+            say(&|| format!("descriptions {description:.2}"));
         }
-        let (types, type_reason) = type_fit(variable, definition);
-        reasons.push(type_reason);
+        let types = type_fit(variable, definition);
+        say(&|| type_reason(variable, definition, types));
         let categories: Vec<_> =
             variable.definition.value_domain.categories.iter().filter(|c| !c.missing).collect();
         let values = if categories.is_empty() || definition.value_set.is_empty() {
@@ -342,7 +370,7 @@ impl<'a> Scorer<'a> {
                     m.target_code.is_some() && categories.iter().any(|c| c.code == m.source_code)
                 })
                 .count();
-            reasons.push(format!("answer options map {n_mapped} of {}", categories.len()));
+            say(&|| format!("answer options map {n_mapped} of {}", categories.len()));
             n_mapped as f64 / categories.len() as f64
         };
         let mut confidence = LABEL_WEIGHT * label
@@ -355,15 +383,15 @@ impl<'a> Scorer<'a> {
         let (have, want) =
             (&self.variable_subjects[variable_index], &self.definition_subjects[definition_index]);
         if have.iter().any(|subject| !want.contains(subject)) {
-            reasons.push("asks about another person than the definition".into());
+            say(&|| "asks about another person than the definition".into());
             confidence *= 0.5;
         } else if want.iter().any(|subject| !have.contains(subject)) {
-            reasons.push("does not name the person the definition is about".into());
+            say(&|| "does not name the person the definition is about".into());
             confidence *= 0.7;
         }
         if let (Some(unit), Some(wanted)) = (&variable.definition.unit, &definition.unit) {
             if crate::text::normalize(unit) == crate::text::normalize(wanted) {
-                reasons.push("same unit".into());
+                say(&|| "same unit".into());
             } else {
                 // Registries write one unit many ways ("slag/min", "beats/min"): only units
                 // with no part in common count against the variable.
@@ -371,13 +399,13 @@ impl<'a> Scorer<'a> {
                     crate::text::normalize(unit).split(' ').map(str::to_owned).collect::<Vec<_>>()
                 };
                 let (mine, theirs) = (parts(unit), parts(wanted));
-                reasons.push(format!("unit {unit}, the definition's {wanted}"));
+                say(&|| format!("unit {unit}, the definition's {wanted}"));
                 if !mine.iter().any(|part| theirs.contains(part)) {
                     confidence *= 0.8;
                 }
             }
         }
-        Match { confidence, reasons }
+        confidence
     }
 }
 
@@ -424,11 +452,11 @@ fn exclusions(concepts: &Concepts, description: &catalog::LocalizedText) -> Vec<
 }
 
 /// How well the variable's kind of value fits the definition's, 0 to 1, with the reason.
-fn type_fit(variable: &VariableVersion, definition: &SharedDefinition) -> (f64, String) {
+fn type_fit(variable: &VariableVersion, definition: &SharedDefinition) -> f64 {
     use DataType::*;
     let (have, want) = (variable.definition.data_type, definition.data_type);
     let bound = variable.definition.value_domain.code_system.is_some();
-    let fit = match (have, want) {
+    match (have, want) {
         _ if have == want => 1.0,
         (Integer | Decimal, Integer | Decimal) => 1.0,
         (Date | Datetime, Date | Datetime) => 1.0,
@@ -436,15 +464,17 @@ fn type_fit(variable: &VariableVersion, definition: &SharedDefinition) -> (f64, 
         (Text, Categorical) if bound => 1.0,
         (Integer, Categorical) if !variable.definition.value_domain.categories.is_empty() => 0.6,
         _ => 0.0,
-    };
-    (
-        fit,
-        if fit == 1.0 {
-            format!("same kind of value ({have})")
-        } else {
-            format!("{have} against {want}")
-        },
-    )
+    }
+}
+
+/// The reason [`type_fit`] gives `fit`.
+fn type_reason(variable: &VariableVersion, definition: &SharedDefinition, fit: f64) -> String {
+    let (have, want) = (variable.definition.data_type, definition.data_type);
+    if fit == 1.0 {
+        format!("same kind of value ({have})")
+    } else {
+        format!("{have} against {want}")
+    }
 }
 
 #[cfg(test)]
