@@ -527,6 +527,15 @@ async fn the_explorer_shows_search_variable_history_group_and_coverage_in_both_l
     assert!(start.text.contains("Helseundersøkelsen i Trøndelag"));
     let search = app.get("/search?q=r%C3%B8yk").await;
     assert!(search.text.contains("<mark>"), "highlights");
+    // Every page of hits opens from the link to it, also with no words (the facets alone).
+    for query in ["q=r%C3%B8yk", "q=", "q=&type=categorical&limit=5"] {
+        let first = app.get(&format!("/search?{query}")).await;
+        let next = first.text.split("rel=\"next\" href=\"").nth(1).expect(query);
+        let next = next[..next.find('"').unwrap()].replace("&amp;", "&");
+        let second = app.get(&next).await;
+        assert_eq!(second.status, StatusCode::OK, "{next}: {}", second.text);
+        assert!(second.text.contains("<span>2 / "), "{next}");
+    }
     assert!(search.text.contains("/variables/hunt/RoykStatus"));
     assert!(search.text.contains("Registertype"), "facets");
     assert!(search.text.contains("href=\"/definitions/smoking_status\""), "matching definitions");

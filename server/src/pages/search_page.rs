@@ -5,19 +5,10 @@ use axum::extract::{Query, State};
 use axum::response::Html;
 use indexer::FacetCount;
 use maud::{Markup, PreEscaped, html};
-use serde::Deserialize;
 
-use crate::pages::{Lang, PageError, encode, load, page, paging};
+use crate::pages::{Lang, LangParam, PageError, encode, load, page, paging};
 use crate::state::AppState;
 use crate::views::{self, SearchParams};
-
-/// `/search` parameters: the search's own and the language.
-#[derive(Debug, Default, Deserialize)]
-pub(crate) struct SearchPageParams {
-    #[serde(flatten)]
-    search: SearchParams,
-    lang: Option<String>,
-}
 
 fn search_box(lang: Lang, query: &str) -> Markup {
     html! {
@@ -148,13 +139,15 @@ fn decade_period(value: &str) -> Option<String> {
     Some(format!("{start}..{}", start + 9))
 }
 
-/// `/search?q=...`: hits with highlights, facets with counts, paging.
+/// `/search?q=...`: hits with highlights, facets with counts, paging. The search's parameters
+/// and the language are read from the query as two sets: one struct flattened into the other
+/// would see every value as text, and refuse `page=2` as no number.
 pub(crate) async fn search(
     State(state): State<AppState>,
-    Query(params): Query<SearchPageParams>,
+    Query(mut search): Query<SearchParams>,
+    Query(params): Query<LangParam>,
 ) -> Result<Html<String>, PageError> {
     let lang = Lang::from_param(params.lang.as_deref());
-    let mut search = params.search;
     search.facets = true;
     let here = search_url(&search, Lang::Nb, ("", None));
     let result = state.search(search.clone()).await.map_err(|error| PageError::new(error, lang))?;
