@@ -7,7 +7,10 @@ use std::ops::Bound;
 use chrono::NaiveDate;
 use serde::Serialize;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, EnableScoring, Occur, Query, RangeQuery, TermQuery};
+use tantivy::query::{
+    AllQuery, Bm25StatisticsProvider, BooleanQuery, EnableScoring, Occur, Query, RangeQuery,
+    TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, TERMINATED, TantivyDocument, Term};
@@ -252,6 +255,47 @@ fn expand_prefix(searcher: &Searcher, field: Field, prefix: &str) -> Vec<String>
 /// Documents with their scores, best first.
 type Ranked = Vec<(Score, DocAddress)>;
 
+/// BM25's statistics over the variables' documents alone. Codes and shared definitions have
+/// documents in the same index, in fields of their own, so only the count of documents takes
+/// them in: a catalog with a 12,000-code classification then scored every variable as if the
+/// index held 12,000 more variables without its words, which lowered recall@10 on the labelled
+/// corpus from 0.907 to 0.863 (nb) and from 0.920 to 0.801 (en) (`search-relevance`).
+struct VariableStatistics<'s> {
+    searcher: &'s Searcher,
+    /// Documents of variable versions, deleted ones included, as tantivy counts documents.
+    documents: u64,
+}
+
+impl<'s> VariableStatistics<'s> {
+    fn new(searcher: &'s Searcher, term_owner: Field) -> tantivy::Result<VariableStatistics<'s>> {
+        // Every code and definition document has exactly one owner term.
+        let mut others = 0u64;
+        for reader in searcher.segment_readers() {
+            let owners = reader.inverted_index(term_owner)?;
+            let mut stream = owners.terms().stream()?;
+            while stream.advance() {
+                others += u64::from(stream.value().doc_freq);
+            }
+        }
+        let all = Bm25StatisticsProvider::total_num_docs(searcher)?;
+        Ok(VariableStatistics { searcher, documents: all.saturating_sub(others) })
+    }
+}
+
+impl Bm25StatisticsProvider for VariableStatistics<'_> {
+    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
+        Bm25StatisticsProvider::total_num_tokens(self.searcher, field)
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        Ok(self.documents)
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        self.searcher.doc_freq(term)
+    }
+}
+
 /// The page of `request` among the best hits of `text` (that `filter` accepts), best first.
 ///
 /// Tantivy prunes a union of words for the top hits (block-max WAND), but starts each segment
@@ -261,11 +305,13 @@ type Ranked = Vec<(Score, DocAddress)>;
 /// bar, so no better hit is skipped.
 fn top_hits(
     searcher: &Searcher,
+    statistics: &VariableStatistics<'_>,
     text: &dyn Query,
     filter: Option<&BooleanQuery>,
     request: &SearchRequest,
 ) -> tantivy::Result<Ranked> {
-    let text = text.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let text =
+        text.weight(EnableScoring::enabled_from_statistics_provider(statistics, searcher))?;
     let filter = filter
         .map(|filter| filter.weight(EnableScoring::disabled_from_searcher(searcher)))
         .transpose()?;
@@ -314,6 +360,7 @@ pub(crate) const SCORED_ONE_BY_ONE: usize = 2_000;
 /// queries, `search-bench --repeat "røyker daglig registry:reg31"`).
 fn few_filtered_hits(
     searcher: &Searcher,
+    statistics: &VariableStatistics<'_>,
     text: &BooleanQuery,
     filter: &BooleanQuery,
     request: &SearchRequest,
@@ -329,7 +376,9 @@ fn few_filtered_hits(
     let alternatives = text
         .clauses()
         .iter()
-        .map(|(_, query)| query.weight(EnableScoring::enabled_from_searcher(searcher)))
+        .map(|(_, query)| {
+            query.weight(EnableScoring::enabled_from_statistics_provider(statistics, searcher))
+        })
         .collect::<tantivy::Result<Vec<_>>>()?;
     let mut scored: Ranked = Vec::with_capacity(total);
     for (ord, (reader, docs)) in searcher.segment_readers().iter().zip(&found).enumerate() {
@@ -407,6 +456,8 @@ impl SearchIndex {
         let parsed = ParsedQuery::parse(&request.query)?;
         let fields = &self.fields;
         let searcher = self.reader.searcher();
+        let statistics = VariableStatistics::new(&searcher, fields.term_owner)
+            .map_err(|err| self.failure(&err))?;
         let is_known = |folded: &str| {
             [fields.label_folded, fields.name, fields.text_folded].into_iter().any(|field| {
                 searcher.doc_freq(&Term::from_field_text(field, folded)).is_ok_and(|n| n > 0)
@@ -491,10 +542,15 @@ impl SearchIndex {
         let text = BooleanQuery::new(text_clauses);
         let filter = (!filters.is_empty()).then(|| BooleanQuery::new(filters));
         let few = match &filter {
-            Some(filter) if has_text && !request.facets => {
-                few_filtered_hits(&searcher, &text, filter, request, self.scored_one_by_one)
-                    .map_err(|err| self.failure(&err))?
-            }
+            Some(filter) if has_text && !request.facets => few_filtered_hits(
+                &searcher,
+                &statistics,
+                &text,
+                filter,
+                request,
+                self.scored_one_by_one,
+            )
+            .map_err(|err| self.failure(&err))?,
             _ => None,
         };
         let (top_docs, total, total_exact, facet_counts) = if let Some((top_docs, total)) = few {
@@ -502,7 +558,7 @@ impl SearchIndex {
         } else if prune {
             // The top hits by pruning (block-max WAND), and the total counted only when that
             // is cheap, as search engines do.
-            let top_docs = top_hits(&searcher, &text, filter.as_ref(), request)
+            let top_docs = top_hits(&searcher, &statistics, &text, filter.as_ref(), request)
                 .map_err(|err| self.failure(&err))?;
             let (total, exact) = self.total(&searcher, &text, filter.as_ref())?;
             let total = total.max(top_docs.len() + request.offset);
@@ -523,12 +579,17 @@ impl SearchIndex {
                     facet_collector.add_facet(format!("/{group}").as_str());
                 }
                 let (top_docs, total, counts) = searcher
-                    .search(&query, &(top, Count, facet_collector))
+                    .search_with_statistics_provider(
+                        &query,
+                        &(top, Count, facet_collector),
+                        &statistics,
+                    )
                     .map_err(|err| self.failure(&err))?;
                 (top_docs, total, true, Some(counts))
             } else {
-                let (top_docs, total) =
-                    searcher.search(&query, &(top, Count)).map_err(|err| self.failure(&err))?;
+                let (top_docs, total) = searcher
+                    .search_with_statistics_provider(&query, &(top, Count), &statistics)
+                    .map_err(|err| self.failure(&err))?;
                 (top_docs, total, true, None)
             }
         };

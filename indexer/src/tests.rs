@@ -372,3 +372,82 @@ fn a_synonym_of_several_words_finds_its_group() {
     let highlight = result.hits[0].highlight.as_ref().unwrap();
     assert_eq!(highlight.marked("[", "]"), "Systolisk [blodtrykk]");
 }
+
+/// Codes have documents in the same index as variables; importing a classification must not
+/// change how variables rank (it did, when BM25 counted the codes' documents as variables).
+#[test]
+fn a_code_system_leaves_the_ranking_of_variables_alone() {
+    use catalog::{CodeSystem, CodeSystemId, CodeSystemVersion, Concept, ConceptContent};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("store")).unwrap();
+    let labels = [
+        "Røyker du?",
+        "Røykestatus",
+        "Røyker du daglig, av og til eller aldri, og har du røykt tidligere?",
+        "Røykeslutt etter tre måneder",
+        "Mors røyking ved svangerskapets begynnelse og slutt",
+        "Røyk",
+        "Antall sigaretter per dag for de som røyker daglig",
+        "Passiv røyking hjemme",
+    ];
+    let variables = labels
+        .iter()
+        .enumerate()
+        .map(|(i, label)| {
+            let registry = if i % 2 == 0 { "hunt" } else { "mfr" };
+            let options: &[&str] = if i % 3 == 0 { &["Nei", "Ja"] } else { &[] };
+            variable(registry, &format!("V{i}"), label, options, 1990)
+        })
+        .collect();
+    import(&store, variables);
+    let index = SearchIndex::open(&dir.path().join("index")).unwrap();
+    index.catch_up(&store).unwrap();
+    let requests = [
+        SearchRequest::new("røyker daglig"),
+        SearchRequest { registries: vec!["hunt".into()], ..SearchRequest::new("røyking") },
+        SearchRequest { facets: true, ..SearchRequest::new("røyk slutt") },
+    ];
+    let ranked = |index: &SearchIndex| -> Vec<Vec<String>> {
+        requests
+            .iter()
+            .map(|request| {
+                let result = index.search(request).unwrap();
+                result.hits.into_iter().map(|hit| hit.key).collect()
+            })
+            .collect()
+    };
+    let before = ranked(&index);
+    let system = CodeSystem { id: CodeSystemId("icd-10".into()), name: "ICD-10".into(), url: None };
+    let concepts = (0..3000)
+        .map(|n| Concept {
+            code: format!("X{n:04}"),
+            display: LocalizedText::nb(&format!("Sykdom {n} i lunge")),
+            parent: None,
+            period: Period::default(),
+        })
+        .collect();
+    let version = CodeSystemVersion {
+        system: system.id.clone(),
+        version: "2024".into(),
+        content: ConceptContent::Complete,
+        concepts,
+    };
+    store
+        .import(ImportRequest {
+            registries: Vec::new(),
+            variables: Vec::new(),
+            files: Vec::new(),
+            warnings: Vec::new(),
+            full: false,
+            draft: false,
+            who: "test".into(),
+            code_systems: vec![(system, version)],
+            shared_definitions: Vec::new(),
+            value_sets: Vec::new(),
+            code_maps: Vec::new(),
+        })
+        .unwrap();
+    index.catch_up(&store).unwrap();
+    assert!(before.iter().all(|hits| hits.len() > 1), "{before:?}");
+    assert_eq!(ranked(&index), before);
+}
