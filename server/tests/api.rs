@@ -49,6 +49,9 @@ fn load_example(store: &catalog::Store, with_definitions: bool) {
         let batch = importers::read(&inputs, &options).unwrap();
         store.import(batch.into_request(false, false, "loader")).unwrap();
     }
+    let codes = ReadOptions { code_system: Some("icd-10@2024".into()), ..ReadOptions::default() };
+    let batch = importers::read(&[fixture("catalog/icd10_2024_neoplasms.csv")], &codes).unwrap();
+    store.import(batch.into_request(false, false, "loader")).unwrap();
     if with_definitions {
         let batch =
             importers::read(&[fixture("harmonize/definitions.json")], &ReadOptions::default())
@@ -656,4 +659,31 @@ async fn long_lists_are_shown_a_page_at_a_time() {
     assert_eq!(names, ["long/V1201", "long/V1202", "long/V1203"]);
     let all = app.get("/api/registries/long").await.json();
     assert_eq!(all["variables"].as_array().unwrap().len(), 1203);
+}
+
+#[tokio::test]
+async fn a_variable_links_to_the_code_system_it_is_bound_to() {
+    let app = server_loading(Limits::default(), false, |store| {
+        let variables = "table,name,valueType,label:nb,code_system\n\
+                         besok,ARSAK,text,Kontaktårsak (ICPC-2),icpc-2\n";
+        let input = InputFile { path: "besok.variables.csv".into(), bytes: variables.into() };
+        let options = ReadOptions {
+            registry: Some(RegistryId::new("legevakt").unwrap()),
+            ..Default::default()
+        };
+        let batch = importers::read(&[input], &options).unwrap();
+        store.import(batch.into_request(false, false, "loader")).unwrap();
+    });
+    let variable = app.get("/variables/kreftreg/ICD10").await;
+    assert!(variable.text.contains("href=\"/code-systems/icd-10\""), "{}", variable.text);
+    let codes = app.get("/code-systems/icd-10").await;
+    assert_eq!(codes.status, StatusCode::OK);
+    assert!(codes.text.contains("<code>C34.1</code>") && codes.text.contains("bronkie og lunge"));
+    assert!(codes.text.contains("href=\"/variables/kreftreg/ICD10\""), "used by");
+    // Bound, but never imported: the page says so, and who uses it.
+    let missing = app.get("/code-systems/icpc-2?lang=en").await;
+    assert_eq!(missing.status, StatusCode::OK);
+    assert!(missing.text.contains("has not been imported"), "{}", missing.text);
+    assert!(missing.text.contains("href=\"/variables/legevakt/ARSAK?lang=en\""));
+    assert_eq!(app.get("/code-systems/nothing-uses-this").await.status, StatusCode::NOT_FOUND);
 }

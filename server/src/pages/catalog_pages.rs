@@ -7,6 +7,7 @@ use catalog::{CodeSystemId, RegistryId, VariableKey, View};
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use crate::error::ApiError;
 use crate::pages::{
     Lang, LangParam, PageError, Paged, PagedParams, encode, load, page, paging, variable_url,
 };
@@ -153,13 +154,22 @@ pub(crate) async fn code_system(
     let id = CodeSystemId(system);
     let wanted = params.version.clone();
     let (detail, used) = load(&state, lang, move |shared| {
-        let detail = views::code_system(shared, &id, wanted.as_deref())?;
         let used: Vec<_> =
             shared.store.where_used(&id, None)?.into_iter().filter(|v| !v.is_draft()).collect();
-        Ok((detail, used))
+        match views::code_system(shared, &id, wanted.as_deref()) {
+            Ok(detail) => Ok((Ok(detail), used)),
+            // Variables may be bound to a code system before anyone imports it.
+            Err(ApiError::NotFound(_)) if wanted.is_none() && !used.is_empty() => {
+                Ok((Err(id), used))
+            }
+            Err(err) => Err(err),
+        }
     })
     .await?;
-    let views::CodeSystemDetail { system, versions, version } = detail;
+    let views::CodeSystemDetail { system, versions, version } = match detail {
+        Ok(detail) => detail,
+        Err(id) => return Ok(code_system_not_imported(lang, &id, &used)),
+    };
     let url = format!("/code-systems/{}", encode(&system.id.0));
     let paged = Paged::of(params.page, version.concepts.len(), CODES_PER_PAGE);
     // The version asked for stays in the links to other pages of its codes.
@@ -195,6 +205,29 @@ pub(crate) async fn code_system(
         (_, page) => format!("{url}?{version_query}page={page}"),
     };
     Ok(page(lang, &system.name, &here, &body))
+}
+
+/// The page of a code system that variables are bound to but that is not in the catalog: who
+/// uses it, and how to import it.
+fn code_system_not_imported(
+    lang: Lang,
+    id: &CodeSystemId,
+    used: &[catalog::VariableVersion],
+) -> Html<String> {
+    let body = html! {
+        h1 { (id) }
+        p {
+            (lang.pick(
+                "Kodeverket er ikke importert, men variablene under er bundet til det. Importer det som FHIR CodeSystem, ClaML eller CSV-kodeliste (",
+                "This code system has not been imported, but the variables below are bound to it. Import it as a FHIR CodeSystem, ClaML or a CSV code list (",
+            ))
+            code { "varkat import --system " (id) (lang.pick("@VERSJON kodeliste.csv", "@VERSION codes.csv")) }
+            ")."
+        }
+        h2 { (lang.pick("Brukt av", "Used by")) }
+        ul { @for variable in used { li { a href=(lang.url(&variable_url(&variable.key))) { (variable.key) } " v" (variable.version) } } }
+    };
+    page(lang, &id.0, &format!("/code-systems/{}", encode(&id.0)), &body)
 }
 
 /// What to do to the basket.
