@@ -239,12 +239,7 @@ fn render_variable(out: &mut String, variable: &IncomingVariable) {
         let _ = writeln!(out, "  range: {}..{}", end(range.min), end(range.max));
     }
     if let Some(binding) = &value_domain.code_system {
-        let _ = writeln!(
-            out,
-            "  code system: {}{}",
-            binding.system,
-            binding.version.as_ref().map(|v| format!("@{v}")).unwrap_or_default()
-        );
+        let _ = writeln!(out, "  code system: {binding}");
     }
     for category in &value_domain.categories {
         let label = [&category.label.nb, &category.label.en]

@@ -7,8 +7,8 @@
 use std::borrow::Cow;
 
 use catalog::{
-    Category, CodeSystemBinding, CodeSystemId, DataType, IncomingVariable, LocalizedText,
-    NumericRange, Period, Registry, RegistryId, RegistryKind, SourceFile, VariableDefinition,
+    Category, CodeSystemBinding, DataType, IncomingVariable, LocalizedText, NumericRange, Period,
+    Registry, RegistryId, RegistryKind, SourceFile, VariableDefinition,
 };
 
 use crate::batch::{ImportBatch, Warning};
@@ -258,10 +258,8 @@ pub(crate) fn read(
                             var.definition.period = validity(value, &at, &mut errors);
                         }
                         Some("code_system") if !value.is_empty() => {
-                            var.definition.value_domain.code_system = Some(CodeSystemBinding {
-                                system: CodeSystemId(value.to_owned()),
-                                version: None,
-                            });
+                            var.definition.value_domain.code_system =
+                                Some(CodeSystemBinding::parse(value));
                         }
                         _ => {}
                     },

@@ -109,7 +109,7 @@ fn write_var(out: &mut Xml, variable: &VariableVersion) {
         out.text_element("notes", &[("type", "unit")], unit);
     }
     if let Some(binding) = &definition.value_domain.code_system {
-        out.text_element("notes", &[("type", "code_system")], &binding.system.0);
+        out.text_element("notes", &[("type", "code_system")], &binding.to_string());
     }
     let period = &definition.period;
     if period.from.is_some() || period.to.is_some() {
@@ -254,7 +254,7 @@ pub fn write_csv(variables: &[VariableVersion]) -> String {
                 .value_domain
                 .code_system
                 .as_ref()
-                .map(|b| b.system.0.clone())
+                .map(ToString::to_string)
                 .unwrap_or_default(),
             day(definition.period.from),
             day(definition.period.to),
@@ -319,6 +319,8 @@ mod tests {
             assert_eq!(a.question, b.question, "{}", original.key);
             assert_eq!(a.unit, b.unit, "{}", original.key);
             assert_eq!(a.period, b.period, "{}", original.key);
+            // kreftreg/ICD10 is bound to icd-10 2024: the version goes both ways too.
+            assert_eq!(a.value_domain.code_system, b.value_domain.code_system, "{}", original.key);
             assert_eq!(a.value_domain.categories.len(), b.value_domain.categories.len());
             for (x, y) in a.value_domain.categories.iter().zip(&b.value_domain.categories) {
                 assert_eq!((&x.code, &x.label, x.missing), (&y.code, &y.label, y.missing));

@@ -7,8 +7,8 @@
 use std::collections::HashMap;
 
 use catalog::{
-    Category, CodeSystemBinding, CodeSystemId, DataType, IncomingVariable, LocalizedText, Period,
-    RegistryId, SourceFile, VariableDefinition, VariableKey,
+    Category, CodeSystemBinding, DataType, IncomingVariable, LocalizedText, Period, RegistryId,
+    SourceFile, VariableDefinition, VariableKey,
 };
 
 use crate::batch::{ImportBatch, Warning};
@@ -195,9 +195,7 @@ pub(crate) fn read(
             ..VariableDefinition::of_type(data_type)
         };
         definition.period = table.period(row, from, to, &mut errors);
-        definition.value_domain.code_system = row.get(code_system).map(|system| {
-            CodeSystemBinding { system: CodeSystemId(system.to_owned()), version: None }
-        });
+        definition.value_domain.code_system = row.get(code_system).map(CodeSystemBinding::parse);
         index.insert(key.clone(), (variables.len(), row.line));
         variables.push(IncomingVariable { key, definition, source: source.clone() });
     }

@@ -55,6 +55,34 @@ pub struct CodeSystemBinding {
     pub version: Option<String>,
 }
 
+impl CodeSystemBinding {
+    /// A binding as codebooks write it in one field: `icd-10@2024`, or `icd-10` for no version
+    /// (the form of `varkat codes where-used` and `--system`).
+    pub fn parse(text: &str) -> CodeSystemBinding {
+        let text = text.trim();
+        match text.split_once('@') {
+            Some((system, version)) if !version.trim().is_empty() => CodeSystemBinding {
+                system: CodeSystemId(system.trim().to_owned()),
+                version: Some(version.trim().to_owned()),
+            },
+            _ => CodeSystemBinding {
+                system: CodeSystemId(text.trim_end_matches('@').trim().to_owned()),
+                version: None,
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for CodeSystemBinding {
+    /// The form [`CodeSystemBinding::parse`] reads.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.version {
+            Some(version) => write!(f, "{}@{version}", self.system.0),
+            None => f.write_str(&self.system.0),
+        }
+    }
+}
+
 /// Bounds on a numeric value; either end may be open.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct NumericRange {
@@ -64,4 +92,25 @@ pub struct NumericRange {
     /// The largest allowed value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<f64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_binding_reads_as_it_is_written() {
+        for (text, system, version) in [
+            ("icd-10@2024", "icd-10", Some("2024")),
+            (" icd-10 @ 2024 ", "icd-10", Some("2024")),
+            ("icd-10", "icd-10", None),
+            ("icd-10@", "icd-10", None),
+            ("http://snomed.info/sct@20250101", "http://snomed.info/sct", Some("20250101")),
+        ] {
+            let binding = CodeSystemBinding::parse(text);
+            assert_eq!(binding.system.0, system, "{text}");
+            assert_eq!(binding.version.as_deref(), version, "{text}");
+            assert_eq!(CodeSystemBinding::parse(&binding.to_string()), binding, "{text}");
+        }
+    }
 }

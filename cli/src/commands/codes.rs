@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use anyhow::Context as _;
-use catalog::{CodeSystemId, CodeSystemVersion, Store};
+use catalog::{CodeSystemBinding, CodeSystemVersion, Store};
 
 use crate::Context;
 use crate::args::CodesCommand;
@@ -20,17 +20,10 @@ pub(crate) fn run(context: &Context, command: &CodesCommand) -> anyhow::Result<(
     }
 }
 
-/// `ID` or `ID@VERSION`.
-fn split(reference: &str) -> (CodeSystemId, Option<&str>) {
-    match reference.split_once('@') {
-        Some((id, version)) => (CodeSystemId(id.to_owned()), Some(version)),
-        None => (CodeSystemId(reference.to_owned()), None),
-    }
-}
-
+/// The version `ID@VERSION` names, or the latest of `ID`.
 fn version(store: &Store, reference: &str) -> anyhow::Result<CodeSystemVersion> {
-    let (id, wanted) = split(reference);
-    let versions = store.code_system_versions(&id)?;
+    let CodeSystemBinding { system, version: wanted } = CodeSystemBinding::parse(reference);
+    let versions = store.code_system_versions(&system)?;
     let found = match wanted {
         Some(wanted) => versions.into_iter().find(|v| v.version == wanted),
         None => versions.into_iter().last(),
@@ -140,8 +133,8 @@ fn where_used(
     reference: &str,
     code: Option<&str>,
 ) -> anyhow::Result<()> {
-    let (id, wanted) = split(reference);
-    let mut used = store.where_used(&id, wanted)?;
+    let CodeSystemBinding { system, version: wanted } = CodeSystemBinding::parse(reference);
+    let mut used = store.where_used(&system, wanted.as_deref())?;
     if let Some(code) = code {
         used.retain(|v| {
             v.definition.value_domain.categories.is_empty()
@@ -160,7 +153,7 @@ fn where_used(
             .unwrap_or_default();
         let _ = writeln!(
             out,
-            "  {}@{}  {}  (bound to {id}{binding})",
+            "  {}@{}  {}  (bound to {system}{binding})",
             variable.key,
             variable.version,
             variable.definition.label.best().unwrap_or("")
