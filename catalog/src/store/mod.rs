@@ -13,6 +13,7 @@ mod records;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
+use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -400,8 +401,9 @@ impl Store {
 
     /// The changes after `after`, in order: how projections catch up.
     pub fn changes_after(&self, after: ChangeSeq) -> impl Iterator<Item = Result<Change>> + '_ {
+        let after: Bound<Vec<u8>> = Bound::Excluded(keys::change(after));
         self.tree
-            .range(keys::change(ChangeSeq(after.0 + 1))..)
+            .range((after, Bound::Unbounded))
             .take_while(|entry| {
                 entry.as_ref().map_or(true, |(key, _)| key.starts_with(keys::CHANGES))
             })

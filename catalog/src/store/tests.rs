@@ -111,6 +111,22 @@ fn a_page_of_variables_is_that_part_of_the_whole_list() {
 }
 
 #[test]
+fn changes_after_any_number_are_those_that_follow_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    store.import(request(&[("A", "a")], false, false)).unwrap();
+    store.import(request(&[("A", "a, endret")], false, false)).unwrap();
+    let after = |seq: u64| -> Vec<u64> {
+        store.changes_after(ChangeSeq(seq)).map(|change| change.unwrap().seq.0).collect()
+    };
+    assert_eq!(after(0), [1, 2]);
+    assert_eq!(after(1), [2]);
+    assert!(after(2).is_empty());
+    // A client may ask for anything after the largest number there is.
+    assert!(after(u64::MAX).is_empty());
+}
+
+#[test]
 fn reimport_of_unchanged_codebook_records_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
