@@ -5,11 +5,11 @@
 
 use catalog::{
     Category, DataType, IncomingVariable, LocalizedText, NumericRange, Period, RegistryId,
-    SourceFile, VariableDefinition, VariableKey,
+    SourceFile, VariableDefinition,
 };
 
 use crate::batch::ImportBatch;
-use crate::error::{ImportError, ImportErrorKind, ImportErrors};
+use crate::error::{ImportError, ImportErrorKind, ImportErrors, variable_key};
 use crate::location::Location;
 use crate::values;
 use crate::xml::{Position, XmlEvent, XmlReader, attribute};
@@ -189,15 +189,9 @@ pub(crate) fn read(
             });
         }
         let Some(registry) = &registry else { continue };
-        let key = match VariableKey::new(registry.clone(), &name) {
-            Ok(key) => key,
-            Err(err) => {
-                errors.push(ImportError::new(
-                    reader.locate(builder.at).field("name"),
-                    ImportErrorKind::InvalidName(err.to_string()),
-                ));
-                continue;
-            }
+        let located = || reader.locate(builder.at).field("name");
+        let Ok(key) = variable_key(registry, &name, located).map_err(|err| errors.push(err)) else {
+            continue;
         };
         let mut definition = VariableDefinition {
             label: LocalizedText { nb: None, en: builder.description.take() },

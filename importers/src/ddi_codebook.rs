@@ -308,7 +308,7 @@ pub(crate) fn read(
     let mut variables = Vec::with_capacity(vars.len());
     let mut errors = Vec::new();
     for var in vars {
-        let Ok(key) = variable_key(&registry_id, &var.name, var.location.clone())
+        let Ok(key) = variable_key(&registry_id, &var.name, || var.location.clone())
             .map_err(|err| errors.push(err))
         else {
             continue;

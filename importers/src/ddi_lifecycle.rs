@@ -231,7 +231,7 @@ pub(crate) fn read(
             ));
             continue;
         }
-        let key = match variable_key(&registry, &name, node.location.clone()) {
+        let key = match variable_key(&registry, &name, || node.location.clone()) {
             Ok(key) => key,
             Err(err) => {
                 errors.push(err);

@@ -300,14 +300,15 @@ pub enum ImportErrorKind {
     },
 }
 
-/// The key of a variable a file names, or the located error saying why it cannot be one.
+/// The key of a variable a file names, or the located error saying why it cannot be one. The
+/// place is worked out only for the error: most names are valid, and a large file has many.
 pub(crate) fn variable_key(
     registry: &catalog::RegistryId,
     name: &str,
-    location: Location,
+    location: impl FnOnce() -> Location,
 ) -> Result<catalog::VariableKey, ImportError> {
     catalog::VariableKey::new(registry.clone(), name)
-        .map_err(|err| ImportError::new(location, ImportErrorKind::InvalidName(err.to_string())))
+        .map_err(|err| ImportError::new(location(), ImportErrorKind::InvalidName(err.to_string())))
 }
 
 /// Every problem found in an import; never empty.

@@ -159,7 +159,7 @@ pub(crate) fn read(
             add_row(table, row, &columns, variable, period, &mut errors);
             continue;
         }
-        let Ok(key) = variable_key(registry, name, table.at(row, columns.name))
+        let Ok(key) = variable_key(registry, name, || table.at(row, columns.name))
             .map_err(|err| errors.push(err))
         else {
             continue;

@@ -208,7 +208,7 @@ impl FirstLines {
                 ImportErrorKind::DuplicateVariable { name: name.to_owned(), first_line },
             ));
         }
-        variable_key(registry, name, location)
+        variable_key(registry, name, || location)
     }
 
     /// Notes that `name` is defined on `line`.

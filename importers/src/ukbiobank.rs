@@ -85,7 +85,7 @@ pub(crate) fn read(
             }
         };
         let Ok(key) =
-            variable_key(&registry, id, table.at(row, field_id)).map_err(|err| errors.push(err))
+            variable_key(&registry, id, || table.at(row, field_id)).map_err(|err| errors.push(err))
         else {
             continue;
         };
