@@ -216,12 +216,7 @@ pub(crate) fn variable(
         (None, Some(as_of)) => shared.store.as_of(key, parse_moment(as_of)?)?,
         (None, None) => shared.store.current(key, view)?,
     };
-    let n_versions = shared
-        .store
-        .history(key)?
-        .iter()
-        .filter(|v| view == View::WithDrafts || !v.is_draft())
-        .count();
+    let n_versions = shared.store.history(key)?.iter().filter(|v| view.shows(v.is_draft())).count();
     let harmonization = harmonization_of(shared, key)?;
     Ok(VariableDetail { variable, n_versions, harmonization })
 }
@@ -312,12 +307,8 @@ pub(crate) fn history(
     key: &VariableKey,
     view: View,
 ) -> Result<Vec<HistoryEntry>, ApiError> {
-    let versions: Vec<VariableVersion> = shared
-        .store
-        .history(key)?
-        .into_iter()
-        .filter(|v| view == View::WithDrafts || !v.is_draft())
-        .collect();
+    let versions: Vec<VariableVersion> =
+        shared.store.history(key)?.into_iter().filter(|v| view.shows(v.is_draft())).collect();
     let mut entries = Vec::new();
     for (index, version) in versions.iter().enumerate() {
         let changes =

@@ -52,6 +52,13 @@ pub enum View {
     WithDrafts,
 }
 
+impl View {
+    /// Whether this view shows a version that is a draft (`draft`), or a published one.
+    pub fn shows(self, draft: bool) -> bool {
+        self == View::WithDrafts || !draft
+    }
+}
+
 /// A page of a registry's variables, as [`Store::variables_page`] reads it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VariablesPage {
@@ -246,8 +253,7 @@ impl Store {
     /// The latest version of a variable that `view` may see.
     pub fn current(&self, key: &VariableKey, view: View) -> Result<VariableVersion> {
         let history = self.history(key)?;
-        let found =
-            history.iter().rev().find(|version| view == View::WithDrafts || !version.is_draft());
+        let found = history.iter().rev().find(|version| view.shows(version.is_draft()));
         found.cloned().ok_or_else(|| Error::NothingAsOf {
             key: key.clone(),
             as_of: "any time (only drafts exist)".into(),
@@ -266,11 +272,7 @@ impl Store {
     pub fn variables(&self, registry: &RegistryId, view: View) -> Result<Vec<VariableVersion>> {
         self.registry(registry)?;
         self.latest_per_variable(registry, |history| {
-            history
-                .iter()
-                .rev()
-                .find(|version| view == View::WithDrafts || !version.is_draft())
-                .cloned()
+            history.iter().rev().find(|version| view.shows(version.is_draft())).cloned()
         })
     }
 
@@ -306,10 +308,8 @@ impl Store {
             registry,
             |version: &VersionState| &version.key,
             |history| {
-                let visible = history
-                    .iter()
-                    .rev()
-                    .find(|version| view == View::WithDrafts || version.published_at.is_some());
+                let visible =
+                    history.iter().rev().find(|version| view.shows(version.published_at.is_none()));
                 if let Some(visible) = visible {
                     if range.contains(&total) {
                         wanted.push((visible.key.clone(), visible.version));
