@@ -9,7 +9,8 @@ use serde::Deserialize;
 
 use crate::error::ApiError;
 use crate::pages::{
-    Lang, LangParam, PageError, Paged, PagedParams, encode, load, page, paging, variable_url,
+    Lang, LangParam, PageError, Paged, PagedParams, encode, load, page, page_url, paging,
+    variable_url, with_param,
 };
 use crate::state::AppState;
 use crate::views;
@@ -83,10 +84,9 @@ pub(crate) async fn registry(
                 }
             }
         }
-        (paging(lang, paged.page, paged.pages, |to| lang.url(&format!("{url}?page={to}"))))
+        (paging(lang, paged.page, paged.pages, |to| lang.url(&with_param(&url, "page", to))))
     };
-    let here = if paged.page > 1 { format!("{url}?page={}", paged.page) } else { url.clone() };
-    Ok(page(lang, &registry.name, &here, &body))
+    Ok(page(lang, &registry.name, &page_url(&url, paged.page), &body))
 }
 
 /// A registry page lists this many variables; UK Biobank's 7,847 fields take 16 pages.
@@ -173,20 +173,18 @@ pub(crate) async fn code_system(
     let url = format!("/code-systems/{}", encode(&system.id.0));
     let paged = Paged::of(params.page, version.concepts.len(), CODES_PER_PAGE);
     // The version asked for stays in the links to other pages of its codes.
-    let version_query = match &params.version {
-        Some(name) => format!("version={}&", encode(name)),
-        None => String::new(),
+    let version_url = match &params.version {
+        Some(name) => with_param(&url, "version", encode(name)),
+        None => url.clone(),
     };
     let body = html! {
         h1 { (system.name) }
         p { (lang.pick("Versjoner", "Versions")) ": "
             @for name in &versions {
-                a href=(lang.url(&format!("{url}?version={}", encode(name)))) { (name) } " "
+                a href=(lang.url(&with_param(&url, "version", encode(name)))) { (name) } " "
             }
         }
-        h2 { (lang.pick("Brukt av", "Used by")) }
-        @if used.is_empty() { p { (lang.pick("Ingen variabler er bundet til kodeverket.", "No variable is bound to this code system.")) } }
-        ul { @for variable in &used { li { a href=(lang.url(&variable_url(&variable.key))) { (variable.key) } " v" (variable.version) } } }
+        (used_by(lang, &used))
         h2 { (lang.pick("Koder i versjon", "Codes in version")) " " (version.version) }
         (shown(lang, &paged, version.concepts.len(), lang.pick("koder", "codes")))
         table {
@@ -197,14 +195,18 @@ pub(crate) async fn code_system(
                 }
             }
         }
-        (paging(lang, paged.page, paged.pages, |to| lang.url(&format!("{url}?{version_query}page={to}"))))
+        (paging(lang, paged.page, paged.pages, |to| lang.url(&with_param(&version_url, "page", to))))
     };
-    let here = match (params.version.is_some(), paged.page) {
-        (false, 1) => url.clone(),
-        (true, 1) => format!("{url}?{}", version_query.trim_end_matches('&')),
-        (_, page) => format!("{url}?{version_query}page={page}"),
-    };
-    Ok(page(lang, &system.name, &here, &body))
+    Ok(page(lang, &system.name, &page_url(&version_url, paged.page), &body))
+}
+
+/// The variables bound to a code system, as its page lists them.
+fn used_by(lang: Lang, used: &[catalog::VariableVersion]) -> Markup {
+    html! {
+        h2 { (lang.pick("Brukt av", "Used by")) }
+        @if used.is_empty() { p { (lang.pick("Ingen variabler er bundet til kodeverket.", "No variable is bound to this code system.")) } }
+        ul { @for variable in used { li { a href=(lang.url(&variable_url(&variable.key))) { (variable.key) } " v" (variable.version) } } }
+    }
 }
 
 /// The page of a code system that variables are bound to but that is not in the catalog: who
@@ -224,8 +226,7 @@ fn code_system_not_imported(
             code { "varkat import --system " (id) (lang.pick("@VERSJON kodeliste.csv", "@VERSION codes.csv")) }
             ")."
         }
-        h2 { (lang.pick("Brukt av", "Used by")) }
-        ul { @for variable in used { li { a href=(lang.url(&variable_url(&variable.key))) { (variable.key) } " v" (variable.version) } } }
+        (used_by(lang, used))
     };
     page(lang, &id.0, &format!("/code-systems/{}", encode(&id.0)), &body)
 }

@@ -77,8 +77,7 @@ impl Lang {
     pub(crate) fn url(self, path: &str) -> String {
         match self {
             Lang::Nb => path.to_owned(),
-            Lang::En if path.contains('?') => format!("{path}&lang=en"),
-            Lang::En => format!("{path}?lang=en"),
+            Lang::En => with_param(path, "lang", "en"),
         }
     }
 
@@ -132,6 +131,17 @@ impl Paged {
         let start = (page - 1) * per_page;
         Paged { page, pages, range: start..(start + per_page).min(total) }
     }
+}
+
+/// `url` (a path, perhaps with a query already) with `name=value` added to its query.
+pub(crate) fn with_param(url: &str, name: &str, value: impl std::fmt::Display) -> String {
+    let joint = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{joint}{name}={value}")
+}
+
+/// The page's own URL: `url`, with the page number when past the first.
+pub(crate) fn page_url(url: &str, page: usize) -> String {
+    if page > 1 { with_param(url, "page", page) } else { url.to_owned() }
 }
 
 /// Links to the pages before and after `page` of `pages`, each made by `url`; nothing when one
