@@ -1,11 +1,11 @@
 //! Scoring a variable against a shared definition, signal by signal, each kept as a reason.
 
-use foldhash::{HashMap, HashMapExt, HashSet};
 use std::borrow::Borrow;
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use catalog::{DataType, SharedDefinition, VariableVersion};
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 use crate::mapping::{self, PreparedLabel};
 use crate::text::{AnswerOptions, Concepts};
@@ -451,7 +451,7 @@ fn exclusions(concepts: &Concepts, description: &catalog::LocalizedText) -> Vec<
     out
 }
 
-/// How well the variable's kind of value fits the definition's, 0 to 1, with the reason.
+/// How well the variable's kind of value fits the definition's, 0 to 1.
 fn type_fit(variable: &VariableVersion, definition: &SharedDefinition) -> f64 {
     use DataType::*;
     let (have, want) = (variable.definition.data_type, definition.data_type);

@@ -227,17 +227,10 @@ fn shared_definitions_and_codes_are_found_beside_the_variables_and_follow_new_ve
         concepts,
     };
     let with = |code_systems, shared_definitions| ImportRequest {
-        registries: Vec::new(),
-        variables: Vec::new(),
-        files: Vec::new(),
-        warnings: Vec::new(),
-        full: false,
-        draft: false,
         who: "test".into(),
         code_systems,
         shared_definitions,
-        value_sets: Vec::new(),
-        code_maps: Vec::new(),
+        ..ImportRequest::default()
     };
     let first = version("2024", vec![concept("C34", "Ondartet svulst i bronkie og lunge")]);
     store.import(with(vec![(system.clone(), first)], vec![definition])).unwrap();
@@ -434,17 +427,9 @@ fn a_code_system_leaves_the_ranking_of_variables_alone() {
     };
     store
         .import(ImportRequest {
-            registries: Vec::new(),
-            variables: Vec::new(),
-            files: Vec::new(),
-            warnings: Vec::new(),
-            full: false,
-            draft: false,
             who: "test".into(),
             code_systems: vec![(system, version)],
-            shared_definitions: Vec::new(),
-            value_sets: Vec::new(),
-            code_maps: Vec::new(),
+            ..ImportRequest::default()
         })
         .unwrap();
     index.catch_up(&store).unwrap();

@@ -204,11 +204,11 @@ impl Shared {
         Ok(fresh)
     }
 
-    /// Brings the search index up to date after a write, and starts the harmonization
-    /// proposal's on another thread. A failure is logged, not returned, because the write
+    /// Brings the search index up to date after a write, and starts making the harmonization
+    /// proposal again on another thread. A failure is logged, not returned, because the write
     /// itself succeeded and each catches up on the next write or read.
     ///
-    /// The proposal compares every live variable (5.5 s for 89,546), and a variable's page
+    /// The proposal compares every live variable (seconds for 90,000), and a variable's page
     /// needs it: started here, it is usually ready before anyone asks, instead of keeping the
     /// first reader after every write waiting.
     pub(crate) fn after_write(&self) {
