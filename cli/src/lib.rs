@@ -9,6 +9,7 @@ mod progress;
 mod render;
 
 use std::ffi::OsString;
+use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -89,6 +90,8 @@ pub fn main_impl(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) ->
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_log)),
         )
         .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal, not in a log file.
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let context = Context::new(&cli.global);
     let result = match &cli.command {

@@ -110,6 +110,7 @@ pub fn propose(
     definitions: &[SharedDefinition],
     options: &Options,
 ) -> Proposal {
+    let started = std::time::Instant::now();
     let scorer = score::Scorer::new(definitions, variables);
     let mut pairs_scored = 0;
     // The best definition of each variable, if it is good enough.
@@ -207,6 +208,14 @@ pub fn propose(
         })
         .filter(|(_, _, values)| !values.is_empty())
         .collect();
+    tracing::info!(
+        variables = variables.len(),
+        definitions = definitions.len(),
+        groups = groups.len(),
+        pairs_scored,
+        elapsed = ?started.elapsed(),
+        "harmonization proposed"
+    );
     Proposal { groups, variables: variables.len(), pairs_scored, tentative_mappings }
 }
 

@@ -583,6 +583,7 @@ pub fn read(files: &[InputFile], options: &ReadOptions) -> Result<ImportBatch, I
 }
 
 fn read_inputs(inputs: Vec<Input<'_>>, options: &ReadOptions) -> Result<ImportBatch, ImportErrors> {
+    let started = std::time::Instant::now();
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let mut detected: Vec<(String, Detected, Content<'_>)> = Vec::new();
@@ -788,8 +789,21 @@ fn read_inputs(inputs: Vec<Input<'_>>, options: &ReadOptions) -> Result<ImportBa
     }
     check_unique_across_files(&mut batch, &mut errors);
     match ImportErrors::from_vec(errors) {
-        Some(errors) => Err(errors),
-        None => Ok(batch),
+        Some(errors) => {
+            tracing::info!(errors = errors.errors().len(), "files refused");
+            Err(errors)
+        }
+        None => {
+            tracing::info!(
+                files = batch.files.len(),
+                variables = batch.variables.len(),
+                code_systems = batch.code_systems.len(),
+                warnings = batch.warnings.len(),
+                elapsed = ?started.elapsed(),
+                "files read"
+            );
+            Ok(batch)
+        }
     }
 }
 

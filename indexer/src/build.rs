@@ -60,6 +60,7 @@ impl SearchIndex {
     /// Applies the changes the index has not seen: each variable a change touched is indexed
     /// again from the store's current state, so that replaying a change twice does no harm.
     pub fn catch_up(&self, store: &Store) -> Result<CatchUp> {
+        let started = std::time::Instant::now();
         let from = self.last_applied()?;
         let changes: Vec<Change> = store.changes_after(from).collect::<Result<_, _>>()?;
         let Some(last) = changes.last().map(|change| change.seq) else {
@@ -94,12 +95,20 @@ impl SearchIndex {
             }
             self.commit(writer, last)
         })?;
+        tracing::info!(
+            from = from.0,
+            to = last.0,
+            variables = keys.len(),
+            elapsed = ?started.elapsed(),
+            "search index caught up"
+        );
         Ok(CatchUp { from, to: last, variables: keys.len() })
     }
 
     /// Empties the index and indexes every variable of the store again. `progress` hears
     /// (done, total) as it goes.
     pub fn rebuild(&self, store: &Store, progress: &mut dyn FnMut(usize, usize)) -> Result<usize> {
+        let started = std::time::Instant::now();
         let last = store.last_change()?;
         let mut keys = Vec::new();
         for registry in store.registries()? {
@@ -127,6 +136,12 @@ impl SearchIndex {
             }
             self.commit(writer, last)
         })?;
+        tracing::info!(
+            to = last.0,
+            variables = keys.len(),
+            elapsed = ?started.elapsed(),
+            "search index rebuilt"
+        );
         Ok(keys.len())
     }
 

@@ -40,6 +40,32 @@ fn import_says_which_format_it_picked() {
 }
 
 #[test]
+fn the_log_says_how_long_each_step_of_an_import_took() {
+    let ws = Workspace::new();
+    let import = |files: &[&str]| {
+        let output = ws.command(&[&["import"], files].concat()).env("VARKAT_LOG", "info").output();
+        let output = output.unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stderr).unwrap()
+    };
+    let first = import(&[
+        "fixtures/catalog/surveys_variables.csv",
+        "fixtures/catalog/surveys_categories.csv",
+    ]);
+    assert_contains(
+        &first,
+        &[
+            "files read files=2 variables=13 code_systems=0 warnings=0 elapsed=",
+            "import written change=1 new=13 changed=0 retired=0 code_systems=0 elapsed=",
+            "search index rebuilt to=1 variables=13 elapsed=",
+        ],
+    );
+    assert!(!first.contains('\u{1b}'), "no colour codes in a log that is not a terminal");
+    let second = import(&["fixtures/catalog/registries.json"]);
+    assert_contains(&second, &["search index caught up from=1 to=2"]);
+}
+
+#[test]
 fn reimporting_an_unchanged_codebook_records_nothing() {
     let ws = Workspace::new().with_catalog();
     let before = ws.n_changes();

@@ -751,9 +751,11 @@ impl Store {
     /// Plans and writes an import as one atomic change. An import that changes nothing
     /// writes nothing and records no change.
     pub fn import(&self, request: ImportRequest) -> Result<ImportOutcome> {
+        let started = std::time::Instant::now();
         let _guard = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let (plan, request) = self.plan_locked(request)?;
         if plan.is_empty() {
+            tracing::info!(elapsed = ?started.elapsed(), "import unchanged");
             return Ok(ImportOutcome { plan, change: None });
         }
         let seq = ChangeSeq(self.last_change()?.0 + 1);
@@ -848,6 +850,15 @@ impl Store {
         };
         batch.insert(keys::change(seq), Self::encode(&change));
         self.commit(batch)?;
+        tracing::info!(
+            change = seq.0,
+            new = plan.new.len(),
+            changed = plan.changed.len(),
+            retired = plan.retired.len(),
+            code_systems = plan.code_systems.len(),
+            elapsed = ?started.elapsed(),
+            "import written"
+        );
         Ok(ImportOutcome { plan, change: Some(change) })
     }
 
