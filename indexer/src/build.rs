@@ -4,8 +4,8 @@
 use std::collections::{BTreeSet, HashMap};
 
 use catalog::{
-    Change, ChangeKind, ChangeSeq, RegistryId, RegistryKind, Store, VariableKey, VariableVersion,
-    View,
+    Change, ChangeKind, ChangeSeq, RegistryId, RegistryKind, ReviewStatus, Store, VariableKey,
+    VariableVersion, View,
 };
 use serde::{Deserialize, Serialize};
 use tantivy::tokenizer::TextAnalyzer;
@@ -105,31 +105,39 @@ impl SearchIndex {
         Ok(CatchUp { from, to: last, variables: keys.len() })
     }
 
-    /// Empties the index and indexes every variable of the store again. `progress` hears
-    /// (done, total) as it goes.
+    /// Empties the index and indexes every variable of the store again, reading each
+    /// registry once. `progress` hears (versions read, versions in all) as it goes.
     pub fn rebuild(&self, store: &Store, progress: &mut dyn FnMut(usize, usize)) -> Result<usize> {
         let started = std::time::Instant::now();
         let last = store.last_change()?;
-        let mut keys = Vec::new();
-        for registry in store.registries()? {
-            keys.extend(
-                store
-                    .variables(&registry.id, View::Published)?
-                    .into_iter()
-                    .map(|version| version.key),
-            );
+        let registries = store.registries()?;
+        let mut total = 0;
+        for registry in &registries {
+            total += store.version_count(&registry.id)?;
         }
-        let mut kinds = RegistryKinds::new(store);
+        let reviews: HashMap<VariableKey, ReviewStatus> = store
+            .mappings()?
+            .into_iter()
+            .map(|mapping| (mapping.variable, mapping.status))
+            .collect();
         let mut deriver = Deriver::new(&self.vocabulary);
+        let (mut done, mut indexed) = (0, 0);
         self.with_writer(4 * crate::WRITER_MEMORY, |writer| {
             writer.delete_all_documents().map_err(|err| self.failure(&err))?;
-            for (done, key) in keys.iter().enumerate() {
-                self.reindex_variable(writer, store, &mut kinds, &mut deriver, key)?;
-                if done % 1000 == 0 {
-                    progress(done, keys.len());
+            for registry in &registries {
+                for history in store.histories(&registry.id) {
+                    let history = history?;
+                    let review = reviews.get(&history[0].key).copied();
+                    if self.index_history(writer, &mut deriver, &history, registry.kind, review)? {
+                        indexed += 1;
+                    }
+                    if done / 1000 != (done + history.len()) / 1000 {
+                        progress(done, total);
+                    }
+                    done += history.len();
                 }
             }
-            progress(keys.len(), keys.len());
+            progress(total, total);
             self.reindex_definitions(writer, store)?;
             for system in store.code_systems()? {
                 self.reindex_code_system(writer, store, &system.id)?;
@@ -138,11 +146,11 @@ impl SearchIndex {
         })?;
         tracing::info!(
             to = last.0,
-            variables = keys.len(),
+            variables = indexed,
             elapsed = ?started.elapsed(),
             "search index rebuilt"
         );
-        Ok(keys.len())
+        Ok(indexed)
     }
 
     /// Replaces every shared definition's document with its latest version's.
@@ -219,7 +227,21 @@ impl SearchIndex {
             Err(err) => return Err(err.into()),
         };
         let kind = kinds.get(key.registry())?;
-        let harmonization = store.mapping_history(key)?.pop().map(|mapping| mapping.status);
+        let review = store.mapping_history(key)?.pop().map(|mapping| mapping.status);
+        self.index_history(writer, deriver, &history, kind, review)?;
+        Ok(())
+    }
+
+    /// Adds a document for each published version of one variable's `history`; the current
+    /// one carries what search derives from it. False when none is published.
+    fn index_history(
+        &self,
+        writer: &mut IndexWriter,
+        deriver: &mut Deriver<'_>,
+        history: &[VariableVersion],
+        kind: RegistryKind,
+        review: Option<ReviewStatus>,
+    ) -> Result<bool> {
         let published: Vec<&VariableVersion> =
             history.iter().filter(|version| !version.is_draft()).collect();
         for (index, version) in published.iter().enumerate() {
@@ -231,12 +253,12 @@ impl SearchIndex {
                     version,
                     kind,
                     current,
-                    harmonization,
+                    review,
                     &derived,
                 ))
                 .map_err(|err| self.failure(&err))?;
         }
-        Ok(())
+        Ok(!published.is_empty())
     }
 
     fn commit(&self, writer: &mut IndexWriter, last: ChangeSeq) -> Result<()> {

@@ -212,7 +212,10 @@ impl Store {
         }
     }
 
-    fn scan<T: DeserializeOwned>(&self, prefix: &[u8]) -> impl Iterator<Item = Result<T>> + '_ {
+    fn scan<T: DeserializeOwned>(
+        &self,
+        prefix: &[u8],
+    ) -> impl Iterator<Item = Result<T>> + use<'_, T> {
         self.tree.scan_prefix(prefix).map(move |entry| {
             let (key, value) = entry.map_err(|err| self.storage(&err))?;
             Self::decode(&key, &value)
@@ -304,20 +307,17 @@ impl Store {
         self.registry(registry)?;
         let mut total = 0;
         let mut wanted = Vec::new();
-        self.each_history(
-            registry,
-            |version: &VersionState| &version.key,
-            |history| {
-                let visible =
-                    history.iter().rev().find(|version| view.shows(version.published_at.is_none()));
-                if let Some(visible) = visible {
-                    if range.contains(&total) {
-                        wanted.push((visible.key.clone(), visible.version));
-                    }
-                    total += 1;
+        for history in self.histories_of(registry, |version: &VersionState| &version.key) {
+            let history = history?;
+            let visible =
+                history.iter().rev().find(|version| view.shows(version.published_at.is_none()));
+            if let Some(visible) = visible {
+                if range.contains(&total) {
+                    wanted.push((visible.key.clone(), visible.version));
                 }
-            },
-        )?;
+                total += 1;
+            }
+        }
         let variables = wanted
             .iter()
             .map(|(key, version)| self.version(key, *version))
@@ -331,17 +331,12 @@ impl Store {
     pub fn registry_counts(&self, registry: &RegistryId) -> Result<RegistryCounts> {
         self.registry(registry)?;
         let mut counts = RegistryCounts::default();
-        self.each_history(
-            registry,
-            |version: &VersionState| &version.key,
-            |history| {
-                let published = history.iter().rev().find(|version| version.published_at.is_some());
-                counts.variables +=
-                    usize::from(published.is_some_and(|v| v.status != Status::Retired));
-                counts.drafts +=
-                    usize::from(history.last().is_some_and(|v| v.published_at.is_none()));
-            },
-        )?;
+        for history in self.histories_of(registry, |version: &VersionState| &version.key) {
+            let history = history?;
+            let published = history.iter().rev().find(|version| version.published_at.is_some());
+            counts.variables += usize::from(published.is_some_and(|v| v.status != Status::Retired));
+            counts.drafts += usize::from(history.last().is_some_and(|v| v.published_at.is_none()));
+        }
         Ok(counts)
     }
 
@@ -351,36 +346,49 @@ impl Store {
         pick: impl Fn(&[VariableVersion]) -> Option<VariableVersion>,
     ) -> Result<Vec<VariableVersion>> {
         let mut out = Vec::new();
-        self.each_history(
-            registry,
-            |version: &VariableVersion| &version.key,
-            |history| out.extend(pick(history)),
-        )?;
+        for history in self.histories(registry) {
+            out.extend(pick(&history?));
+        }
         Ok(out)
     }
 
-    /// Each variable's versions in a registry, oldest first, read as `T` (a whole
-    /// `VariableVersion`, or the part of one a caller needs) and handed to `each` one variable
-    /// at a time.
-    fn each_history<T: DeserializeOwned>(
+    /// Each variable's versions in a registry, oldest first, one variable at a time, read as
+    /// `T` (a whole `VariableVersion`, or the part of one a caller needs) in one pass.
+    fn histories_of<T: DeserializeOwned + 'static>(
         &self,
         registry: &RegistryId,
         key: fn(&T) -> &VariableKey,
-        mut each: impl FnMut(&[T]),
-    ) -> Result<()> {
-        let mut history: Vec<T> = Vec::new();
-        for version in self.scan::<T>(&keys::registry_versions(registry)) {
-            let version = version?;
-            if history.last().is_some_and(|last| key(last) != key(&version)) {
-                each(&history);
-                history.clear();
+    ) -> impl Iterator<Item = Result<Vec<T>>> + use<'_, T> {
+        let mut versions = self.scan::<T>(&keys::registry_versions(registry)).peekable();
+        std::iter::from_fn(move || {
+            let mut history = match versions.next()? {
+                Ok(first) => vec![first],
+                Err(err) => return Some(Err(err)),
+            };
+            // An error stops the history here; the next call returns it.
+            while let Some(Ok(next)) = versions.peek()
+                && key(next) == key(&history[0])
+            {
+                history.extend(versions.next().and_then(Result::ok));
             }
-            history.push(version);
-        }
-        if !history.is_empty() {
-            each(&history);
-        }
-        Ok(())
+            Some(Ok(history))
+        })
+    }
+
+    /// Every version of every variable of a registry, oldest first, one variable at a time, in
+    /// one pass over the registry: how the search index is rebuilt.
+    pub fn histories(
+        &self,
+        registry: &RegistryId,
+    ) -> impl Iterator<Item = Result<Vec<VariableVersion>>> + use<'_> {
+        self.histories_of(registry, |version: &VariableVersion| &version.key)
+    }
+
+    /// How many versions, of all its variables, a registry holds; counted without reading them.
+    pub fn version_count(&self, registry: &RegistryId) -> Result<usize> {
+        self.tree
+            .scan_prefix(keys::registry_versions(registry))
+            .try_fold(0, |count, entry| entry.map(|_| count + 1).map_err(|err| self.storage(&err)))
     }
 
     /// The number of the last change; `ChangeSeq(0)` for a new store. Projections ask this

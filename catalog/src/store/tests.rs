@@ -111,6 +111,28 @@ fn a_page_of_variables_is_that_part_of_the_whole_list() {
 }
 
 #[test]
+fn a_registry_is_read_one_variable_history_at_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let hunt = RegistryId::new("hunt").unwrap();
+    store.import(request(&[("A", "a"), ("B", "b"), ("C", "c")], false, false)).unwrap();
+    store.import(request(&[("A", "a, endret"), ("C", "c, endret")], false, false)).unwrap();
+    store.import(request(&[("C", "c, utkast")], false, true)).unwrap();
+    let histories: Vec<String> = store
+        .histories(&hunt)
+        .map(|history| {
+            let history = history.unwrap();
+            let numbers: Vec<String> = history.iter().map(|v| v.version.to_string()).collect();
+            format!("{}:{}", history[0].key.name(), numbers.join(","))
+        })
+        .collect();
+    assert_eq!(histories, ["A:1,2", "B:1", "C:1,2,3"]);
+    assert_eq!(store.version_count(&hunt).unwrap(), 6);
+    // Each history is the variable's own.
+    assert_eq!(store.histories(&hunt).nth(2).unwrap().unwrap(), store.history(&key("C")).unwrap());
+}
+
+#[test]
 fn changes_after_any_number_are_those_that_follow_it() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();

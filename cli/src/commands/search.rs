@@ -149,7 +149,7 @@ pub(crate) fn reindex(context: &Context) -> anyhow::Result<()> {
         indicatif::ProgressBar::hidden()
     } else {
         indicatif::ProgressBar::new(0).with_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} variables ({elapsed})")
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} versions ({elapsed})")
                 .expect("the template is valid"),
         )
     };
