@@ -31,6 +31,6 @@ pub use id::{
 };
 pub use model::*;
 pub use store::{
-    CatalogDump, FORMAT_VERSION, ImportOutcome, ImportRecord, ImportRequest, RegistryCounts, Store,
-    VariablesPage, View, store_dir,
+    CatalogDump, CodeSystemVersionSummary, FORMAT_VERSION, ImportOutcome, ImportRecord,
+    ImportRequest, RegistryCounts, Store, VariablesPage, View, store_dir,
 };

@@ -175,7 +175,7 @@ impl SearchIndex {
             self.fields.term_owner,
             &format!("system:{system}"),
         ));
-        if let Some(latest) = store.code_system_versions(system)?.pop() {
+        if let Some(latest) = store.code_system_version(system, None)? {
             for doc in concept_documents(&self.fields, &latest) {
                 writer.add_document(doc).map_err(|err| self.failure(&err))?;
             }

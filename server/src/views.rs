@@ -402,16 +402,11 @@ pub(crate) fn code_system(
         .into_iter()
         .find(|s| &s.id == id)
         .ok_or_else(|| ApiError::NotFound(format!("code system `{id}` does not exist")))?;
-    let versions = shared.store.code_system_versions(id)?;
-    let names = versions.iter().map(|v| v.version.clone()).collect();
-    let version = match version {
-        Some(wanted) => versions.into_iter().find(|v| v.version == wanted).ok_or_else(|| {
-            ApiError::NotFound(format!("code system `{id}` has no version `{wanted}`"))
-        })?,
-        None => versions
-            .into_iter()
-            .last()
-            .ok_or_else(|| ApiError::NotFound(format!("code system `{id}` has no versions")))?,
-    };
-    Ok(CodeSystemDetail { system, versions: names, version })
+    let names = shared.store.code_system_version_summaries(id)?.into_iter().map(|v| v.version);
+    let found = shared.store.code_system_version(id, version)?;
+    let version = found.ok_or_else(|| match version {
+        Some(wanted) => ApiError::NotFound(format!("code system `{id}` has no version `{wanted}`")),
+        None => ApiError::NotFound(format!("code system `{id}` has no versions")),
+    })?;
+    Ok(CodeSystemDetail { system, versions: names.collect(), version })
 }

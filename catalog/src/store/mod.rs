@@ -79,6 +79,24 @@ struct VersionState {
     published_at: Option<DateTime<Utc>>,
 }
 
+/// The part of a stored `CodeSystemVersion` that lists its versions: the name, and the concepts
+/// counted but not kept.
+#[derive(serde::Deserialize)]
+struct VersionConcepts {
+    version: String,
+    #[serde(default)]
+    concepts: Vec<serde::de::IgnoredAny>,
+}
+
+/// A code system version's name and size, read without its concepts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CodeSystemVersionSummary {
+    /// The version as the publisher names it.
+    pub version: String,
+    /// How many codes it lists.
+    pub codes: usize,
+}
+
 /// A registry's variables counted as [`Store::registry_counts`] counts them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct RegistryCounts {
@@ -464,9 +482,8 @@ impl Store {
         let mut plan = plan_import(&current, variables, &full_registries, request.draft);
         (plan.new_registries, plan.updated_registries) = plan_registries;
         for (system, version) in &request.code_systems {
-            let versions = self.code_system_versions(&system.id)?;
-            if let Some(existing) = versions.iter().find(|v| v.version == version.version) {
-                if existing != version {
+            if let Some(existing) = self.code_system_version(&system.id, Some(&version.version))? {
+                if existing != *version {
                     return Err(Error::CodeSystemVersionDiffers {
                         system: system.id.0.clone(),
                         version: version.version.clone(),
@@ -475,7 +492,8 @@ impl Store {
                 plan.unchanged_code_systems += 1;
                 continue;
             }
-            let diff = diff_code_systems(versions.last(), version);
+            let diff =
+                diff_code_systems(self.code_system_version(&system.id, None)?.as_ref(), version);
             let to_review = if diff.touches_codes() {
                 let mut keys: Vec<VariableKey> =
                     self.where_used(&system.id, None)?.into_iter().map(|v| v.key).collect();
@@ -734,6 +752,43 @@ impl Store {
         self.scan(&keys::code_system_versions(id)).collect()
     }
 
+    /// The name and number of codes of each version of a code system, in the order imported.
+    /// The concepts are skipped, not read: a version can hold hundreds of thousands.
+    pub fn code_system_version_summaries(
+        &self,
+        id: &CodeSystemId,
+    ) -> Result<Vec<CodeSystemVersionSummary>> {
+        self.scan::<VersionConcepts>(&keys::code_system_versions(id))
+            .map(|found| {
+                found.map(|found| CodeSystemVersionSummary {
+                    version: found.version,
+                    codes: found.concepts.len(),
+                })
+            })
+            .collect()
+    }
+
+    /// The version of a code system that `name` names, or its latest when `name` is `None`;
+    /// `None` when there is no such version. Only that version is read whole.
+    pub fn code_system_version(
+        &self,
+        id: &CodeSystemId,
+        name: Option<&str>,
+    ) -> Result<Option<CodeSystemVersion>> {
+        let mut entries = self.tree.scan_prefix(keys::code_system_versions(id));
+        let found = match name {
+            None => entries.next_back().transpose().map_err(|err| self.storage(&err))?,
+            Some(name) => loop {
+                let Some(entry) = entries.next() else { break None };
+                let (key, value) = entry.map_err(|err| self.storage(&err))?;
+                if Self::decode::<VersionConcepts>(&key, &value)?.version == name {
+                    break Some((key, value));
+                }
+            },
+        };
+        found.map(|(key, value)| Self::decode(&key, &value)).transpose()
+    }
+
     /// Every version of every variable bound to a code system (and, if given, to one version of
     /// it): the answer to "where is this code system used?".
     pub fn where_used(
@@ -794,7 +849,7 @@ impl Store {
         let mut code_systems = Vec::new();
         for planned in &plan.code_systems {
             let (system, version) = &planned.records;
-            let ordinal = self.code_system_versions(&system.id)?.len() as u32;
+            let ordinal = self.code_system_version_summaries(&system.id)?.len() as u32;
             batch.insert(keys::code_system(&system.id), Self::encode(system));
             batch.insert(keys::code_system_version(&system.id, ordinal), Self::encode(version));
             code_systems.push(planned.reference.clone());

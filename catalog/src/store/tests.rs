@@ -406,10 +406,18 @@ fn a_new_code_system_version_reports_its_changes_and_the_variables_to_review() {
         (vec!["FHN".to_owned()], vec!["HNR".to_owned()], vec!["DNR".to_owned()])
     );
     assert_eq!(planned.to_review, [key("IDTYPE")]);
-    assert_eq!(
-        store.code_system_versions(&crate::id::CodeSystemId("volven-8116".into())).unwrap().len(),
-        2
-    );
+    let id = crate::id::CodeSystemId("volven-8116".into());
+    let summaries: Vec<String> = store
+        .code_system_version_summaries(&id)
+        .unwrap()
+        .iter()
+        .map(|v| format!("{}:{}", v.version, v.codes))
+        .collect();
+    assert_eq!(summaries, ["1:3", "2:3"]);
+    let versions = store.code_system_versions(&id).unwrap();
+    assert_eq!(store.code_system_version(&id, Some("1")).unwrap().as_ref(), Some(&versions[0]));
+    assert_eq!(store.code_system_version(&id, None).unwrap().as_ref(), Some(&versions[1]));
+    assert_eq!(store.code_system_version(&id, Some("3")).unwrap(), None);
     let mut again = request(&[], false, false);
     again.code_systems = vec![code_system_version("2", &[("FNR", "Fødselsnummer")])];
     assert!(matches!(store.import(again), Err(Error::CodeSystemVersionDiffers { .. })));

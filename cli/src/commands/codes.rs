@@ -23,11 +23,7 @@ pub(crate) fn run(context: &Context, command: &CodesCommand) -> anyhow::Result<(
 /// The version `ID@VERSION` names, or the latest of `ID`.
 fn version(store: &Store, reference: &str) -> anyhow::Result<CodeSystemVersion> {
     let CodeSystemBinding { system, version: wanted } = CodeSystemBinding::parse(reference);
-    let versions = store.code_system_versions(&system)?;
-    let found = match wanted {
-        Some(wanted) => versions.into_iter().find(|v| v.version == wanted),
-        None => versions.into_iter().last(),
-    };
+    let found = store.code_system_version(&system, wanted.as_deref())?;
     found.with_context(|| format!("code system `{reference}` is not in the catalog"))
 }
 
@@ -35,11 +31,9 @@ fn list(context: &Context, store: &Store) -> anyhow::Result<()> {
     let mut out = String::new();
     let mut rows = Vec::new();
     for system in store.code_systems()? {
-        let versions = store.code_system_versions(&system.id)?;
-        let names: Vec<String> = versions
-            .iter()
-            .map(|v| format!("{} ({} codes)", v.version, v.concepts.len()))
-            .collect();
+        let versions = store.code_system_version_summaries(&system.id)?;
+        let names: Vec<String> =
+            versions.iter().map(|v| format!("{} ({} codes)", v.version, v.codes)).collect();
         let _ = writeln!(
             out,
             "{:<28} {}  versions: {}",

@@ -183,7 +183,7 @@ pub(crate) async fn code_systems(
             for system in shared.store.code_systems()? {
                 let versions = shared
                     .store
-                    .code_system_versions(&system.id)?
+                    .code_system_version_summaries(&system.id)?
                     .into_iter()
                     .map(|v| v.version)
                     .collect();

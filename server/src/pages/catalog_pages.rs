@@ -118,7 +118,7 @@ pub(crate) async fn code_systems(
     let systems = load(&state, lang, |shared| {
         let mut out = Vec::new();
         for system in shared.store.code_systems()? {
-            let versions = shared.store.code_system_versions(&system.id)?;
+            let versions = shared.store.code_system_version_summaries(&system.id)?;
             out.push((system, versions.into_iter().map(|v| v.version).collect::<Vec<_>>()));
         }
         Ok(out)
