@@ -34,8 +34,8 @@ use crate::id::{
     VersionNo,
 };
 use crate::model::{
-    CodeMap, CodeSystem, CodeSystemVersion, Mapping, Provenance, Registry, ReviewStatus,
-    SharedDefinition, Status, ValueSet, VariableVersion,
+    CodeMap, CodeSystem, CodeSystemBinding, CodeSystemVersion, Mapping, Provenance, Registry,
+    ReviewStatus, SharedDefinition, Status, ValueSet, VariableVersion,
 };
 
 /// The store's directory inside a data directory; the search index lives beside it.
@@ -77,6 +77,24 @@ struct VersionState {
     status: Status,
     #[serde(default)]
     published_at: Option<DateTime<Utc>>,
+}
+
+/// The part of a stored `VariableVersion` that says which code system it is bound to.
+#[derive(serde::Deserialize)]
+struct VersionBinding {
+    definition: DefinitionBinding,
+}
+
+#[derive(serde::Deserialize)]
+struct DefinitionBinding {
+    #[serde(default)]
+    value_domain: DomainBinding,
+}
+
+#[derive(Default, serde::Deserialize)]
+struct DomainBinding {
+    #[serde(default)]
+    code_system: Option<CodeSystemBinding>,
 }
 
 /// The part of a stored `CodeSystemVersion` that lists its versions: the name, and the concepts
@@ -797,15 +815,16 @@ impl Store {
         version: Option<&str>,
     ) -> Result<Vec<VariableVersion>> {
         let mut found = Vec::new();
-        for variable in self.scan::<VariableVersion>(keys::VERSIONS) {
-            let variable = variable?;
-            let bound =
-                variable.definition.value_domain.code_system.as_ref().is_some_and(|binding| {
-                    &binding.system == id
-                        && version.is_none_or(|wanted| binding.version.as_deref() == Some(wanted))
-                });
+        for entry in self.tree.scan_prefix(keys::VERSIONS) {
+            let (key, value) = entry.map_err(|err| self.storage(&err))?;
+            // Only the binding is read from each version; a version bound here is read whole.
+            let binding = Self::decode::<VersionBinding>(&key, &value)?.definition.value_domain;
+            let bound = binding.code_system.is_some_and(|binding| {
+                &binding.system == id
+                    && version.is_none_or(|wanted| binding.version.as_deref() == Some(wanted))
+            });
             if bound {
-                found.push(variable);
+                found.push(Self::decode(&key, &value)?);
             }
         }
         Ok(found)
