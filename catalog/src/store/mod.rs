@@ -422,8 +422,13 @@ impl Store {
 
     /// How many versions, of all its variables, a registry holds; counted without reading them.
     pub fn version_count(&self, registry: &RegistryId) -> Result<usize> {
+        self.count(&keys::registry_versions(registry))
+    }
+
+    /// How many records have keys starting with `prefix`, counted without reading them.
+    fn count(&self, prefix: &[u8]) -> Result<usize> {
         self.tree
-            .scan_prefix(keys::registry_versions(registry))
+            .scan_prefix(prefix)
             .try_fold(0, |count, entry| entry.map(|_| count + 1).map_err(|err| self.storage(&err)))
     }
 
@@ -868,21 +873,21 @@ impl Store {
         let mut code_systems = Vec::new();
         for planned in &plan.code_systems {
             let (system, version) = &planned.records;
-            let ordinal = self.code_system_version_summaries(&system.id)?.len() as u32;
+            let ordinal = self.count(&keys::code_system_versions(&system.id))? as u32;
             batch.insert(keys::code_system(&system.id), Self::encode(system));
             batch.insert(keys::code_system_version(&system.id, ordinal), Self::encode(version));
             code_systems.push(planned.reference.clone());
         }
         let mut value_sets = Vec::new();
         for value_set in &plan.value_sets {
-            let ordinal = self.value_set_versions(&value_set.id)?.len() as u32;
+            let ordinal = self.count(&keys::value_set_versions(&value_set.id))? as u32;
             batch.insert(keys::value_set_version(&value_set.id, ordinal), Self::encode(value_set));
             value_sets
                 .push(ValueSetRef { id: value_set.id.clone(), version: value_set.version.clone() });
         }
         let mut code_maps = Vec::new();
         for code_map in &plan.code_maps {
-            let ordinal = self.code_map_versions(&code_map.id)?.len() as u32;
+            let ordinal = self.count(&keys::code_map_versions(&code_map.id))? as u32;
             batch.insert(keys::code_map_version(&code_map.id, ordinal), Self::encode(code_map));
             code_maps
                 .push(CodeMapRef { id: code_map.id.clone(), version: code_map.version.clone() });
