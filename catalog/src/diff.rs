@@ -3,6 +3,7 @@
 //! how reviewers compare near-duplicates across registries.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 
 use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
@@ -18,6 +19,22 @@ pub enum Compatibility {
     Compatible,
     /// Old data would be misread (a removed or recoded option, a changed type or unit).
     Breaking,
+}
+
+impl Compatibility {
+    /// The name it has on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Compatibility::Compatible => "compatible",
+            Compatibility::Breaking => "breaking",
+        }
+    }
+}
+
+impl fmt::Display for Compatibility {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
 }
 
 /// One word-level piece of a text change.

@@ -124,14 +124,10 @@ fn breaking(compatibility: Compatibility) -> &'static str {
 /// A diff, field by field and category by category.
 pub(crate) fn diff(diff: &VersionDiff) -> String {
     let mut out = String::new();
-    let verdict = match diff.compatibility {
-        Compatibility::Breaking => "breaking",
-        Compatibility::Compatible => "compatible",
-    };
     let _ = writeln!(
         out,
-        "{}@{} -> {}@{}: {verdict}",
-        diff.from.key, diff.from.version, diff.to.key, diff.to.version
+        "{}@{} -> {}@{}: {}",
+        diff.from.key, diff.from.version, diff.to.key, diff.to.version, diff.compatibility
     );
     if diff.is_empty() {
         let _ = writeln!(out, "  no differences");

@@ -146,7 +146,7 @@ impl ImportBatch {
         for (system, version) in &self.code_systems {
             let _ = writeln!(
                 out,
-                "code system {} \"{}\" version {} ({:?}, {} codes)",
+                "code system {} \"{}\" version {} ({}, {} codes)",
                 system.id,
                 system.name,
                 version.version,

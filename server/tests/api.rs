@@ -555,6 +555,10 @@ async fn the_explorer_shows_search_variable_history_group_and_coverage_in_both_l
     }
     let diff = app.get("/variables/hjerteinfarkt/INNLEGGELSE_ROYKER?from=1&to=2").await;
     assert!(diff.text.contains("<del>") && diff.text.contains("<ins>"), "word diff");
+    assert!(diff.text.contains("Versjon 1 → 2 · kompatibel"), "the verdict, in Norwegian");
+    let english_diff =
+        app.get("/variables/hjerteinfarkt/INNLEGGELSE_ROYKER?from=1&to=2&lang=en").await;
+    assert!(english_diff.text.contains("Version 1 → 2 · compatible"), "the verdict, in English");
     let english = app.get("/variables/hjerteinfarkt/INNLEGGELSE_ROYKER?lang=en").await;
     assert!(english.text.contains("Harmonized as") && english.text.contains("lang=\"en\""));
     let coverage = app.get("/coverage").await;

@@ -50,7 +50,7 @@ fn fhir_json_and_xml_give_the_same_code_system() {
     ws.ok(&["import", "fixtures/fhir/ok/kjonn.json"]);
     assert_contains(
         &ws.ok(&["codes", "show", "kjonn"]),
-        &["kjonn@1.0 (Complete, 5 codes)", "9.2          Ikke mulig å fastslå  (under 9)"],
+        &["kjonn@1.0 (complete, 5 codes)", "9.2          Ikke mulig å fastslå  (under 9)"],
     );
     assert_contains(
         &ws.ok(&["import", "fixtures/fhir/ok/kjonn.json"]),

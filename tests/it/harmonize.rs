@@ -120,9 +120,9 @@ fn report_shows_the_decision_basis() {
         &[
             "## Røykestatus (`smoking_status`)",
             "Codes: http://loinc.org 72166-2",
-            "| hunt | RoykStatus | Røyker du? |  | categorical |  | 1 Nei, aldri; 2 Nei, sluttet; 3 Ja, av og til; 4 Ja, daglig | 0.96 | Equivalent |",
+            "| hunt | RoykStatus | Røyker du? |  | categorical |  | 1 Nei, aldri; 2 Nei, sluttet; 3 Ja, av og til; 4 Ja, daglig | 0.96 | equivalent |",
             "- kreftreg/ROYKESTATUS: Røykestatus{+ ved diagnose+}",
-            "| hjerneslag/INNKOMST_ROYKING | 1 | Eks-røyker (sluttet for mer enn én måned siden) | ex | Tidligere røyker | Equivalent |",
+            "| hjerneslag/INNKOMST_ROYKING | 1 | Eks-røyker (sluttet for mer enn én måned siden) | ex | Tidligere røyker | equivalent |",
             "## Coverage: which registry has which concept",
         ],
     );
@@ -155,7 +155,7 @@ fn report_shows_the_decision_basis() {
     assert_contains(
         &csv,
         &[
-            "smoking_status,kreftreg,ROYKESTATUS,0.80,Equivalent,1,Aldri røykt,never,Aldri røykt,Equivalent",
+            "smoking_status,kreftreg,ROYKESTATUS,0.80,equivalent,1,Aldri røykt,never,Aldri røykt,equivalent",
         ],
     );
 }

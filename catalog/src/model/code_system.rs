@@ -1,5 +1,7 @@
 //! Code systems (ICD-10, NCSP, Volven lists, ...) and their versions.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use crate::id::CodeSystemId;
@@ -25,6 +27,22 @@ pub enum ConceptContent {
     Complete,
     /// The version is known, but its concepts are published elsewhere (FHIR `not-present`).
     NotPresent,
+}
+
+impl ConceptContent {
+    /// The name it has on the wire, as FHIR's `CodeSystem.content` writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConceptContent::Complete => "complete",
+            ConceptContent::NotPresent => "not-present",
+        }
+    }
+}
+
+impl fmt::Display for ConceptContent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
 }
 
 /// One version of a code system with its concepts.

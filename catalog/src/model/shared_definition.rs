@@ -1,5 +1,7 @@
 //! Shared (normed) definitions and the mappings of registry variables onto them.
 
+use std::fmt;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -81,6 +83,12 @@ impl MappingRelation {
     }
 }
 
+impl fmt::Display for MappingRelation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
 /// How one source code relates to its target code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -104,6 +112,12 @@ impl ValueRelation {
             ValueRelation::Narrower => "narrower",
             ValueRelation::Unmatched => "unmatched",
         }
+    }
+}
+
+impl fmt::Display for ValueRelation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
     }
 }
 
@@ -138,6 +152,12 @@ impl ReviewStatus {
             ReviewStatus::Accepted => "accepted",
             ReviewStatus::Rejected => "rejected",
         }
+    }
+}
+
+impl fmt::Display for ReviewStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
     }
 }
 

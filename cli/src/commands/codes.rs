@@ -101,7 +101,7 @@ fn list(context: &Context, store: &Store) -> anyhow::Result<()> {
 fn show(context: &Context, store: &Store, reference: &str) -> anyhow::Result<()> {
     let version = version(store, reference)?;
     let mut out = format!(
-        "{}@{} ({:?}, {} codes)\n",
+        "{}@{} ({}, {} codes)\n",
         version.system,
         version.version,
         version.content,

@@ -104,7 +104,7 @@ fn propose(context: &Context, args: &ProposeArgs) -> anyhow::Result<()> {
         for member in &group.members {
             let _ = writeln!(
                 out,
-                "  {:<40} {:.2} {:?}  {}",
+                "  {:<40} {:.2} {}  {}",
                 member.key.to_string(),
                 member.confidence,
                 member.relation,

@@ -274,7 +274,7 @@ fn show(context: &Context, variable: &str) -> anyhow::Result<()> {
         for value in &latest.values {
             let _ = writeln!(
                 out,
-                "  {:<12} -> {:<20} {:?}",
+                "  {:<12} -> {:<20} {}",
                 value.source_code,
                 value.target_code.as_deref().unwrap_or("(none)"),
                 value.relation

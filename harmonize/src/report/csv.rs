@@ -30,7 +30,7 @@ pub fn write_csv(input: &ReportInput<'_>, out: &mut impl Write) -> io::Result<()
                 member.key.registry().to_string(),
                 member.key.name().to_owned(),
                 format!("{:.2}", member.confidence),
-                format!("{:?}", member.relation),
+                member.relation.as_str().to_owned(),
             ];
             if member.values.is_empty() {
                 writer.write_record(
@@ -44,7 +44,7 @@ pub fn write_csv(input: &ReportInput<'_>, out: &mut impl Write) -> io::Result<()
                     option_label(variable, &value.source_code),
                     target.to_owned(),
                     value_label(definition, target),
-                    format!("{:?}", value.relation),
+                    value.relation.as_str().to_owned(),
                 ]))?;
             }
         }

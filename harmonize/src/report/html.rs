@@ -47,7 +47,7 @@ pub fn write_html(input: &ReportInput<'_>, out: &mut impl Write) -> io::Result<(
             );
             let _ = writeln!(
                 html,
-                "<tr><td>{}</td><td>{}</td><td>{diff}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.2} ({:?})</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td>{diff}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.2} ({})</td><td>{}</td></tr>",
                 escape(member.key.registry().as_str()),
                 escape(member.key.name()),
                 escape(&r.question),
@@ -70,7 +70,7 @@ pub fn write_html(input: &ReportInput<'_>, out: &mut impl Write) -> io::Result<(
                     let target = value.target_code.as_deref().unwrap_or("");
                     let _ = writeln!(
                         html,
-                        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:?}</td></tr>",
+                        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                         escape(&member.key.to_string()),
                         escape(&value.source_code),
                         escape(&option_label(variable, &value.source_code)),

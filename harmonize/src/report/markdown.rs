@@ -41,7 +41,7 @@ pub fn write_markdown(input: &ReportInput<'_>, out: &mut impl Write) -> io::Resu
             let r = row(input, member);
             let _ = writeln!(
                 text,
-                "| {} | {} | {} | {} | {} | {} | {} | {:.2} | {:?} |",
+                "| {} | {} | {} | {} | {} | {} | {} | {:.2} | {} |",
                 member.key.registry(),
                 cell(member.key.name()),
                 cell(&r.label),
@@ -77,7 +77,7 @@ pub fn write_markdown(input: &ReportInput<'_>, out: &mut impl Write) -> io::Resu
                     let target = value.target_code.as_deref().unwrap_or("");
                     let _ = writeln!(
                         text,
-                        "| {} | {} | {} | {} | {} | {:?} |",
+                        "| {} | {} | {} | {} | {} | {} |",
                         member.key,
                         cell(&value.source_code),
                         cell(&option_label(variable, &value.source_code)),

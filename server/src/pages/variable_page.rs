@@ -336,7 +336,7 @@ fn diff_view(
         section id="diff" {
             h3 {
                 (lang.pick("Versjon", "Version")) " " (old.version) " → " (new.version)
-                " · " (format!("{:?}", diff.compatibility).to_lowercase())
+                " · " (compatibility(lang, diff.compatibility))
             }
             @if diff.is_empty() { p { (lang.pick("Ingen forskjeller.", "No differences.")) } }
             table.diff {
@@ -356,6 +356,14 @@ fn diff_view(
                 }
             }
         }
+    }
+}
+
+/// Whether a diff breaks the meaning of data already collected, in the page's language.
+fn compatibility(lang: Lang, compatibility: Compatibility) -> &'static str {
+    match compatibility {
+        Compatibility::Compatible => lang.pick("kompatibel", "compatible"),
+        Compatibility::Breaking => lang.pick("brytende", "breaking"),
     }
 }
 
