@@ -2,8 +2,9 @@
 //! benchmark's realistic wordings and answer options over 60 registries, so that every concept
 //! recurs across registries as near-duplicates) proposed onto the shared definitions in
 //! `fixtures/harmonize/definitions.json`. Prints wall time, peak memory and the variable-definition
-//! pairs scored for each size, so that the growth rate shows, and the time to propose the same
-//! mappings again once all of them are recorded (harmonizing again after a review).
+//! pairs scored for each size, so that the growth rate shows, and the time to propose again once
+//! the proposal is recorded (its definitions stored, its mappings awaiting review), as
+//! `varkat harmonize --record` run twice does.
 //!
 //! Run with `cargo run --release -p bench --bin harmonize-bench [N ...]`.
 
@@ -28,7 +29,8 @@ fn main() {
         let variables: Vec<catalog::VariableVersion> =
             (0..n).map(|i| variable(i, &mut sequence).0).collect();
         let started = Instant::now();
-        let proposal = harmonize::propose(&variables, &definitions, &harmonize::Options::default());
+        let proposal =
+            harmonize::propose(&variables, &definitions, &[], &harmonize::Options::default());
         let elapsed = started.elapsed();
         let members: usize = proposal.groups.iter().map(|g| g.members.len()).sum();
         println!(
@@ -39,16 +41,26 @@ fn main() {
             proposal.groups.len(),
             bench::peak_rss_kib() / 1024
         );
-        // Harmonizing again after a review: every member already has a recorded mapping,
-        // which the new proposal must leave alone.
-        let recorded = harmonize::decision::proposed_mappings(&proposal, &definitions, &[]);
+        // Harmonizing again after `varkat harmonize --record`: the proposed definitions are
+        // stored beside the others and every member has a mapping awaiting review, which the
+        // new proposal keeps instead of scoring it again.
+        let definitions_after = proposal.definitions(&definitions);
+        let recorded = harmonize::decision::proposed_mappings(&proposal, &definitions_after, &[]);
         let started = Instant::now();
-        let again = harmonize::decision::proposed_mappings(&proposal, &definitions, &recorded);
+        let again = harmonize::propose(
+            &variables,
+            &definitions_after,
+            &recorded,
+            &harmonize::Options::default(),
+        );
+        let new = harmonize::decision::proposed_mappings(&again, &definitions_after, &recorded);
         println!(
-            "{:>7} mappings already recorded: proposing again took {:.2} s and proposed {} more",
+            "{:>7} mappings recorded, {} definitions: proposing again took {:.2} s, scored {} pairs and proposed {} more",
             recorded.len(),
+            definitions_after.len(),
             started.elapsed().as_secs_f64(),
-            again.len()
+            again.pairs_scored,
+            new.len()
         );
     }
 }

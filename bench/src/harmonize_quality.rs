@@ -82,7 +82,7 @@ fn measure(
     definitions: &[catalog::SharedDefinition],
 ) -> Option<(f64, f64)> {
     let started = Instant::now();
-    let proposal = harmonize::propose(variables, definitions, &harmonize::Options::default());
+    let proposal = harmonize::propose(variables, definitions, &[], &harmonize::Options::default());
     let elapsed = started.elapsed();
     let prediction = work.join("prediction.json");
     harmonize::write_score_export(

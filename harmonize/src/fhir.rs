@@ -7,7 +7,12 @@
 //! `urn:varkat:variable:hunt/RoykStatus`), so that they name varkat's entities without claiming
 //! a web address.
 
-use catalog::{LocalizedText, Mapping, SharedDefinition, ValueRelation, VariableVersion};
+use std::collections::HashMap;
+
+use catalog::{
+    LocalizedText, Mapping, SharedDefinition, SharedDefinitionId, ValueRelation, VariableKey,
+    VariableVersion, VersionNo,
+};
 use serde_json::{Value, json};
 
 /// How accepted mappings are split into ConceptMaps.
@@ -183,26 +188,25 @@ pub fn bundle(
     variables: &[VariableVersion],
     per: ConceptMapPer,
 ) -> Value {
+    let versions: HashMap<(&VariableKey, VersionNo), &VariableVersion> =
+        variables.iter().map(|v| ((&v.key, v.version), v)).collect();
+    let mut accepted: HashMap<&SharedDefinitionId, Vec<(&Mapping, &VariableVersion)>> =
+        HashMap::new();
+    for mapping in mappings {
+        if mapping.status != catalog::ReviewStatus::Accepted || mapping.values.is_empty() {
+            continue;
+        }
+        if let Some(variable) = versions.get(&(&mapping.variable, mapping.variable_version)) {
+            accepted.entry(&mapping.definition).or_default().push((mapping, variable));
+        }
+    }
     let mut resources: Vec<Value> = Vec::new();
     for definition in definitions {
         resources.push(code_system(definition));
         resources.push(value_set(definition));
-        let members: Vec<(&Mapping, &VariableVersion)> = mappings
-            .iter()
-            .filter(|m| {
-                m.definition == definition.id && m.status == catalog::ReviewStatus::Accepted
-            })
-            .filter(|m| !m.values.is_empty())
-            .filter_map(|m| {
-                variables
-                    .iter()
-                    .find(|v| v.key == m.variable && v.version == m.variable_version)
-                    .map(|v| (m, v))
-            })
-            .collect();
-        if members.is_empty() {
+        let Some(members) = accepted.remove(&definition.id) else {
             continue;
-        }
+        };
         let label = display(&definition.label).unwrap_or(&definition.id.0).to_owned();
         match per {
             ConceptMapPer::Group => {

@@ -9,6 +9,11 @@
 //! group gets a proposed definition (`grouping`). Every proposal carries its confidence and the
 //! reasons for it.
 //!
+//! The review comes before the scores: a variable whose current version is mapped onto a
+//! definition awaiting review or accepted stays in that definition's group, and a definition a
+//! reviewer rejected for it is not proposed again. So harmonizing again after a review proposes
+//! only what the review has not yet seen, and never undoes a reviewer's move.
+//!
 //! This crate computes; it reads nothing and writes only to the writer it is given.
 
 pub mod agreement;
@@ -25,8 +30,8 @@ mod text;
 use std::collections::{HashMap, HashSet};
 
 use catalog::{
-    DataType, LocalizedText, MappingRelation, RegistryId, SharedDefinition, SharedDefinitionId,
-    StandardValue, ValueMapping, VariableKey, VariableVersion, VersionNo,
+    DataType, LocalizedText, Mapping, MappingRelation, RegistryId, ReviewStatus, SharedDefinition,
+    SharedDefinitionId, StandardValue, ValueMapping, VariableKey, VariableVersion, VersionNo,
 };
 use serde::Serialize;
 
@@ -104,20 +109,34 @@ impl Proposal {
 }
 
 /// Proposes groups of `variables` around `definitions`, and groups with proposed definitions
-/// among the variables none of them takes.
+/// among the variables none of them takes. `recorded` is the latest mapping of each variable
+/// (`Store::mappings`): what the review has kept or rejected for a variable's current version
+/// stands; pass none to propose from the scores alone.
 pub fn propose(
     variables: &[VariableVersion],
     definitions: &[SharedDefinition],
+    recorded: &[Mapping],
     options: &Options,
 ) -> Proposal {
     let started = std::time::Instant::now();
     let scorer = score::Scorer::new(definitions, variables);
+    let reviewed = reviewed(variables, definitions, recorded);
     let mut pairs_scored = 0;
+    let mut kept: Vec<(usize, usize, &Mapping)> = Vec::new();
     // The best definition of each variable, if it is good enough.
     let mut assigned: Vec<(usize, usize, score::Match)> = Vec::new();
     let mut tentative: Vec<(usize, usize)> = Vec::new();
     for (variable_index, variable) in variables.iter().enumerate() {
-        let candidates = scorer.candidates(variable_index);
+        let rejected = match reviewed.get(&variable_index) {
+            Some(&Reviewed::Kept(definition_index, mapping)) => {
+                kept.push((variable_index, definition_index, mapping));
+                continue;
+            }
+            Some(&Reviewed::Rejected(definition_index)) => Some(definition_index),
+            None => None,
+        };
+        let mut candidates = scorer.candidates(variable_index);
+        candidates.retain(|&definition_index| Some(definition_index) != rejected);
         pairs_scored += candidates.len();
         // Reasons are written only for the definition a variable is proposed for.
         let best = candidates
@@ -139,11 +158,33 @@ pub fn propose(
             _ => {}
         }
     }
-    // One variable per registry and definition: the most confident.
-    assigned.sort_by(|a, b| b.2.confidence.total_cmp(&a.2.confidence));
     let mut taken: HashSet<(usize, RegistryId)> = HashSet::new();
     let mut grouped: HashSet<usize> = HashSet::new();
     let mut by_definition: HashMap<usize, Vec<Member>> = HashMap::new();
+    // What the review keeps takes its place first, whatever it scores: a reviewer may map two
+    // variables of one registry onto one definition, or one that varkat scores low.
+    pairs_scored += kept.len();
+    for (variable_index, definition_index, mapping) in kept {
+        let variable = &variables[variable_index];
+        taken.insert((definition_index, variable.key.registry().clone()));
+        grouped.insert(variable_index);
+        let found = scorer.score(variable_index, variable, definition_index);
+        let reason = match (mapping.status, &mapping.reviewer) {
+            (ReviewStatus::Accepted, Some(reviewer)) => format!("accepted by {reviewer}"),
+            (ReviewStatus::Accepted, None) => "accepted in the review".to_owned(),
+            _ => "awaiting review".to_owned(),
+        };
+        by_definition.entry(definition_index).or_default().push(Member {
+            key: variable.key.clone(),
+            version: variable.version,
+            confidence: (found.confidence * 100.0).round() / 100.0,
+            relation: mapping.relation,
+            reasons: std::iter::once(reason).chain(found.reasons).collect(),
+            values: mapping.values.clone(),
+        });
+    }
+    // One variable per registry and definition: the most confident.
+    assigned.sort_by(|a, b| b.2.confidence.total_cmp(&a.2.confidence));
     for (variable_index, definition_index, found) in assigned {
         let variable = &variables[variable_index];
         if !taken.insert((definition_index, variable.key.registry().clone())) {
@@ -165,11 +206,14 @@ pub fn propose(
     }
     let mut groups: Vec<ProposedGroup> = by_definition
         .into_iter()
-        .map(|(index, members)| ProposedGroup {
-            definition: definitions[index].id.clone(),
-            label: definitions[index].label.clone(),
-            members,
-            proposed: None,
+        .map(|(index, mut members)| {
+            members.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
+            ProposedGroup {
+                definition: definitions[index].id.clone(),
+                label: definitions[index].label.clone(),
+                members,
+                proposed: None,
+            }
         })
         .collect();
     let leftover: Vec<&VariableVersion> = (0..variables.len())
@@ -217,6 +261,44 @@ pub fn propose(
         "harmonization proposed"
     );
     Proposal { groups, variables: variables.len(), pairs_scored, tentative_mappings }
+}
+
+/// What the review says of a variable's current version.
+enum Reviewed<'m> {
+    /// Mapped onto this definition, awaiting review or accepted: the proposal keeps it.
+    Kept(usize, &'m Mapping),
+    /// A reviewer rejected this definition for it: the proposal looks elsewhere.
+    Rejected(usize),
+}
+
+/// The review's word on each variable (by index) whose latest mapping concerns its current
+/// version and a definition among `definitions`; a mapping of an older version says nothing,
+/// since the variable has changed since.
+fn reviewed<'m>(
+    variables: &[VariableVersion],
+    definitions: &[SharedDefinition],
+    recorded: &'m [Mapping],
+) -> HashMap<usize, Reviewed<'m>> {
+    let variable_index: HashMap<&VariableKey, usize> =
+        variables.iter().enumerate().map(|(index, variable)| (&variable.key, index)).collect();
+    let definition_index: HashMap<&SharedDefinitionId, usize> =
+        definitions.iter().enumerate().map(|(index, definition)| (&definition.id, index)).collect();
+    recorded
+        .iter()
+        .filter_map(|mapping| {
+            let variable = *variable_index.get(&mapping.variable)?;
+            let definition = *definition_index.get(&mapping.definition)?;
+            (variables[variable].version == mapping.variable_version).then_some((
+                variable,
+                match mapping.status {
+                    ReviewStatus::Rejected => Reviewed::Rejected(definition),
+                    ReviewStatus::Proposed | ReviewStatus::Accepted => {
+                        Reviewed::Kept(definition, mapping)
+                    }
+                },
+            ))
+        })
+        .collect()
 }
 
 /// How each of `variables` maps onto `definition`, which a reviewer chose for them: the

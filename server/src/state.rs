@@ -197,7 +197,9 @@ impl Shared {
         }
         let variables = self.store.live_variables(&[])?;
         let definitions = self.store.shared_definitions()?;
-        let proposal = harmonize::propose(&variables, &definitions, &harmonize::Options::default());
+        let recorded = self.store.mappings()?;
+        let proposal =
+            harmonize::propose(&variables, &definitions, &recorded, &harmonize::Options::default());
         let definitions = proposal.definitions(&definitions);
         let fresh = Arc::new(Harmonization { as_of: last, variables, definitions, proposal });
         *cached = Some(Arc::clone(&fresh));

@@ -248,6 +248,34 @@ fn a_reviewer_moves_variables_between_groups() {
     assert_eq!(ws.ok(&["changes"]), before, "a refused move writes nothing");
 }
 
+/// Harmonizing again after a review proposes only what the review has not seen: a variable a
+/// reviewer moved stays where they put it, and a definition they rejected for a variable is
+/// not proposed for it again.
+#[test]
+fn harmonizing_again_keeps_what_the_reviewers_decided() {
+    let ws = recorded();
+    ws.ok(&["--user", "siri", "review", "move", "hunt/Snus", "--to", "smoking_status"]);
+    ws.ok(&["--user", "siri", "review", "reject", "hunt/Vekt"]);
+    assert_contains(
+        &ws.ok(&["harmonize", "--record"]),
+        &["No new proposals to record: every member is already under review or decided."],
+    );
+    let decided = ws.ok(&["review", "list"]);
+    let row = |key: &str| decided.lines().find(|line| line.starts_with(key)).unwrap_or("");
+    assert_contains(row("hunt/Snus"), &["smoking_status", "accepted"]);
+    assert_contains(row("hunt/Vekt"), &["body_weight", "rejected"]);
+    let proposal = ws.ok(&["harmonize"]);
+    let group = |id: &str| {
+        proposal
+            .split("\n\n")
+            .find(|group| group.starts_with(id))
+            .unwrap_or_else(|| panic!("no group {id} in\n{proposal}"))
+            .to_owned()
+    };
+    assert_contains(&group("smoking_status"), &["hunt/Snus", "accepted by siri"]);
+    assert!(!group("body_weight").contains("hunt/Vekt"), "{}", group("body_weight"));
+}
+
 /// A reviewer takes variables varkat left alone into a new shared definition proposed from the
 /// first of them, then edits its label: each step is one change, the definition versioned.
 #[test]

@@ -97,13 +97,14 @@ fn harmonize_demo(context: &Context, store: &catalog::Store) -> anyhow::Result<(
         context.output.text(&format!("change {}: {}\n", change.seq, change.summary()));
     }
     let definitions = store.shared_definitions()?;
+    let recorded = store.mappings()?;
     let proposal = harmonize::propose(
         &store.live_variables(&[])?,
         &definitions,
+        &recorded,
         &harmonize::Options::default(),
     );
-    let proposed =
-        harmonize::decision::proposed_mappings(&proposal, &definitions, &store.mappings()?);
+    let proposed = harmonize::decision::proposed_mappings(&proposal, &definitions, &recorded);
     let change = store.record_review(proposed.clone(), &context.who)?;
     context.output.text(&format!("change {}: {}\n", change.seq, change.summary()));
     let now = chrono::Utc::now();

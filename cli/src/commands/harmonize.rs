@@ -26,13 +26,16 @@ fn prepare(
     args: &ProposeArgs,
 ) -> anyhow::Result<(Vec<VariableVersion>, Vec<SharedDefinition>, harmonize::Proposal)> {
     let store = context.open_store()?;
-    let definitions = match &args.definitions {
+    let recorded = store.mappings()?;
+    // The review's decisions name the store's definitions; against definitions from a file the
+    // proposal comes from the scores alone.
+    let (definitions, reviewed) = match &args.definitions {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("failed to read `{}`", path.display()))?;
-            importers::shared_definitions::read(&text, &path.display().to_string())?
+            (importers::shared_definitions::read(&text, &path.display().to_string())?, &[][..])
         }
-        None => store.shared_definitions()?,
+        None => (store.shared_definitions()?, &recorded[..]),
     };
     let registries: Vec<RegistryId> =
         args.registry.iter().map(|id| RegistryId::new(id)).collect::<Result<_, _>>()?;
@@ -41,7 +44,7 @@ fn prepare(
     let options = harmonize::Options {
         min_confidence: args.min_confidence.unwrap_or(defaults.min_confidence),
     };
-    let proposal = harmonize::propose(&variables, &definitions, &options);
+    let proposal = harmonize::propose(&variables, &definitions, reviewed, &options);
     if let Some(path) = &args.export_groups {
         let mut file = std::fs::File::create(path)
             .with_context(|| format!("failed to create `{}`", path.display()))?;
@@ -49,7 +52,7 @@ fn prepare(
             .with_context(|| format!("failed to write `{}`", path.display()))?;
     }
     if args.record {
-        record(context, &store, &proposal, &definitions)?;
+        record(context, &store, &proposal, &definitions, &recorded)?;
     }
     let definitions = proposal.definitions(&definitions);
     Ok((variables, definitions, proposal))
@@ -61,9 +64,9 @@ fn record(
     store: &catalog::Store,
     proposal: &harmonize::Proposal,
     definitions: &[SharedDefinition],
+    recorded: &[catalog::Mapping],
 ) -> anyhow::Result<()> {
-    let proposed =
-        harmonize::decision::proposed_mappings(proposal, definitions, &store.mappings()?);
+    let proposed = harmonize::decision::proposed_mappings(proposal, definitions, recorded);
     if proposed.is_empty() {
         context
             .output
@@ -119,8 +122,7 @@ fn propose(context: &Context, args: &ProposeArgs) -> anyhow::Result<()> {
 
 fn report(context: &Context, args: &ReportArgs) -> anyhow::Result<()> {
     let (variables, definitions, proposal) = prepare(context, &args.propose)?;
-    let input =
-        ReportInput { proposal: &proposal, variables: &variables, definitions: &definitions };
+    let input = ReportInput::new(&proposal, &variables, &definitions);
     let mut bytes = Vec::new();
     match args.format.as_str() {
         "md" => harmonize::report::write_markdown(&input, &mut bytes)?,

@@ -1,6 +1,7 @@
 //! `varkat review`: the reviewers' decisions on proposed mappings, recorded as new mapping
 //! versions through the change log.
 
+use std::collections::HashMap;
 use std::fmt::Write;
 
 use anyhow::Context as _;
@@ -67,27 +68,32 @@ fn export(context: &Context, args: &ReviewExportArgs) -> anyhow::Result<()> {
 fn ballot(context: &Context, args: &BallotArgs) -> anyhow::Result<()> {
     let store = context.open_store()?;
     let definitions = store.shared_definitions()?;
+    let recorded = store.mappings()?;
     let proposal = harmonize::propose(
         &store.live_variables(&[])?,
         &definitions,
+        &recorded,
         &harmonize::Options::default(),
     );
+    let confidences: HashMap<(&SharedDefinitionId, &VariableKey), f64> = proposal
+        .groups
+        .iter()
+        .flat_map(|group| {
+            group.members.iter().map(|member| ((&group.definition, &member.key), member.confidence))
+        })
+        .collect();
+    let definitions: HashMap<&SharedDefinitionId, &SharedDefinition> =
+        definitions.iter().map(|definition| (&definition.id, definition)).collect();
     let mut rows = Vec::new();
-    for mapping in store.mappings()? {
+    for mapping in &recorded {
         if mapping.status != ReviewStatus::Proposed
             || args.definition.as_deref().is_some_and(|wanted| wanted != mapping.definition.0)
         {
             continue;
         }
         let variable = store.version(&mapping.variable, mapping.variable_version)?;
-        let definition = definitions.iter().find(|d| d.id == mapping.definition);
-        let confidence = proposal
-            .groups
-            .iter()
-            .filter(|group| group.definition == mapping.definition)
-            .flat_map(|group| &group.members)
-            .find(|member| member.key == mapping.variable)
-            .map(|member| member.confidence);
+        let definition = definitions.get(&mapping.definition);
+        let confidence = confidences.get(&(&mapping.definition, &mapping.variable)).copied();
         rows.push(importers::export::BallotRow {
             variable: mapping.variable.clone(),
             definition: mapping.definition.clone(),

@@ -1,6 +1,9 @@
 //! The value mappings as CSV, one row per answer option, for spreadsheets and scripts.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
+
+use catalog::{SharedDefinition, SharedDefinitionId, VariableKey, VariableVersion, VersionNo};
 
 use super::{ReportInput, option_label, value_label};
 
@@ -57,8 +60,8 @@ pub fn write_csv(input: &ReportInput<'_>, out: &mut impl Write) -> io::Result<()
 /// each code's target.
 pub fn write_decisions_csv(
     mappings: &[catalog::Mapping],
-    definitions: &[catalog::SharedDefinition],
-    variables: &[catalog::VariableVersion],
+    definitions: &[SharedDefinition],
+    variables: &[VariableVersion],
     out: &mut impl Write,
 ) -> io::Result<()> {
     let mut writer = csv::Writer::from_writer(out);
@@ -78,11 +81,13 @@ pub fn write_decisions_csv(
         "target_label",
         "value_relation",
     ])?;
+    let definitions: HashMap<&SharedDefinitionId, &SharedDefinition> =
+        definitions.iter().map(|definition| (&definition.id, definition)).collect();
+    let versions: HashMap<(&VariableKey, VersionNo), &VariableVersion> =
+        variables.iter().map(|v| ((&v.key, v.version), v)).collect();
     for mapping in mappings {
-        let definition = definitions.iter().find(|d| d.id == mapping.definition);
-        let variable = variables
-            .iter()
-            .find(|v| v.key == mapping.variable && v.version == mapping.variable_version);
+        let definition = definitions.get(&mapping.definition).copied();
+        let variable = versions.get(&(&mapping.variable, mapping.variable_version)).copied();
         let common = [
             mapping.variable.to_string(),
             mapping.variable_version.to_string(),

@@ -10,7 +10,8 @@ use std::collections::{BTreeSet, HashMap};
 use std::io::{self, Write};
 
 use catalog::{
-    RegistryId, SharedDefinition, VariableKey, VariableVersion, WordChangeKind, word_diff,
+    RegistryId, SharedDefinition, SharedDefinitionId, VariableKey, VariableVersion, WordChangeKind,
+    word_diff,
 };
 
 use crate::{Member, Proposal};
@@ -23,23 +24,42 @@ pub use self::markdown::write_markdown;
 const PROPOSED_NOTE: &str = "A proposed definition: no shared definition in the catalog covers \
     this group, so varkat made one from its members' wordings and answer options.";
 
-/// What a report needs beside the proposal: the variables and definitions it names.
+/// What a report is written from: the proposal, and the variables and definitions it names,
+/// each found by its key.
 pub struct ReportInput<'a> {
-    /// The proposal to report on.
-    pub proposal: &'a Proposal,
-    /// The variables it was made from.
-    pub variables: &'a [VariableVersion],
-    /// The shared definitions.
-    pub definitions: &'a [SharedDefinition],
+    proposal: &'a Proposal,
+    variables: &'a [VariableVersion],
+    definitions: &'a [SharedDefinition],
+    variable_by_key: HashMap<&'a VariableKey, &'a VariableVersion>,
+    definition_by_id: HashMap<&'a SharedDefinitionId, &'a SharedDefinition>,
 }
 
-impl ReportInput<'_> {
-    fn variable(&self, key: &VariableKey) -> Option<&VariableVersion> {
-        self.variables.iter().find(|variable| &variable.key == key)
+impl<'a> ReportInput<'a> {
+    /// A report on `proposal`, made from `variables` onto `definitions` (with the ones it
+    /// proposes: `Proposal::definitions`).
+    pub fn new(
+        proposal: &'a Proposal,
+        variables: &'a [VariableVersion],
+        definitions: &'a [SharedDefinition],
+    ) -> ReportInput<'a> {
+        ReportInput {
+            proposal,
+            variables,
+            definitions,
+            variable_by_key: variables.iter().map(|variable| (&variable.key, variable)).collect(),
+            definition_by_id: definitions
+                .iter()
+                .map(|definition| (&definition.id, definition))
+                .collect(),
+        }
     }
 
-    fn definition(&self, id: &catalog::SharedDefinitionId) -> Option<&SharedDefinition> {
-        self.definitions.iter().find(|definition| &definition.id == id)
+    fn variable(&self, key: &VariableKey) -> Option<&'a VariableVersion> {
+        self.variable_by_key.get(key).copied()
+    }
+
+    fn definition(&self, id: &SharedDefinitionId) -> Option<&'a SharedDefinition> {
+        self.definition_by_id.get(id).copied()
     }
 
     /// Every registry with a variable in the report, sorted.
