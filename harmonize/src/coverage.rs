@@ -1,6 +1,8 @@
 //! The coverage matrix: for each registry and shared definition, whether the registry has the
 //! concept and how far its harmonization has come. Reviewers' decisions count over proposals.
 
+use std::collections::HashMap;
+
 use catalog::{
     Mapping, RegistryId, ReviewStatus, SharedDefinition, SharedDefinitionId, VariableKey,
 };
@@ -57,10 +59,12 @@ pub fn coverage(
 ) -> Coverage {
     let absent = CoverageCell { state: CoverageState::Absent, variable: None, confidence: None };
     let mut cells = vec![vec![absent; definitions.len()]; registries.len()];
+    let rows: HashMap<&RegistryId, usize> =
+        registries.iter().enumerate().map(|(row, registry)| (registry, row)).collect();
+    let columns: HashMap<&SharedDefinitionId, usize> =
+        definitions.iter().enumerate().map(|(column, d)| (&d.id, column)).collect();
     let place = |registry: &RegistryId, definition: &SharedDefinitionId| {
-        let row = registries.iter().position(|r| r == registry)?;
-        let column = definitions.iter().position(|d| &d.id == definition)?;
-        Some((row, column))
+        Some((*rows.get(registry)?, *columns.get(definition)?))
     };
     for group in &proposal.groups {
         for member in &group.members {

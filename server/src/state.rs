@@ -6,7 +6,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
-use catalog::{ChangeSeq, SharedDefinition, SharedDefinitionId, Store, VariableVersion};
+use catalog::{
+    ChangeSeq, SharedDefinition, SharedDefinitionId, Store, VariableKey, VariableVersion,
+};
 use indexer::SearchIndex;
 
 use crate::api::dto::SearchResponse;
@@ -51,12 +53,34 @@ pub(crate) struct Harmonization {
     pub(crate) definitions: Vec<SharedDefinition>,
     /// The groups proposed.
     pub(crate) proposal: harmonize::Proposal,
+    /// Where each variable and definition stands in its list: pages look up every member of
+    /// the groups they show, among up to a million variables.
+    variable_index: HashMap<VariableKey, usize>,
+    definition_index: HashMap<SharedDefinitionId, usize>,
 }
 
 impl Harmonization {
+    fn new(
+        as_of: ChangeSeq,
+        variables: Vec<VariableVersion>,
+        definitions: Vec<SharedDefinition>,
+        proposal: harmonize::Proposal,
+    ) -> Harmonization {
+        let variable_index =
+            variables.iter().enumerate().map(|(index, v)| (v.key.clone(), index)).collect();
+        let definition_index =
+            definitions.iter().enumerate().map(|(index, d)| (d.id.clone(), index)).collect();
+        Harmonization { as_of, variables, definitions, proposal, variable_index, definition_index }
+    }
+
     /// The definition under `id`, the catalog's or one the proposal adds.
-    pub(crate) fn definition(&self, id: &SharedDefinitionId) -> Option<SharedDefinition> {
-        self.definitions.iter().find(|definition| &definition.id == id).cloned()
+    pub(crate) fn definition(&self, id: &SharedDefinitionId) -> Option<&SharedDefinition> {
+        self.definition_index.get(id).map(|&index| &self.definitions[index])
+    }
+
+    /// The live version of the variable under `key`, as it was compared.
+    pub(crate) fn variable(&self, key: &VariableKey) -> Option<&VariableVersion> {
+        self.variable_index.get(key).map(|&index| &self.variables[index])
     }
 }
 
@@ -201,7 +225,7 @@ impl Shared {
         let proposal =
             harmonize::propose(&variables, &definitions, &recorded, &harmonize::Options::default());
         let definitions = proposal.definitions(&definitions);
-        let fresh = Arc::new(Harmonization { as_of: last, variables, definitions, proposal });
+        let fresh = Arc::new(Harmonization::new(last, variables, definitions, proposal));
         *cached = Some(Arc::clone(&fresh));
         Ok(fresh)
     }

@@ -254,14 +254,15 @@ pub(crate) fn harmonization_of(
         (None, None) => return Ok(None),
     };
     let stored = shared.store.shared_definition_history(&definition_id)?.pop();
-    let Some(definition) = stored.or_else(|| harmonization.definition(&definition_id)) else {
+    let Some(definition) = stored.or_else(|| harmonization.definition(&definition_id).cloned())
+    else {
         return Ok(None);
     };
     let mut group: Vec<VariableKey> = shared
         .store
-        .mappings()?
+        .mappings_onto(&definition_id)?
         .into_iter()
-        .filter(|m| m.definition == definition_id && m.status != catalog::ReviewStatus::Rejected)
+        .filter(|m| m.status != catalog::ReviewStatus::Rejected)
         .map(|m| m.variable)
         .collect();
     if let Some(proposed) =
@@ -328,18 +329,13 @@ pub(crate) fn definition(
     let definition = history
         .last()
         .cloned()
-        .or_else(|| harmonization.definition(id))
+        .or_else(|| harmonization.definition(id).cloned())
         .ok_or_else(|| catalog::Error::DefinitionNotFound(id.clone()))?;
     let mut members: Vec<DefinitionMember> = Vec::new();
     let label_of = |key: &VariableKey| {
-        harmonization
-            .variables
-            .iter()
-            .find(|v| &v.key == key)
-            .and_then(|v| v.definition.label.best().map(str::to_owned))
+        harmonization.variable(key).and_then(|v| v.definition.label.best().map(str::to_owned))
     };
-    let recorded: Vec<catalog::Mapping> =
-        shared.store.mappings()?.into_iter().filter(|m| &m.definition == id).collect();
+    let recorded = shared.store.mappings_onto(id)?;
     let group = harmonization.proposal.groups.iter().find(|g| &g.definition == id);
     for mapping in &recorded {
         let proposed = group.and_then(|g| g.members.iter().find(|m| m.key == mapping.variable));

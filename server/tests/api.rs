@@ -573,8 +573,14 @@ async fn a_reviewer_decides_on_the_review_page_with_a_token() {
     let app = server();
     let page = app.get("/review").await;
     assert!(page.text.contains("name=\"decision\" value=\"accept\""));
+    assert!(
+        page.text.contains("<option value=\"cigarettes_per_day\">"),
+        "the definitions to move to"
+    );
+    let one_group = app.get("/review?definition=smoking_status").await;
+    assert!(one_group.text.contains("name=\"back\" value=\"/review?definition=smoking_status\""));
     let form = format!(
-        "token={}&variable=tromso%2FSMOKE_STATUS&decision=accept&comment=ok&lang=nb",
+        "token={}&variable=tromso%2FSMOKE_STATUS&decision=accept&comment=ok&lang=nb&back=%2Freview%3Fdefinition%3Dsmoking_status",
         app.standards
     );
     let answer = app
@@ -586,8 +592,29 @@ async fn a_reviewer_decides_on_the_review_page_with_a_token() {
         )
         .await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text);
+    assert_eq!(
+        answer.headers[header::LOCATION],
+        "/review?definition=smoking_status",
+        "back where it was"
+    );
     let variable = app.get("/api/variables/tromso/SMOKE_STATUS").await.json();
     assert_eq!(variable["harmonization"]["status"], "accepted");
+    let moved = format!(
+        "token={}&variable=hunt%2FSnus&decision=accept&definition=+smoking_status+&back=https%3A%2F%2Felsewhere.example%2F",
+        app.standards
+    );
+    let answer = app
+        .send(
+            Request::post("/review")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(moved))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text);
+    assert_eq!(answer.headers[header::LOCATION], "/review", "never away from the review");
+    let snus = app.get("/api/variables/hunt/Snus").await.json();
+    assert_eq!(snus["harmonization"]["definition"]["id"], "smoking_status", "{snus}");
     let refused =
         format!("token={}&variable=tromso%2FSMOKE_STATUS&decision=reject", app.steward_hunt);
     let answer = app
@@ -663,6 +690,66 @@ async fn long_lists_are_shown_a_page_at_a_time() {
     assert_eq!(names, ["long/V1201", "long/V1202", "long/V1203"]);
     let all = app.get("/api/registries/long").await.json();
     assert_eq!(all["variables"].as_array().unwrap().len(), 1203);
+}
+
+/// Two laboratories' registries with the same 25 blood tests: 25 groups more to review beside
+/// the example catalog's, more than one review page holds.
+#[tokio::test]
+async fn the_review_is_shown_some_groups_at_a_time() {
+    const TESTS: [&str; 25] = [
+        "Kolesterol",
+        "Hemoglobin",
+        "Kreatinin",
+        "Glukose",
+        "Natrium",
+        "Kalium",
+        "Albumin",
+        "Ferritin",
+        "Troponin",
+        "Bilirubin",
+        "Laktat",
+        "Urea",
+        "Magnesium",
+        "Fosfat",
+        "Kalsium",
+        "Insulin",
+        "Kortisol",
+        "Tyroksin",
+        "Testosteron",
+        "Østradiol",
+        "Prolaktin",
+        "Folat",
+        "Jern",
+        "Sink",
+        "Kobber",
+    ];
+    let app = server_loading(Limits::default(), true, |store| {
+        for lab in ["laba", "labb"] {
+            let mut variables = String::from("table,name,valueType,unit,label:nb\n");
+            for (i, test) in TESTS.iter().enumerate() {
+                variables.push_str(&format!("prove,{lab}_{i},decimal,mmol/L,{test} i blod\n"));
+            }
+            let input = InputFile { path: format!("{lab}.variables.csv"), bytes: variables.into() };
+            let options =
+                ReadOptions { registry: Some(RegistryId::new(lab).unwrap()), ..Default::default() };
+            let batch = importers::read(&[input], &options).unwrap();
+            store.import(batch.into_request(false, false, "loader")).unwrap();
+        }
+    });
+    let proposal = app.get("/api/harmonization/proposals").await.json();
+    let groups = proposal["groups"].as_array().unwrap().len();
+    assert!(groups > 25, "{groups} groups");
+    let first = app.get("/review").await;
+    assert!(first.text.contains(&format!("Viser 1–20 av {groups} grupper")), "{}", first.text);
+    assert_eq!(first.text.matches("<section class=\"group\"").count(), 20);
+    assert!(first.text.contains("href=\"/review?page=2\""));
+    let second = app.get("/review?page=2&lang=en").await;
+    let shown = second.text.matches("<section class=\"group\"").count();
+    assert_eq!(shown, (groups - 20).min(20));
+    assert!(
+        second.text.contains("name=\"back\" value=\"/review?page=2\""),
+        "decisions come back here"
+    );
 }
 
 #[tokio::test]

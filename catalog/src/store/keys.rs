@@ -90,6 +90,11 @@ pub(crate) fn mapping(key: &VariableKey, version: VersionNo) -> Vec<u8> {
     [mapping_versions(key).as_slice(), &version.0.to_be_bytes()].concat()
 }
 
+/// The variable's part of a mapping version's key: the key without its version number.
+pub(crate) fn mapping_variable(key: &[u8]) -> &[u8] {
+    &key[..key.len().saturating_sub(size_of::<u32>())]
+}
+
 pub(crate) fn value_set_versions(id: &ValueSetId) -> Vec<u8> {
     [VALUE_SETS, id.0.as_bytes(), b"\0"].concat()
 }

@@ -79,6 +79,12 @@ struct VersionState {
     published_at: Option<DateTime<Utc>>,
 }
 
+/// The part of a stored `Mapping` that says which definition it maps onto.
+#[derive(serde::Deserialize)]
+struct MappingDefinition {
+    definition: SharedDefinitionId,
+}
+
 /// The part of a stored `VariableVersion` that says which code system it is bound to.
 #[derive(serde::Deserialize)]
 struct VersionBinding {
@@ -655,12 +661,46 @@ impl Store {
 
     /// The latest mapping (review decision) of every variable that has one.
     pub fn mappings(&self) -> Result<Vec<Mapping>> {
-        let mut latest: BTreeMap<VariableKey, Mapping> = BTreeMap::new();
-        for mapping in self.scan::<Mapping>(keys::MAPPINGS) {
-            let mapping = mapping?;
-            latest.insert(mapping.variable.clone(), mapping);
+        self.latest_mappings(|_, _| Ok(true))
+    }
+
+    /// The latest mapping of each variable whose latest mapping is onto `definition`, whatever
+    /// its status: the members a definition's page lists.
+    pub fn mappings_onto(&self, definition: &SharedDefinitionId) -> Result<Vec<Mapping>> {
+        self.latest_mappings(|key, value| {
+            // Only the definition is read from each mapping; one onto it is read whole.
+            Ok(&Self::decode::<MappingDefinition>(key, value)?.definition == definition)
+        })
+    }
+
+    /// The latest mapping of each variable that `keep` takes, by variable. A variable's mapping
+    /// versions lie together under its prefix, oldest first, so only the last of each run is
+    /// read.
+    fn latest_mappings(
+        &self,
+        mut keep: impl FnMut(&[u8], &[u8]) -> Result<bool>,
+    ) -> Result<Vec<Mapping>> {
+        let mut latest = Vec::new();
+        let mut take = |(key, value): (sled::IVec, sled::IVec)| -> Result<()> {
+            if keep(&key, &value)? {
+                latest.push(Self::decode(&key, &value)?);
+            }
+            Ok(())
+        };
+        let mut last: Option<(sled::IVec, sled::IVec)> = None;
+        for entry in self.tree.scan_prefix(keys::MAPPINGS) {
+            let entry = entry.map_err(|err| self.storage(&err))?;
+            if let Some(previous) = last.take()
+                && keys::mapping_variable(&previous.0) != keys::mapping_variable(&entry.0)
+            {
+                take(previous)?;
+            }
+            last = Some(entry);
         }
-        Ok(latest.into_values().collect())
+        if let Some(previous) = last {
+            take(previous)?;
+        }
+        Ok(latest)
     }
 
     /// Every recorded decision on one variable's mapping, oldest first.

@@ -333,6 +333,58 @@ fn a_review_decision_is_a_new_mapping_version_in_the_change_log() {
     assert_eq!(store.mappings().unwrap().len(), 1, "a refused decision writes nothing");
 }
 
+/// A definition's members are the variables whose latest mapping is onto it: a variable moved
+/// away (a newer mapping onto another definition) is no longer one.
+#[test]
+fn the_latest_mapping_of_each_variable_says_which_definition_it_is_under() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let smoking = shared_definition("smoking_status", "Røykestatus");
+    let snus = shared_definition("snus_use", "Snusbruk");
+    store
+        .import(ImportRequest {
+            shared_definitions: vec![smoking.clone(), snus.clone()],
+            ..request(&[("ROYK", "Røyker du?"), ("SNUS", "Snuser du?")], false, false)
+        })
+        .unwrap();
+    let onto = |variable: &str, definition: &SharedDefinition, status: ReviewStatus| Mapping {
+        variable: key(variable),
+        variable_version: VersionNo::FIRST,
+        definition: definition.id.clone(),
+        definition_version: VersionNo::FIRST,
+        version: VersionNo::FIRST,
+        relation: MappingRelation::Equivalent,
+        values: Vec::new(),
+        status,
+        reviewer: None,
+        comment: None,
+        decided_at: None,
+    };
+    store
+        .record_review(
+            vec![
+                onto("ROYK", &smoking, ReviewStatus::Proposed),
+                onto("SNUS", &smoking, ReviewStatus::Proposed),
+            ],
+            "varkat",
+        )
+        .unwrap();
+    store.record_review(vec![onto("SNUS", &snus, ReviewStatus::Accepted)], "kari").unwrap();
+    let members = |definition: &SharedDefinition| -> Vec<(String, ReviewStatus)> {
+        let mappings = store.mappings_onto(&definition.id).unwrap();
+        mappings.into_iter().map(|m| (m.variable.name().to_owned(), m.status)).collect()
+    };
+    assert_eq!(members(&smoking), [("ROYK".to_owned(), ReviewStatus::Proposed)]);
+    assert_eq!(members(&snus), [("SNUS".to_owned(), ReviewStatus::Accepted)]);
+    let latest: Vec<(String, u32)> = store
+        .mappings()
+        .unwrap()
+        .into_iter()
+        .map(|m| (m.variable.name().to_owned(), m.version.0))
+        .collect();
+    assert_eq!(latest, [("ROYK".to_owned(), 1), ("SNUS".to_owned(), 2)]);
+}
+
 #[test]
 fn restore_gives_identical_catalog() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());

@@ -50,12 +50,13 @@ pub(crate) async fn mappings(
     }
     state
         .blocking(move |shared| {
-            Ok(shared
-                .store
-                .mappings()?
+            let mappings = match &params.definition {
+                Some(id) => shared.store.mappings_onto(&SharedDefinitionId(id.clone()))?,
+                None => shared.store.mappings()?,
+            };
+            Ok(mappings
                 .into_iter()
                 .filter(|m| params.status.as_deref().is_none_or(|s| s == m.status.as_str()))
-                .filter(|m| params.definition.as_deref().is_none_or(|d| d == m.definition.0))
                 .collect())
         })
         .await

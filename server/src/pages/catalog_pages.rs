@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::error::ApiError;
 use crate::pages::{
-    Lang, LangParam, PageError, Paged, PagedParams, encode, load, page, page_url, paging,
+    Lang, LangParam, PageError, Paged, PagedParams, encode, load, page, page_url, paging, shown,
     variable_url, with_param,
 };
 use crate::state::AppState;
@@ -93,21 +93,6 @@ pub(crate) async fn registry(
 const VARIABLES_PER_PAGE: usize = 500;
 /// A code system page lists this many codes; ICD-10's 12,000 take 6 pages.
 const CODES_PER_PAGE: usize = 2000;
-
-/// "Showing 501–1000 of 7847 variables", above a paged list; just the count when it fits on
-/// one page.
-fn shown(lang: Lang, paged: &Paged, total: usize, what: &str) -> Markup {
-    html! {
-        p.shown {
-            @if paged.pages > 1 {
-                (lang.pick("Viser ", "Showing ")) (paged.range.start + 1) "–" (paged.range.end)
-                (lang.pick(" av ", " of ")) (total) " " (what)
-            } @else {
-                (total) " " (what)
-            }
-        }
-    }
-}
 
 /// `/code-systems`.
 pub(crate) async fn code_systems(

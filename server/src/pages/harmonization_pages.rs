@@ -11,7 +11,10 @@ use serde::Deserialize;
 
 use crate::api::harmonization::ReviewRequest;
 use crate::error::ApiError;
-use crate::pages::{Lang, LangParam, PageError, encode, load, page, variable_url};
+use crate::pages::{
+    Lang, LangParam, PageError, Paged, encode, load, page, page_url, paging, shown, variable_url,
+    with_param,
+};
 use crate::state::AppState;
 use crate::views;
 
@@ -164,7 +167,12 @@ pub(crate) async fn coverage(
 pub(crate) struct ReviewPageParams {
     definition: Option<String>,
     lang: Option<String>,
+    page: Option<usize>,
 }
+
+/// The review page shows this many groups at a time: each member's wording, reasons and value
+/// mapping take room, and a catalog of 150,000 variables has some 16,000 groups.
+const GROUPS_PER_PAGE: usize = 20;
 
 /// A group to review: the definition and its members' current versions with the proposal.
 struct ReviewGroup {
@@ -179,48 +187,61 @@ pub(crate) async fn review(
 ) -> Result<Html<String>, PageError> {
     let lang = Lang::from_param(params.lang.as_deref());
     let only = params.definition.clone();
-    let (groups, all_definitions) = load(&state, lang, move |shared| {
+    let wanted = params.page;
+    let (groups, paged, total, all_definitions) = load(&state, lang, move |shared| {
         let harmonization = shared.harmonization()?;
-        let mappings = shared.store.mappings()?;
+        let chosen: Vec<&harmonize::ProposedGroup> = harmonization
+            .proposal
+            .groups
+            .iter()
+            .filter(|group| only.as_deref().is_none_or(|only| only == group.definition.0))
+            .collect();
+        let paged = Paged::of(wanted, chosen.len(), GROUPS_PER_PAGE);
         let mut groups = Vec::new();
-        for group in &harmonization.proposal.groups {
-            if only.as_deref().is_some_and(|only| only != group.definition.0) {
-                continue;
-            }
-            let Some(definition) =
-                harmonization.definitions.iter().find(|d| d.id == group.definition).cloned()
-            else {
+        for group in &chosen[paged.range.clone()] {
+            let Some(definition) = harmonization.definition(&group.definition).cloned() else {
                 continue;
             };
-            let members = group
-                .members
-                .iter()
-                .filter_map(|member| {
-                    let variable =
-                        harmonization.variables.iter().find(|v| v.key == member.key)?.clone();
-                    let status = mappings
-                        .iter()
-                        .find(|m| m.variable == member.key)
-                        .map(|m| m.status.as_str().to_owned());
-                    Some((variable, member.clone(), status))
-                })
-                .collect();
+            let mut members = Vec::new();
+            for member in &group.members {
+                let Some(variable) = harmonization.variable(&member.key) else { continue };
+                let status = shared
+                    .store
+                    .mapping_history(&member.key)?
+                    .pop()
+                    .map(|mapping| mapping.status.as_str().to_owned());
+                members.push((variable.clone(), member.clone(), status));
+            }
             groups.push(ReviewGroup { definition, members });
         }
-        Ok((groups, harmonization.definitions.clone()))
+        let ids: Vec<SharedDefinitionId> =
+            harmonization.definitions.iter().map(|definition| definition.id.clone()).collect();
+        Ok((groups, paged, chosen.len(), ids))
     })
     .await?;
+    let url = match &params.definition {
+        Some(id) => with_param("/review", "definition", encode(id)),
+        None => "/review".to_owned(),
+    };
+    let here = page_url(&url, paged.page);
     let body = html! {
         h1 { (lang.pick("Gjennomgang av forslag", "Review of proposals")) }
         p { (lang.pick(
             "Hver gruppe viser variablene side om side, med ordforskjeller mot den felles definisjonen og forslaget til verdikobling. Beslutninger krever et token med rollen standards.",
             "Each group shows its variables side by side, with word differences against the shared definition and the proposed value mapping. Decisions need a token with the standards role.")) }
-        @for group in &groups { (review_group(lang, group, &all_definitions)) }
+        (shown(lang, &paged, total, lang.pick("grupper", "groups")))
+        // One list of definitions for every member's "move to" field: a select per member
+        // would repeat thousands of options for each.
+        datalist id="definitions" { @for id in &all_definitions { option value=(id.0) {} } }
+        @for group in &groups { (review_group(lang, group, &here)) }
+        (paging(lang, paged.page, paged.pages, |to| lang.url(&with_param(&url, "page", to))))
     };
-    Ok(page(lang, lang.pick("Gjennomgang", "Review"), "/review", &body))
+    Ok(page(lang, lang.pick("Gjennomgang", "Review"), &here, &body))
 }
 
-fn review_group(lang: Lang, group: &ReviewGroup, definitions: &[SharedDefinition]) -> Markup {
+/// A group's members side by side, each with a form that decides on it and comes back to
+/// `here`, the review page it is on.
+fn review_group(lang: Lang, group: &ReviewGroup, here: &str) -> Markup {
     let definition = &group.definition;
     let reference = lang.text(&definition.label).unwrap_or_default();
     html! {
@@ -260,12 +281,12 @@ fn review_group(lang: Lang, group: &ReviewGroup, definitions: &[SharedDefinition
                         form.decide method="post" action="/review" {
                             input type="hidden" name="variable" value=(variable.key.to_string());
                             input type="hidden" name="lang" value=(lang.pick("nb", "en"));
+                            input type="hidden" name="back" value=(here);
                             input type="password" name="token" placeholder="token" required aria-label="token";
                             input type="text" name="comment" placeholder=(lang.pick("kommentar", "comment")) aria-label=(lang.pick("kommentar", "comment"));
-                            select name="definition" aria-label=(lang.pick("flytt til definisjon", "move to definition")) {
-                                option value="" { (lang.pick("(samme definisjon)", "(same definition)")) }
-                                @for other in definitions.iter().filter(|d| d.id != definition.id) { option value=(other.id.0) { (other.id.0) } }
-                            }
+                            input type="text" name="definition" list="definitions"
+                                placeholder=(lang.pick("flytt til definisjon", "move to definition"))
+                                aria-label=(lang.pick("flytt til definisjon (tom: samme)", "move to definition (empty: the same)"));
                             button name="decision" value="accept" { (lang.pick("Godkjenn", "Accept")) }
                             button name="decision" value="reject" { (lang.pick("Avvis", "Reject")) }
                         }
@@ -287,6 +308,9 @@ pub(crate) struct DecisionForm {
     #[serde(default)]
     definition: Option<String>,
     lang: Option<String>,
+    /// The review page the form was on, to show again.
+    #[serde(default)]
+    back: Option<String>,
 }
 
 /// `POST /review`: records a decision made on the review page, then shows the page again.
@@ -309,11 +333,14 @@ pub(crate) async fn decide(
         variable: form.variable,
         decision: form.decision,
         comment: form.comment,
-        definition: form.definition.filter(|d| !d.is_empty()),
+        definition: form.definition.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty()),
     };
+    // Only back to a review page: the field must not send a reviewer anywhere else.
+    let back =
+        form.back.filter(|back| back.starts_with("/review")).unwrap_or_else(|| "/review".into());
     load(&state, lang, move |shared| {
         crate::api::harmonization::decide(shared, &request, &caller.holder)
     })
     .await?;
-    Ok(Redirect::to(&lang.url("/review")).into_response())
+    Ok(Redirect::to(&lang.url(&back)).into_response())
 }

@@ -133,6 +133,21 @@ impl Paged {
     }
 }
 
+/// "Showing 501–1000 of 7847 variables", above a paged list; just the count when it fits on
+/// one page.
+pub(crate) fn shown(lang: Lang, paged: &Paged, total: usize, what: &str) -> Markup {
+    html! {
+        p.shown {
+            @if paged.pages > 1 {
+                (lang.pick("Viser ", "Showing ")) (paged.range.start + 1) "–" (paged.range.end)
+                (lang.pick(" av ", " of ")) (total) " " (what)
+            } @else {
+                (total) " " (what)
+            }
+        }
+    }
+}
+
 /// `url` (a path, perhaps with a query already) with `name=value` added to its query.
 pub(crate) fn with_param(url: &str, name: &str, value: impl std::fmt::Display) -> String {
     let joint = if url.contains('?') { '&' } else { '?' };
