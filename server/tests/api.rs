@@ -485,7 +485,13 @@ async fn a_review_decision_is_recorded_with_its_reviewer_and_shows_in_search() {
         app.write("POST", "/api/harmonization/record", Some(&app.standards), Body::empty()).await;
     assert_eq!(recorded.status, StatusCode::OK, "{}", recorded.text);
     let proposed = app.get("/api/mappings?status=proposed").await.json();
-    assert!(proposed.as_array().unwrap().len() >= 5);
+    let proposed = proposed.as_array().unwrap();
+    assert!(proposed.len() >= 5);
+    let page = app.get("/api/mappings?status=proposed&offset=2&limit=2").await.json();
+    assert_eq!(page.as_array().unwrap(), &proposed[2..4], "a page of the same list");
+    let smoking = app.get("/api/mappings?definition=smoking_status").await.json();
+    let smoking = smoking.as_array().unwrap();
+    assert!(smoking.len() >= 3 && smoking.iter().all(|m| m["definition"] == "smoking_status"));
     let decision =
         r#"{"variable": "hunt/RoykStatus", "decision": "accept", "comment": "same question"}"#;
     let answer =
@@ -739,6 +745,15 @@ async fn the_review_is_shown_some_groups_at_a_time() {
     let proposal = app.get("/api/harmonization/proposals").await.json();
     let groups = proposal["groups"].as_array().unwrap().len();
     assert!(groups > 25, "{groups} groups");
+    assert_eq!(proposal["total"], groups);
+    let page = app.get("/api/harmonization/proposals?offset=20&limit=5").await.json();
+    assert_eq!(
+        (page["total"].as_u64(), page["groups"].as_array().unwrap()),
+        (Some(groups as u64), &proposal["groups"].as_array().unwrap()[20..25].to_vec())
+    );
+    let one = app.get("/api/harmonization/proposals?definition=smoking_status").await.json();
+    assert_eq!(one["total"], 1);
+    assert_eq!(one["groups"][0]["definition"], "smoking_status");
     let first = app.get("/review").await;
     assert!(first.text.contains(&format!("Viser 1–20 av {groups} grupper")), "{}", first.text);
     assert_eq!(first.text.matches("<section class=\"group\"").count(), 20);

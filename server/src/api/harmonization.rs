@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
 use catalog::{Change, Mapping, ReviewStatus, SharedDefinition, SharedDefinitionId, VariableKey};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::api::Auth;
 use crate::api::dto::DefinitionDetail;
@@ -29,11 +29,27 @@ pub(crate) async fn definition(
     state.blocking(move |shared| views::definition(shared, &id)).await.map(Json)
 }
 
-/// Filters on recorded mappings.
+/// Filters on recorded mappings, and a page of them.
 #[derive(Debug, Deserialize)]
 pub(crate) struct MappingParams {
     status: Option<String>,
     definition: Option<String>,
+    /// Mappings to skip.
+    #[serde(default)]
+    offset: usize,
+    /// At most this many mappings; all when not given.
+    limit: Option<usize>,
+}
+
+/// Items `offset..offset + limit` of a long list (`?offset=&limit=`), all from `offset` when no
+/// limit is given. (The two fields are in each route's own parameters: serde's flatten reads a
+/// query's numbers as strings and refuses them.)
+fn page_of<T>(
+    items: impl IntoIterator<Item = T>,
+    offset: usize,
+    limit: Option<usize>,
+) -> impl Iterator<Item = T> {
+    items.into_iter().skip(offset).take(limit.unwrap_or(usize::MAX))
 }
 
 /// The latest recorded mapping of every variable that has one.
@@ -54,21 +70,62 @@ pub(crate) async fn mappings(
                 Some(id) => shared.store.mappings_onto(&SharedDefinitionId(id.clone()))?,
                 None => shared.store.mappings()?,
             };
-            Ok(mappings
+            let chosen = mappings
                 .into_iter()
-                .filter(|m| params.status.as_deref().is_none_or(|s| s == m.status.as_str()))
-                .collect())
+                .filter(|m| params.status.as_deref().is_none_or(|s| s == m.status.as_str()));
+            Ok(page_of(chosen, params.offset, params.limit).collect())
         })
         .await
         .map(Json)
 }
 
+/// Which of the proposal's groups to give: one definition's, and a page of them.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ProposalParams {
+    definition: Option<String>,
+    /// Groups to skip.
+    #[serde(default)]
+    offset: usize,
+    /// At most this many groups; all when not given.
+    limit: Option<usize>,
+}
+
+/// The proposal with some of its groups, and how many groups were chosen before the page.
+#[derive(Debug, Serialize)]
+pub(crate) struct ProposalPage {
+    /// The groups of the definition asked for, or all, before the page was cut.
+    total: usize,
+    #[serde(flatten)]
+    proposal: harmonize::Proposal,
+}
+
 /// varkat's current proposal: groups around shared definitions, with confidence, reasons and
-/// value mappings.
+/// value mappings; all groups, one definition's (`?definition=`), or a page (`?offset=&limit=`).
 pub(crate) async fn proposals(
     State(state): State<AppState>,
-) -> Result<Json<harmonize::Proposal>, ApiError> {
-    state.blocking(|shared| Ok(shared.harmonization()?.proposal.clone())).await.map(Json)
+    Query(params): Query<ProposalParams>,
+) -> Result<Json<ProposalPage>, ApiError> {
+    state
+        .blocking(move |shared| {
+            let harmonization = shared.harmonization()?;
+            let proposal = &harmonization.proposal;
+            let chosen: Vec<&harmonize::ProposedGroup> = proposal
+                .groups
+                .iter()
+                .filter(|g| params.definition.as_deref().is_none_or(|id| id == g.definition.0))
+                .collect();
+            Ok(ProposalPage {
+                total: chosen.len(),
+                proposal: harmonize::Proposal {
+                    groups: page_of(chosen, params.offset, params.limit).cloned().collect(),
+                    variables: proposal.variables,
+                    pairs_scored: proposal.pairs_scored,
+                    tentative_mappings: proposal.tentative_mappings.clone(),
+                },
+            })
+        })
+        .await
+        .map(Json)
 }
 
 /// Records the current proposal's new members as mappings awaiting review (standards staff).
