@@ -130,7 +130,7 @@ pub(crate) fn read(
         },
         (None, None) => {
             errors.push(ImportError::new(
-                Location::file(file),
+                Location::file(file).field("data_table/@study_id"),
                 ImportErrorKind::NoRegistry { format: FORMAT },
             ));
             None

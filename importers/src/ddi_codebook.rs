@@ -285,7 +285,7 @@ pub(crate) fn read(
         },
         (None, None) => {
             return Err(ImportErrors::one(
-                Location::file(file),
+                Location::file(file).field("stdyDscr/citation/titlStmt/IDNo"),
                 ImportErrorKind::NoRegistry { format: FORMAT },
             ));
         }
