@@ -153,6 +153,15 @@ impl TestServer {
             .await
     }
 
+    /// A form posted as a browser posts it.
+    async fn post_form(&self, uri: &str, form: String) -> Answer {
+        let request = Request::post(uri)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(form))
+            .unwrap();
+        self.send(request).await
+    }
+
     async fn last_change(&self) -> u64 {
         let changes = self.get("/api/changes?after=0&limit=1000").await.json();
         changes.as_array().unwrap().last().map_or(0, |c| c["seq"].as_u64().unwrap())
@@ -589,14 +598,7 @@ async fn a_reviewer_decides_on_the_review_page_with_a_token() {
         "token={}&variable=tromso%2FSMOKE_STATUS&decision=accept&comment=ok&lang=nb&back=%2Freview%3Fdefinition%3Dsmoking_status",
         app.standards
     );
-    let answer = app
-        .send(
-            Request::post("/review")
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(form))
-                .unwrap(),
-        )
-        .await;
+    let answer = app.post_form("/review", form).await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text);
     assert_eq!(
         answer.headers[header::LOCATION],
@@ -609,28 +611,14 @@ async fn a_reviewer_decides_on_the_review_page_with_a_token() {
         "token={}&variable=hunt%2FSnus&decision=accept&definition=+smoking_status+&back=https%3A%2F%2Felsewhere.example%2F",
         app.standards
     );
-    let answer = app
-        .send(
-            Request::post("/review")
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(moved))
-                .unwrap(),
-        )
-        .await;
+    let answer = app.post_form("/review", moved).await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text);
     assert_eq!(answer.headers[header::LOCATION], "/review", "never away from the review");
     let snus = app.get("/api/variables/hunt/Snus").await.json();
     assert_eq!(snus["harmonization"]["definition"]["id"], "smoking_status", "{snus}");
     let refused =
         format!("token={}&variable=tromso%2FSMOKE_STATUS&decision=reject", app.steward_hunt);
-    let answer = app
-        .send(
-            Request::post("/review")
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(refused))
-                .unwrap(),
-        )
-        .await;
+    let answer = app.post_form("/review", refused).await;
     assert_eq!(answer.status, StatusCode::FORBIDDEN);
 }
 

@@ -51,6 +51,23 @@ fn shared_definition(id: &str, label: &str) -> SharedDefinition {
     }
 }
 
+/// A mapping of variable `name`'s first version onto `definition`'s first, with no values.
+fn mapping(name: &str, definition: &SharedDefinition, status: ReviewStatus) -> Mapping {
+    Mapping {
+        variable: key(name),
+        variable_version: VersionNo::FIRST,
+        definition: definition.id.clone(),
+        definition_version: VersionNo::FIRST,
+        version: VersionNo::FIRST,
+        relation: MappingRelation::Equivalent,
+        values: Vec::new(),
+        status,
+        reviewer: None,
+        comment: None,
+        decided_at: None,
+    }
+}
+
 fn versions(store: &Store, name: &str) -> String {
     store
         .history(&key(name))
@@ -305,19 +322,7 @@ fn a_review_decision_is_a_new_mapping_version_in_the_change_log() {
             ..request(&[("ROYK", "Røyker du?")], false, false)
         })
         .unwrap();
-    let proposed = Mapping {
-        variable: key("ROYK"),
-        variable_version: VersionNo::FIRST,
-        definition: definition.id.clone(),
-        definition_version: VersionNo::FIRST,
-        version: VersionNo::FIRST,
-        relation: MappingRelation::Equivalent,
-        values: Vec::new(),
-        status: ReviewStatus::Proposed,
-        reviewer: None,
-        comment: None,
-        decided_at: None,
-    };
+    let proposed = mapping("ROYK", &definition, ReviewStatus::Proposed);
     store.record_review(vec![proposed.clone()], "varkat").unwrap();
     let accepted = Mapping { status: ReviewStatus::Accepted, ..proposed.clone() };
     let change = store.record_review(vec![accepted], "kari").unwrap();
@@ -347,29 +352,16 @@ fn the_latest_mapping_of_each_variable_says_which_definition_it_is_under() {
             ..request(&[("ROYK", "Røyker du?"), ("SNUS", "Snuser du?")], false, false)
         })
         .unwrap();
-    let onto = |variable: &str, definition: &SharedDefinition, status: ReviewStatus| Mapping {
-        variable: key(variable),
-        variable_version: VersionNo::FIRST,
-        definition: definition.id.clone(),
-        definition_version: VersionNo::FIRST,
-        version: VersionNo::FIRST,
-        relation: MappingRelation::Equivalent,
-        values: Vec::new(),
-        status,
-        reviewer: None,
-        comment: None,
-        decided_at: None,
-    };
     store
         .record_review(
             vec![
-                onto("ROYK", &smoking, ReviewStatus::Proposed),
-                onto("SNUS", &smoking, ReviewStatus::Proposed),
+                mapping("ROYK", &smoking, ReviewStatus::Proposed),
+                mapping("SNUS", &smoking, ReviewStatus::Proposed),
             ],
             "varkat",
         )
         .unwrap();
-    store.record_review(vec![onto("SNUS", &snus, ReviewStatus::Accepted)], "kari").unwrap();
+    store.record_review(vec![mapping("SNUS", &snus, ReviewStatus::Accepted)], "kari").unwrap();
     let members = |definition: &SharedDefinition| -> Vec<(String, ReviewStatus)> {
         let mappings = store.mappings_onto(&definition.id).unwrap();
         mappings.into_iter().map(|m| (m.variable.name().to_owned(), m.status)).collect()
@@ -572,19 +564,7 @@ fn a_decided_mapping_needs_rereview_when_its_variable_or_its_codes_change() {
     bound.code_systems = vec![(system.clone(), version("2024", "Lungekreft"))];
     bound.shared_definitions = vec![definition.clone()];
     store.import(bound).unwrap();
-    let proposed = Mapping {
-        variable: key("DIAG"),
-        variable_version: VersionNo::FIRST,
-        definition: definition.id.clone(),
-        definition_version: VersionNo::FIRST,
-        version: VersionNo::FIRST,
-        relation: MappingRelation::Equivalent,
-        values: Vec::new(),
-        status: ReviewStatus::Proposed,
-        reviewer: None,
-        comment: None,
-        decided_at: None,
-    };
+    let proposed = mapping("DIAG", &definition, ReviewStatus::Proposed);
     assert_eq!(store.rereview_reason(&proposed).unwrap(), None, "a proposal waits anyway");
     let accepted = Mapping {
         status: ReviewStatus::Accepted,
